@@ -1,0 +1,68 @@
+//! The `cogov` binary: parses the command line, dispatches to `cogov::cli`, and maps
+//! outcomes to exit codes: 0 success, 1 a check failed (e.g. `verify`), 2 bad input,
+//! 70 internal error (a bug: never a Rust panic message).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use cogov::cli;
+
+const EXAMPLES: &str = "Examples:
+  cogov run scenarios/shangcheng.toml            run the calibrated Shangcheng default
+  cogov check scenarios/all_on.toml              validate and print the resolved scenario
+  cogov experiment scenarios/policies.toml -j 2  compare linkage policies
+  cogov plot results/policies                    redraw figures from CSV
+  cogov verify                                   run the docking suite";
+
+/// cogov: an agent-based simulator of community co-governance (共建共治共享) and its
+/// linkage mechanisms (联动机制), after a study of Shangcheng District, Hangzhou.
+#[derive(Debug, Parser)]
+#[command(name = "cogov", version, about, long_about = None, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print shell completions.
+    Completions(cli::completions::Args),
+}
+
+fn main() -> ExitCode {
+    install_panic_policy();
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Command::Completions(a) => cli::completions::run::<Cli>(a).map(|_| ExitCode::SUCCESS),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(err) => report(&err),
+    }
+}
+
+/// Prints an error the user can act on and picks the exit code: 2 for bad input.
+fn report(err: &anyhow::Error) -> ExitCode {
+    let input = err.chain().any(|e| matches!(e.downcast_ref(), Some(cogov::Error::Input(_))));
+    eprintln!("error: {err}");
+    for cause in err.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+    ExitCode::from(if input { 2 } else { 1 })
+}
+
+/// A panic is a bug in cogov, never the user's fault: say so plainly and exit 70.
+fn install_panic_policy() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("internal error{place}: {what}");
+        eprintln!("This is a bug in cogov. Please report it with the command and scenario you ran.");
+        std::process::exit(70);
+    }));
+}

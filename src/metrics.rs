@@ -1,0 +1,121 @@
+//! The metric registry: every column the observer writes, with its unit and meaning.
+//!
+//! This list is the contract between the observer (which fills a [`Row`] each tick), the
+//! CSV writers, the experiment aggregates and the figures (which read units for axis
+//! labels from here). Adding a metric means one line in [`metrics!`] and filling it in the
+//! observer.
+
+/// How a metric behaves over time, which decides how it is summarised per run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A count or amount per tick (its `_total` is meaningful).
+    Flow,
+    /// A level at the end of the tick (its `_final` is meaningful).
+    Stock,
+}
+
+/// One metric's description.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricInfo {
+    /// Column name in the CSV files.
+    pub name: &'static str,
+    /// Unit for axis labels: "share", "days", "yuan", "count", "index", "ratio".
+    pub unit: &'static str,
+    /// Flow or stock.
+    pub kind: Kind,
+    /// One sentence saying what it measures.
+    pub doc: &'static str,
+}
+
+macro_rules! metrics {
+    ($($variant:ident => $name:literal, $unit:literal, $kind:ident, $doc:literal;)*) => {
+        /// A metric, by name. Its discriminant indexes [`METRICS`] and [`Row`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(usize)]
+        pub enum Metric { $(#[doc = $doc] $variant,)* }
+
+        /// Every metric in column order.
+        pub const METRICS: &[MetricInfo] = &[
+            $(MetricInfo { name: $name, unit: $unit, kind: Kind::$kind, doc: $doc },)*
+        ];
+    };
+}
+
+metrics! {
+    ActiveShare => "active_share", "share", Stock, "Share of residents who are active (积极行动者).";
+    ActiveShareParty => "active_share_party", "share", Stock, "Active share among party members.";
+    ActiveShareNonparty => "active_share_nonparty", "share", Stock, "Active share among residents who are not party members.";
+    EngagementMean => "engagement_mean", "index", Stock, "Mean engagement e.";
+    TrustInstitutionalMean => "trust_institutional_mean", "index", Stock, "Mean trust in party and government.";
+    TrustNeighbourMean => "trust_neighbour_mean", "index", Stock, "Mean trust in neighbours.";
+    SatisfactionMean => "satisfaction_mean", "index", Stock, "Mean satisfaction s.";
+    GrievanceMean => "grievance_mean", "index", Stock, "Mean grievance g.";
+    IssuesArisen => "issues_arisen", "count", Flow, "Issues that arose this tick.";
+    IssuesOpen => "issues_open", "count", Stock, "Issues neither resolved nor failed at the end of the tick.";
+    IssuesResolved => "issues_resolved", "count", Flow, "Issues resolved this tick.";
+    IssuesFailed => "issues_failed", "count", Flow, "Issues that failed this tick.";
+    ResolutionDaysMean => "resolution_days_mean", "days", Stock, "Mean days from arising to resolution, over issues resolved so far.";
+    DetectionDaysMean => "detection_days_mean", "days", Stock, "Mean days from arising to detection, over issues detected so far.";
+    Complaints => "complaints", "count", Flow, "Individual complaints this tick.";
+    ConstructiveReports => "constructive_reports", "count", Flow, "Issue reports and proposals made by residents this tick.";
+    CollectivePetitions => "collective_petitions", "count", Flow, "Collective petitions (群体性信访) this tick.";
+    ForumsHeld => "forums_held", "count", Flow, "Deliberative forums held this tick.";
+    ConsentsReached => "consents_reached", "count", Flow, "Consent-requiring issues that reached their consent share this tick.";
+    ConsentRate => "consent_rate", "share", Stock, "Share of consent votes so far that reached consent.";
+    HighComplexityResolutionRate => "high_complexity_resolution_rate", "share", Stock, "Share of closed high-complexity issues that were resolved, so far.";
+    Escalations => "escalations", "count", Flow, "Issues escalated a level this tick.";
+    PublicSpending => "public_spending", "yuan", Flow, "Public funds spent this tick.";
+    SocialFunds => "social_funds", "yuan", Flow, "Funds from social organisations and philanthropy spent this tick.";
+    EnterpriseFunds => "enterprise_funds", "yuan", Flow, "Enterprise funds spent this tick.";
+    ResidentFunds => "resident_funds", "yuan", Flow, "Resident co-funding spent this tick.";
+    Leverage => "leverage", "ratio", Stock, "(enterprise + social + resident funds) / public funds, cumulative.";
+    OrganisationsAlive => "organisations_alive", "count", Stock, "Social organisations alive.";
+    ServiceCapacity => "service_capacity", "cases/day", Stock, "Cases per day that living organisations can take.";
+    Volunteers => "volunteers", "count", Stock, "Active residents in a volunteer role.";
+    BondingCapital => "bonding_capital", "share", Stock, "Mean share of a resident's ties inside its building or household.";
+    BridgingCapital => "bridging_capital", "share", Stock, "Mean share of a resident's ties crossing building or community lines.";
+    LinkingCapital => "linking_capital", "share", Stock, "Share of residents with at least one tie to an institutional node.";
+    OnlineContention => "online_contention", "index", Stock, "Online contention index: negative online sentiment, 0 to 1.";
+    ComplaintParticipationRatio => "complaint_participation_ratio", "ratio", Stock, "Complaints per constructive act (report, forum seat, volunteer day), over the last 30 days.";
+    SatisfactionGiniCommunities => "satisfaction_gini_communities", "index", Stock, "Gini coefficient of mean satisfaction across communities.";
+    ElderCareCoverage => "elder_care_coverage", "share", Stock, "Share of elder-care needs covered (not open) at the end of the tick.";
+    ServiceTrips => "service_trips", "count", Flow, "Trips residents made for routine services this tick.";
+    ServiceWaitDays => "service_wait_days", "days", Stock, "Mean wait for a routine service request served this tick.";
+}
+
+/// Number of metrics.
+pub const N_METRICS: usize = METRICS.len();
+
+/// One tick's values, indexed by [`Metric`].
+pub type Row = [f64; N_METRICS];
+
+/// Looks a metric up by column name.
+pub fn by_name(name: &str) -> Option<&'static MetricInfo> {
+    METRICS.iter().find(|m| m.name == name)
+}
+
+/// Names of the per-run summary columns: every metric with `_final`, `_mean`, `_total`.
+pub fn summary_columns() -> Vec<String> {
+    let mut cols = Vec::with_capacity(3 * N_METRICS);
+    for m in METRICS {
+        for suffix in ["final", "mean", "total"] {
+            cols.push(format!("{}_{suffix}", m.name));
+        }
+    }
+    cols
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_indexed() {
+        let mut names: Vec<_> = METRICS.iter().map(|m| m.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), N_METRICS);
+        assert_eq!(METRICS[Metric::Leverage as usize].name, "leverage");
+        assert_eq!(by_name("complaints").unwrap().kind, Kind::Flow);
+    }
+}
