@@ -1,11 +1,19 @@
 //! cogov: an agent-based simulator of community co-governance and its linkage mechanisms
 //! (联动机制). See `ARCHITECTURE.md` for the codemap and `docs/ODD.md` for the model.
 
+pub mod engine;
+pub mod issues;
+pub mod mechanisms;
 pub mod metrics;
 pub mod network;
+pub mod observer;
+pub mod output;
 pub mod rng;
+pub mod run;
+pub mod scenario;
 pub mod stats;
 pub mod submodels;
+pub mod world;
 pub mod cli;
 pub mod error;
 

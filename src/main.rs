@@ -17,7 +17,7 @@ const EXAMPLES: &str = "Examples:
 /// cogov: an agent-based simulator of community co-governance (共建共治共享) and its
 /// linkage mechanisms (联动机制), after a study of Shangcheng District, Hangzhou.
 #[derive(Debug, Parser)]
-#[command(name = "cogov", version, about, long_about = None, after_help = EXAMPLES)]
+#[command(name = "cogov", version, long_about = None, after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -25,6 +25,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run one simulation and write its time series, summary and community table.
+    Run(cli::run::Args),
+    /// Validate a scenario and print it fully resolved.
+    Check(cli::check::Args),
     /// Print shell completions.
     Completions(cli::completions::Args),
 }
@@ -33,6 +37,8 @@ fn main() -> ExitCode {
     install_panic_policy();
     let cli = Cli::parse();
     let outcome = match &cli.command {
+        Command::Run(a) => cli::run::run(a).map(|_| ExitCode::SUCCESS),
+        Command::Check(a) => cli::check::run(a).map(|_| ExitCode::SUCCESS),
         Command::Completions(a) => cli::completions::run::<Cli>(a).map(|_| ExitCode::SUCCESS),
     };
     match outcome {

@@ -1,0 +1,157 @@
+//! Phase 1, arrivals: issues arise as Poisson arrivals per location and domain (summed over
+//! locations, then placed uniformly, which is the same process); scheduled projects start;
+//! shocks scale rates.
+
+use rand_distr::{Distribution, Poisson};
+
+use super::{DomainSpec, Engine};
+use crate::issues::{Funding, Issue, Stage};
+use crate::rng::{self, Purpose, Rng};
+use crate::world::World;
+use crate::world::institutions::Handler;
+use crate::world::places::Scope;
+
+/// Runs the arrivals phase.
+pub fn run(e: &mut Engine) {
+    let tick = e.world.tick;
+    let mut rng = rng::stream(e.seed, Purpose::Arrivals, tick as u64, 0);
+    let s = &e.scenario;
+    for (di, d) in e.domains.iter().enumerate() {
+        if d.params.rate <= 0.0 {
+            continue;
+        }
+        let locations = locations(&e.world, d);
+        if locations == 0 {
+            continue;
+        }
+        let multiplier: f64 = s
+            .shocks
+            .iter()
+            .filter(|sh| sh.domain == d.name && (sh.start..=sh.end).contains(&tick))
+            .map(|sh| sh.multiplier)
+            .product();
+        let lambda = d.params.rate / 365.0 * locations as f64 * multiplier;
+        let n = draw_poisson(lambda, &mut rng);
+        for _ in 0..n {
+            let k = rng::index(&mut rng, locations);
+            let place = place_of(&e.world, d, k);
+            let issue = new_issue(&e.world, d, di as u16, place, tick, s.issues.cost_cv, s.issues.complexity_sd, &mut rng);
+            e.world.issues.push(issue);
+            e.tally.arisen += 1;
+            e.totals.arisen += 1;
+        }
+    }
+    for p in s.projects.iter().filter(|p| p.start == tick) {
+        let Some(di) = e.domains.iter().position(|d| d.name == p.domain) else { continue };
+        let d = &e.domains[di];
+        for &c in &p.communities {
+            let mut issue = new_issue(&e.world, d, di as u16, (Scope::Community, c), tick, s.issues.cost_cv, s.issues.complexity_sd, &mut rng);
+            // A scheduled project is known from the start and handled by its department.
+            issue.detected = Some(tick);
+            issue.stage = Stage::Known;
+            issue.handler = Handler::Department;
+            issue.answered = true;
+            e.world.issues.push(issue);
+            e.tally.arisen += 1;
+            e.totals.arisen += 1;
+        }
+    }
+}
+
+/// Draws a Poisson count (0 for a non-positive mean).
+pub fn draw_poisson(lambda: f64, rng: &mut Rng) -> u64 {
+    if lambda <= 0.0 || !lambda.is_finite() {
+        return 0;
+    }
+    Poisson::new(lambda).map(|p| p.sample(rng) as u64).unwrap_or(0)
+}
+
+/// Number of places where issues of `d` can arise.
+fn locations(w: &World, d: &DomainSpec) -> usize {
+    match d.scope {
+        Scope::Household if d.params.elders_only => w.places.elder_households.len(),
+        scope => w.places.level(scope).len(),
+    }
+}
+
+fn place_of(w: &World, d: &DomainSpec, k: usize) -> (Scope, u32) {
+    match d.scope {
+        Scope::Household if d.params.elders_only => (Scope::Household, w.places.elder_households[k]),
+        scope => (scope, k as u32),
+    }
+}
+
+/// A new latent issue of domain `d` at `place`.
+#[allow(clippy::too_many_arguments)]
+pub fn new_issue(
+    w: &World,
+    d: &DomainSpec,
+    domain: u16,
+    (scope, place): (Scope, u32),
+    tick: u32,
+    cost_cv: f64,
+    complexity_sd: f64,
+    rng: &mut Rng,
+) -> Issue {
+    let p = &d.params;
+    let residents = w.places.level(scope).residents(place as usize);
+    let households = w.places.households_in(residents.clone());
+    let community = w.residents.community[residents.start as usize] as u32;
+    let street = w.places.community_street[community as usize];
+    let cost = if p.cost > 0.0 && cost_cv > 0.0 {
+        // Lognormal with the domain's mean and coefficient of variation.
+        let sigma2 = (1.0 + cost_cv * cost_cv).ln();
+        let mu = p.cost.ln() - sigma2 / 2.0;
+        rand_distr::LogNormal::new(mu, sigma2.sqrt()).map(|l| l.sample(rng)).unwrap_or(p.cost)
+    } else {
+        p.cost
+    };
+    let complexity = if complexity_sd > 0.0 {
+        rand_distr::Normal::new(p.complexity, complexity_sd).map(|n| n.sample(rng)).unwrap_or(p.complexity).clamp(0.0, 1.0)
+    } else {
+        p.complexity
+    };
+    Issue {
+        domain,
+        scope,
+        place,
+        households: households.end - households.start,
+        residents,
+        community,
+        street,
+        severity: p.severity as f32,
+        cost,
+        complexity: complexity as f32,
+        contention: p.contention as f32,
+        support: p.support as f32,
+        consent_share: p.consent_share as f32,
+        department: p.department,
+        duration: p.duration as f32,
+        resident_share: p.resident_share as f32,
+        enterprise_share: p.enterprise_share as f32,
+        top_down: p.top_down,
+        elder_care: p.elder_care,
+        stage: Stage::Latent,
+        handler: Handler::Community,
+        organisation: u32::MAX,
+        arisen: tick,
+        detected: None,
+        ready_at: tick,
+        stage_since: tick,
+        work_left: p.duration as f32,
+        escalations: 0,
+        funding: Funding::default(),
+        asked: false,
+        enterprise: u32::MAX,
+        online: false,
+        answered: false,
+        forums: 0,
+        last_forum: None,
+        consent: false,
+        votes: 0,
+        participated: false,
+        skill_bonus: 0.0,
+        petitioned: None,
+        closed: None,
+    }
+}

@@ -1,0 +1,84 @@
+//! Phase 2, detection: latent issues become known. Core rule: the affected residents report
+//! with a hazard proportional to the issue's severity and their summed engagement; online
+//! residents' engagement counts `online_report_multiplier` times (1 without the platform).
+//! Mechanisms detect issues too (patrols, visits, monitoring) through [`mark_detected`].
+
+use super::{Engine, Phase, Tally, Totals};
+use crate::issues::{Issue, Stage};
+use crate::network::{Edge, TieKind};
+use crate::rng;
+use crate::world::World;
+use crate::world::places::Scope;
+
+/// Runs the detection phase.
+pub fn run(e: &mut Engine) {
+    let mut rng = e.issue_rng(Phase::Detection);
+    let tick = e.world.tick;
+    let rp = e.scenario.residents.report_probability;
+    let link_p = e.scenario.network.linking_probability;
+    let m = e.levers.online_report_multiplier as f64;
+    let World { issues, stats, residents, places, nodes, new_ties, .. } = &mut e.world;
+    for issue in issues.iter_mut().filter(|i| i.stage == Stage::Latent) {
+        let (eng, eng_online) = match issue.scope {
+            Scope::Household => {
+                let r = issue.residents.clone();
+                let mut sum = (0.0f64, 0.0f64);
+                for i in r {
+                    let v = residents.engagement[i as usize] as f64;
+                    sum.0 += v;
+                    if residents.has(i as usize, crate::world::residents::role::ONLINE) {
+                        sum.1 += v;
+                    }
+                }
+                sum
+            }
+            _ => {
+                let b = building_range(places, issue);
+                let eng: f64 = stats.engagement[b.clone()].iter().map(|&v| v as f64).sum();
+                let on: f64 = stats.engagement_online[b].iter().map(|&v| v as f64).sum();
+                (eng, on)
+            }
+        };
+        let lambda = rp * issue.severity as f64 * (eng + (m - 1.0) * eng_online);
+        if lambda <= 0.0 {
+            continue;
+        }
+        let p = 1.0 - (-lambda).exp();
+        if rng::unit_f64(&mut rng) < p {
+            let online_share = (m * eng_online) / (eng + (m - 1.0) * eng_online);
+            issue.online = rng::unit_f64(&mut rng) < online_share;
+            issue.participated = true;
+            e.tally.reports += 1;
+            mark_detected(issue, tick, &mut e.tally, &mut e.totals);
+            // The reporter may form a linking tie with the community committee.
+            if rng::unit_f64(&mut rng) < link_p {
+                let len = issue.residents.end - issue.residents.start;
+                let reporter = issue.residents.start + rng::index(&mut rng, len as usize) as u32;
+                new_ties.push(Edge { a: reporter, b: nodes.committee + issue.community, kind: TieKind::Linking });
+            }
+        }
+    }
+}
+
+/// Marks a latent issue known at `tick` and counts its detection delay.
+pub fn mark_detected(issue: &mut Issue, tick: u32, tally: &mut Tally, totals: &mut Totals) {
+    if issue.stage != Stage::Latent {
+        return;
+    }
+    issue.detected = Some(tick);
+    issue.stage = Stage::Known;
+    issue.stage_since = tick;
+    let days = (tick - issue.arisen) as f64;
+    tally.detected += 1;
+    tally.detection_days += days;
+    totals.detected += 1;
+    totals.detection_days += days;
+}
+
+/// The buildings an issue's residents span (whole buildings for scopes above household).
+pub fn building_range(places: &crate::world::places::Places, issue: &Issue) -> std::ops::Range<usize> {
+    let b = &places.buildings.starts;
+    let first = b.partition_point(|&s| s <= issue.residents.start) - 1;
+    let end = b.partition_point(|&s| s < issue.residents.end);
+    first..end.max(first + 1)
+}

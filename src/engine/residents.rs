@@ -1,0 +1,615 @@
+//! Phase 7, residents. Every resident updates, reading only last tick's states (a
+//! synchronous update), so the result is the same for any order and any thread count. The
+//! residents are split into fixed chunks of whole buildings (about [`CHUNK`] residents
+//! each, never depending on the thread count); each chunk has its own random stream named
+//! by (seed, tick, chunk) and writes only its own residents and buildings.
+//!
+//! Per resident, in order:
+//! * activation: the threshold cascade of [`activation`] with outside pressure =
+//!   mobilisation (mechanisms) + efficacy weight × (engagement − reference), and lapse;
+//! * engagement relaxes to its resting level, grows while active, and gains (efficacy) or
+//!   loses (frustration) when issues it took part in are resolved or fail;
+//! * institutional trust updates asymmetrically after good and bad experiences (Slovic
+//!   1993), gains from institutional contact, learns socially from its ties, and drifts;
+//! * neighbour trust grows through joint activity and falls with open disputes;
+//! * grievance follows hardship × (1 − legitimacy) (Epstein 2002), legitimacy being
+//!   institutional trust;
+//! * satisfaction follows performance plus disconfirmation (performance − expectation), and
+//!   expectations adapt slowly (Van Ryzin 2004);
+//! * an active resident may form a tie with another active resident of its grid.
+//!
+//! Every `rebuild_period` days the network is rebuilt: new ties join, idle ties between
+//! residents who are not both active decay (household ties never do).
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use super::Engine;
+use crate::issues::Stage;
+use crate::network::{Edge, TieKind};
+use crate::rng::{self, Purpose};
+use crate::scenario::Scenario;
+use crate::submodels::activation;
+use crate::world::World;
+use crate::world::places::Scope;
+use crate::world::residents::role;
+
+/// Target residents per chunk. Fixed: chunking never depends on the thread count.
+pub const CHUNK: u32 = 4096;
+
+/// Sums over a chunk of residents, reduced in chunk order.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sums {
+    /// Residents.
+    pub n: u64,
+    /// Party members.
+    pub party: u64,
+    /// Active residents.
+    pub active: u64,
+    /// Active party members.
+    pub active_party: u64,
+    /// Active residents in a volunteer role.
+    pub volunteers: u64,
+    /// Σ engagement.
+    pub engagement: f64,
+    /// Σ institutional trust.
+    pub trust_institutional: f64,
+    /// Σ neighbour trust.
+    pub trust_neighbour: f64,
+    /// Σ satisfaction.
+    pub satisfaction: f64,
+    /// Σ grievance.
+    pub grievance: f64,
+}
+
+impl Sums {
+    fn add(&mut self, o: &Sums) {
+        self.n += o.n;
+        self.party += o.party;
+        self.active += o.active;
+        self.active_party += o.active_party;
+        self.volunteers += o.volunteers;
+        self.engagement += o.engagement;
+        self.trust_institutional += o.trust_institutional;
+        self.trust_neighbour += o.trust_neighbour;
+        self.satisfaction += o.satisfaction;
+        self.grievance += o.grievance;
+    }
+}
+
+/// Buffers the resident phase keeps between ticks.
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    /// Resident range of each chunk (whole buildings).
+    pub chunks: Vec<Range<u32>>,
+    /// Building range of each chunk.
+    pub chunk_buildings: Vec<Range<u32>>,
+    hardship_building: Vec<f32>,
+    hardship_grid: Vec<f32>,
+    hardship_community: Vec<f32>,
+    hardship_household: Vec<f32>,
+    strife_building: Vec<f32>,
+    active_prev: Vec<bool>,
+    trust_prev: Vec<f32>,
+    trust_neighbour_prev: Vec<f32>,
+    chunk_sums: Vec<Sums>,
+    chunk_ties: Vec<Vec<Edge>>,
+    /// District-wide sums of the last update.
+    pub sums: Sums,
+}
+
+impl Scratch {
+    /// Chunks a world into whole buildings of about [`CHUNK`] residents.
+    pub fn new(w: &World) -> Scratch {
+        let b = &w.places.buildings.starts;
+        let mut chunks = Vec::new();
+        let mut chunk_buildings = Vec::new();
+        let mut first = 0usize;
+        for k in 0..w.places.buildings.len() {
+            if b[k + 1] - b[first] >= CHUNK || k + 1 == w.places.buildings.len() {
+                chunks.push(b[first]..b[k + 1]);
+                chunk_buildings.push(first as u32..k as u32 + 1);
+                first = k + 1;
+            }
+        }
+        let n = w.n_residents();
+        let p = &w.places;
+        Scratch {
+            chunk_sums: vec![Sums::default(); chunks.len()],
+            chunk_ties: vec![Vec::new(); chunks.len()],
+            chunks,
+            chunk_buildings,
+            hardship_building: vec![0.0; p.buildings.len()],
+            hardship_grid: vec![0.0; p.grids.len()],
+            hardship_community: vec![0.0; p.communities.len()],
+            hardship_household: vec![0.0; p.households.len()],
+            strife_building: vec![0.0; p.buildings.len()],
+            active_prev: vec![false; n],
+            trust_prev: vec![0.0; n],
+            trust_neighbour_prev: vec![0.0; n],
+            sums: Sums::default(),
+        }
+    }
+}
+
+/// Mutable views of one chunk's resident columns and building stats.
+struct ChunkCols<'a> {
+    engagement: &'a mut [f32],
+    trust: &'a mut [f32],
+    trust_neighbour: &'a mut [f32],
+    grievance: &'a mut [f32],
+    satisfaction: &'a mut [f32],
+    expectation: &'a mut [f32],
+    active: &'a mut [bool],
+    b_active: &'a mut [u32],
+    b_active_party: &'a mut [u32],
+    b_engagement: &'a mut [f32],
+    b_engagement_online: &'a mut [f32],
+    b_trust_neighbour: &'a mut [f32],
+    b_would_petition: &'a mut [u32],
+    b_grievance: &'a mut [f32],
+    b_trust: &'a mut [f32],
+    b_satisfaction: &'a mut [f32],
+}
+
+/// Splits `len` items off the front of a mutable slice reference.
+fn take<'a, T>(slice: &mut &'a mut [T], len: usize) -> &'a mut [T] {
+    let (head, tail) = std::mem::take(slice).split_at_mut(len);
+    *slice = tail;
+    head
+}
+
+/// Runs the resident phase.
+pub fn run(e: &mut Engine) {
+    let tick = e.world.tick;
+    prepare_fields(e);
+    update_residents(e);
+    aggregate_communities(&mut e.world);
+    let period = e.scenario.network.rebuild_period.max(1);
+    for ties in &mut e.scratch.chunk_ties {
+        e.world.new_ties.append(ties);
+    }
+    if tick > 0 && tick % period == 0 {
+        rebuild_network(&mut e.world, &e.scenario, e.seed, tick);
+    }
+}
+
+/// Hardship and strife fields from open issues, and last tick's states for synchronous reads.
+fn prepare_fields(e: &mut Engine) {
+    let sc = &mut e.scratch;
+    let w = &e.world;
+    for v in [&mut sc.hardship_building, &mut sc.hardship_grid, &mut sc.hardship_community, &mut sc.hardship_household, &mut sc.strife_building] {
+        v.iter_mut().for_each(|x| *x = 0.0);
+    }
+    let stall = e.scenario.residents.stall_days;
+    for issue in w.issues.iter().filter(|i| i.is_open()) {
+        let stalled = match issue.detected {
+            None => true,
+            Some(d) => w.tick >= d + stall || issue.votes > 0 && !issue.consent,
+        };
+        let h = if issue.top_down && issue.stage == Stage::Working {
+            // A top-down project disrupts daily life in proportion to how contested it is.
+            issue.severity * issue.contention
+        } else if stalled {
+            issue.hardship()
+        } else {
+            0.0
+        };
+        let field = match issue.scope {
+            Scope::Household => &mut sc.hardship_household,
+            Scope::Building => &mut sc.hardship_building,
+            Scope::Grid => &mut sc.hardship_grid,
+            Scope::Community => &mut sc.hardship_community,
+        };
+        field[issue.place as usize] += h;
+        if issue.scope == Scope::Building && issue.contention >= 0.5 {
+            sc.strife_building[issue.place as usize] += issue.contention;
+        }
+    }
+    // Perceived performance per community: an average of this tick's outcome scores.
+    let ev = &e.events;
+    for (c, p) in e.world.performance.iter_mut().enumerate() {
+        let n = ev.community_closed[c];
+        if n > 0.0 {
+            let rate = (0.02 * n).min(0.5);
+            *p += rate * (ev.community_score[c] / n - *p);
+        }
+    }
+    let r = &e.world.residents;
+    sc.active_prev.copy_from_slice(&r.active);
+    sc.trust_prev.copy_from_slice(&r.trust_institutional);
+    sc.trust_neighbour_prev.copy_from_slice(&r.trust_neighbour);
+}
+
+fn update_residents(e: &mut Engine) {
+    let s: &Scenario = &e.scenario;
+    let seed = e.seed;
+    let tick = e.world.tick;
+    let World { residents: r, places, network, stats, performance, .. } = &mut e.world;
+    let sc = &mut e.scratch;
+    let lv = &e.levers;
+    let ev = &e.events;
+
+    // Split every column into per-chunk views.
+    let mut views = Vec::with_capacity(sc.chunks.len());
+    {
+        let (mut eng, mut tr, mut tn, mut gr, mut sa, mut ex, mut ac) = (
+            &mut r.engagement[..],
+            &mut r.trust_institutional[..],
+            &mut r.trust_neighbour[..],
+            &mut r.grievance[..],
+            &mut r.satisfaction[..],
+            &mut r.expectation[..],
+            &mut r.active[..],
+        );
+        let (mut ba, mut bap, mut be, mut beo, mut btn, mut bwp, mut bg, mut bt, mut bs) = (
+            &mut stats.active[..],
+            &mut stats.active_party[..],
+            &mut stats.engagement[..],
+            &mut stats.engagement_online[..],
+            &mut stats.trust_neighbour[..],
+            &mut stats.would_petition[..],
+            &mut stats.grievance[..],
+            &mut stats.trust_institutional[..],
+            &mut stats.satisfaction[..],
+        );
+        for (range, brange) in sc.chunks.iter().zip(&sc.chunk_buildings) {
+            let n = (range.end - range.start) as usize;
+            let nb = (brange.end - brange.start) as usize;
+            views.push(ChunkCols {
+                engagement: take(&mut eng, n),
+                trust: take(&mut tr, n),
+                trust_neighbour: take(&mut tn, n),
+                grievance: take(&mut gr, n),
+                satisfaction: take(&mut sa, n),
+                expectation: take(&mut ex, n),
+                active: take(&mut ac, n),
+                b_active: take(&mut ba, nb),
+                b_active_party: take(&mut bap, nb),
+                b_engagement: take(&mut be, nb),
+                b_engagement_online: take(&mut beo, nb),
+                b_trust_neighbour: take(&mut btn, nb),
+                b_would_petition: take(&mut bwp, nb),
+                b_grievance: take(&mut bg, nb),
+                b_trust: take(&mut bt, nb),
+                b_satisfaction: take(&mut bs, nb),
+            });
+        }
+    }
+    let fixed = Fixed {
+        s,
+        seed,
+        tick,
+        r_building: &r.building,
+        r_grid: &r.grid,
+        r_community: &r.community,
+        r_household: &r.household,
+        r_roles: &r.roles,
+        r_threshold: &r.threshold,
+        r_engagement_rest: &r.engagement_rest,
+        places,
+        network,
+        performance,
+        hb: &sc.hardship_building,
+        hg: &sc.hardship_grid,
+        hc: &sc.hardship_community,
+        hh: &sc.hardship_household,
+        strife: &sc.strife_building,
+        active_prev: &sc.active_prev,
+        trust_prev: &sc.trust_prev,
+        trust_neighbour_prev: &sc.trust_neighbour_prev,
+        mobilisation: &lv.mobilisation,
+        online_mobilisation: lv.online_mobilisation,
+        contact: &lv.contact,
+        good: &ev.good,
+        bad: &ev.bad,
+        success: &ev.success,
+        failure: &ev.failure,
+        trust_rest: s.init.trust_institutional.mean() as f32,
+    };
+    views
+        .into_par_iter()
+        .zip(sc.chunk_sums.par_iter_mut())
+        .zip(sc.chunk_ties.par_iter_mut())
+        .enumerate()
+        .for_each(|(k, ((cols, sums), ties))| {
+            let range = sc.chunks[k].clone();
+            let brange = sc.chunk_buildings[k].clone();
+            update_chunk(&fixed, k, range, brange, cols, sums, ties);
+        });
+    let mut total = Sums::default();
+    for cs in &sc.chunk_sums {
+        total.add(cs);
+    }
+    sc.sums = total;
+}
+
+/// Read-only inputs shared by all chunks.
+struct Fixed<'a> {
+    s: &'a Scenario,
+    seed: u64,
+    tick: u32,
+    r_building: &'a [u32],
+    r_grid: &'a [u32],
+    r_community: &'a [u16],
+    r_household: &'a [u32],
+    r_roles: &'a [u8],
+    r_threshold: &'a [f32],
+    r_engagement_rest: &'a [f32],
+    places: &'a crate::world::places::Places,
+    network: &'a crate::network::Network,
+    performance: &'a [f32],
+    hb: &'a [f32],
+    hg: &'a [f32],
+    hc: &'a [f32],
+    hh: &'a [f32],
+    strife: &'a [f32],
+    active_prev: &'a [bool],
+    trust_prev: &'a [f32],
+    trust_neighbour_prev: &'a [f32],
+    mobilisation: &'a [f32],
+    online_mobilisation: f32,
+    contact: &'a [f32],
+    good: &'a [f32],
+    bad: &'a [f32],
+    success: &'a [f32],
+    failure: &'a [f32],
+    trust_rest: f32,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn update_chunk(f: &Fixed<'_>, k: usize, range: Range<u32>, brange: Range<u32>, c: ChunkCols<'_>, sums: &mut Sums, ties: &mut Vec<Edge>) {
+    let p = &f.s.residents;
+    let (lapse_p, w_eff, e_ref) = (p.lapse_probability as f32, p.efficacy_weight as f32, p.efficacy_reference as f32);
+    let (relax, gain_active, eta_up, eta_down) =
+        (p.engagement_relaxation as f32, p.engagement_gain_active as f32, p.efficacy_gain as f32, p.frustration as f32);
+    let (a_up, a_down, learn, drift) = (p.trust_gain as f32, p.trust_loss as f32, p.trust_social_learning as f32, p.trust_drift as f32);
+    let (nt_gain, nt_loss) = (p.neighbour_trust_gain as f32, p.neighbour_trust_loss as f32);
+    let (g_rate, hps) = (p.grievance_rate as f32, p.hardship_per_severity as f32);
+    let (s_rate, x_rate) = (p.satisfaction_rate as f32, p.expectation_rate as f32);
+    let (pet_g, pet_t) = (p.petition_grievance as f32, p.petition_trust as f32);
+    let form_p = f.s.network.formation_probability as f32 / f.s.network.rebuild_period.max(1) as f32;
+    let mut rng = rng::stream(f.seed, Purpose::Residents, f.tick as u64, k as u64);
+    let b0 = brange.start as usize;
+    for v in [&mut *c.b_active, &mut *c.b_active_party, &mut *c.b_would_petition] {
+        v.iter_mut().for_each(|x| *x = 0);
+    }
+    for v in [&mut *c.b_engagement, &mut *c.b_engagement_online, &mut *c.b_trust_neighbour, &mut *c.b_grievance, &mut *c.b_trust, &mut *c.b_satisfaction] {
+        v.iter_mut().for_each(|x| *x = 0.0);
+    }
+    ties.clear();
+    let mut sm = Sums::default();
+    let net = f.network;
+    for i in range.clone() {
+        let iu = i as usize;
+        let li = (i - range.start) as usize;
+        let b = f.r_building[iu] as usize;
+        let g = f.r_grid[iu] as usize;
+        let cm = f.r_community[iu] as usize;
+        let roles = f.r_roles[iu];
+        let online = roles & role::ONLINE != 0;
+        let party = roles & role::PARTY != 0;
+
+        // Peers: activity and trust of resident neighbours, read from last tick.
+        let (on, all) = activation::neighbour_activity(net, i, f.active_prev);
+        let (mut t_sum, mut tn_sum) = (0.0f32, 0.0f32);
+        for &j in net.neighbours(i) {
+            if j < net.n_residents() {
+                t_sum += f.trust_prev[j as usize];
+                tn_sum += f.trust_neighbour_prev[j as usize];
+            }
+        }
+
+        // Activation (threshold cascade with mobilisation and efficacy).
+        let mut e = c.engagement[li];
+        let was = f.active_prev[iu];
+        let outside = f.mobilisation[b] + if online { f.online_mobilisation } else { 0.0 } + w_eff * (e - e_ref);
+        let lapses = was && rng::unit_f32(&mut rng) < lapse_p;
+        let act = activation::next_active(was, activation::active_fraction(on, all), outside, f.r_threshold[iu], lapses);
+
+        // Engagement: rest, learning by doing, efficacy and frustration.
+        e += relax * (f.r_engagement_rest[iu] - e);
+        if act {
+            e += gain_active * (1.0 - e);
+            e += eta_up * f.success[b].min(1.0) * (1.0 - e);
+            e -= eta_down * f.failure[b].min(1.0) * e;
+        }
+        let e = e.clamp(0.0, 1.0);
+
+        // Institutional trust (Slovic 1993 asymmetry, contact, social learning, drift).
+        let mut t = f.trust_prev[iu];
+        t += a_up * f.good[b].min(1.0) * (1.0 - t);
+        t -= a_down * f.bad[b].min(1.0) * t;
+        t += f.contact[b] * (1.0 - t);
+        if all > 0 {
+            t += learn * (t_sum / all as f32 - t);
+        }
+        t += drift * (f.trust_rest - t);
+        let t = t.clamp(0.0, 1.0);
+
+        // Neighbour trust.
+        let mut tn = f.trust_neighbour_prev[iu];
+        if act && on > 0 {
+            tn += nt_gain * (1.0 - tn);
+        }
+        tn -= nt_loss * f.strife[b].min(1.0) * tn;
+        if all > 0 {
+            tn += learn * (tn_sum / all as f32 - tn);
+        }
+        let tn = tn.clamp(0.0, 1.0);
+
+        // Grievance = smoothed hardship × (1 − legitimacy) (Epstein 2002).
+        let h = f.r_household[iu] as usize;
+        let hardship = (hps * (f.hb[b] + f.hg[g] + f.hc[cm] + f.hh[h])).min(1.0);
+        let mut gv = c.grievance[li];
+        gv += g_rate * (hardship * (1.0 - t) - gv);
+        let gv = gv.clamp(0.0, 1.0);
+
+        // Satisfaction: performance plus disconfirmation (Van Ryzin 2004).
+        let perf = f.performance[cm] * (1.0 - 0.5 * hardship);
+        let x = c.expectation[li];
+        let target = (perf + (perf - x)).clamp(0.0, 1.0);
+        let sat = (c.satisfaction[li] + s_rate * (target - c.satisfaction[li])).clamp(0.0, 1.0);
+        let x = (x + x_rate * (perf - x)).clamp(0.0, 1.0);
+
+        // Joint activity forms ties with other active residents of the grid.
+        if act && rng::unit_f32(&mut rng) < form_p {
+            let gr = f.places.grids.residents(g);
+            let j = gr.start + rng::index(&mut rng, (gr.end - gr.start) as usize) as u32;
+            if j != i && f.active_prev[j as usize] {
+                let kind = if f.r_building[j as usize] as usize == b { TieKind::Bonding } else { TieKind::Bridging };
+                ties.push(Edge { a: i, b: j, kind });
+            }
+        }
+
+        c.engagement[li] = e;
+        c.trust[li] = t;
+        c.trust_neighbour[li] = tn;
+        c.grievance[li] = gv;
+        c.satisfaction[li] = sat;
+        c.expectation[li] = x;
+        c.active[li] = act;
+
+        let lb = b - b0;
+        c.b_active[lb] += act as u32;
+        c.b_active_party[lb] += (act && party) as u32;
+        c.b_engagement[lb] += e;
+        if online {
+            c.b_engagement_online[lb] += e;
+        }
+        c.b_trust_neighbour[lb] += tn;
+        c.b_would_petition[lb] += (gv > pet_g && t < pet_t) as u32;
+        c.b_grievance[lb] += gv;
+        c.b_trust[lb] += t;
+        c.b_satisfaction[lb] += sat;
+
+        sm.n += 1;
+        sm.party += party as u64;
+        sm.active += act as u64;
+        sm.active_party += (act && party) as u64;
+        sm.volunteers += (act && roles & (role::GRID_VOLUNTEER | role::ORG_MEMBER) != 0) as u64;
+        sm.engagement += e as f64;
+        sm.trust_institutional += t as f64;
+        sm.trust_neighbour += tn as f64;
+        sm.satisfaction += sat as f64;
+        sm.grievance += gv as f64;
+    }
+    *sums = sm;
+}
+
+/// Community-level aggregates from building sums.
+fn aggregate_communities(w: &mut World) {
+    let p = &w.places;
+    let st = &mut w.stats;
+    st.grievance_online_community.iter_mut().for_each(|x| *x = 0.0);
+    for c in 0..p.communities.len() {
+        let r = p.communities.residents(c);
+        let (mut sat, mut g_on, mut n_on) = (0.0f64, 0.0f64, 0u32);
+        for i in r.clone() {
+            let iu = i as usize;
+            sat += w.residents.satisfaction[iu] as f64;
+            if w.residents.roles[iu] & role::ONLINE != 0 {
+                g_on += w.residents.grievance[iu] as f64;
+                n_on += 1;
+            }
+        }
+        st.satisfaction_community[c] = sat / (r.end - r.start).max(1) as f64;
+        st.grievance_online_community[c] = g_on;
+        st.online_community[c] = n_on;
+    }
+}
+
+/// Recomputes the per-building and per-community stats from the columns (at start-up).
+pub fn refresh_stats(e: &mut Engine) {
+    let w = &mut e.world;
+    let p = &w.places;
+    let r = &w.residents;
+    let st = &mut w.stats;
+    for k in 0..p.buildings.len() {
+        let (mut a, mut ap, mut en, mut eo, mut tn, mut g, mut t, mut s) = (0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        for i in p.buildings.residents(k) {
+            let iu = i as usize;
+            a += r.active[iu] as u32;
+            ap += (r.active[iu] && r.has(iu, role::PARTY)) as u32;
+            en += r.engagement[iu];
+            if r.has(iu, role::ONLINE) {
+                eo += r.engagement[iu];
+            }
+            tn += r.trust_neighbour[iu];
+            g += r.grievance[iu];
+            t += r.trust_institutional[iu];
+            s += r.satisfaction[iu];
+        }
+        st.active[k] = a;
+        st.active_party[k] = ap;
+        st.engagement[k] = en;
+        st.engagement_online[k] = eo;
+        st.trust_neighbour[k] = tn;
+        st.grievance[k] = g;
+        st.trust_institutional[k] = t;
+        st.satisfaction[k] = s;
+    }
+    aggregate_communities(w);
+    w.capital = capital_indices(w);
+}
+
+/// Adds the ties formed since the last rebuild and lets idle ties decay.
+pub fn rebuild_network(w: &mut World, s: &Scenario, seed: u64, tick: u32) {
+    let mut rng = rng::stream(seed, Purpose::Ties, tick as u64, 0);
+    let n = &s.network;
+    let (idle, decay) = (n.idle_days, n.decay_probability);
+    let residents = &w.residents;
+    let nres = residents.len() as u32;
+    let active = &residents.active;
+    let household = &residents.household;
+    let stamp = tick.min(u16::MAX as u32) as u16;
+    let new_ties = std::mem::take(&mut w.new_ties);
+    w.network.rebuild(
+        |a, b, kind, used| {
+            if kind == TieKind::Linking || b >= nres {
+                // Linking ties decay like others when unused.
+                return !(tick >= used as u32 + idle && rng::unit_f64(&mut rng) < decay);
+            }
+            if household[a as usize] == household[b as usize] {
+                return true;
+            }
+            let in_use = active[a as usize] && active[b as usize];
+            in_use || tick < used as u32 + idle || rng::unit_f64(&mut rng) >= decay
+        },
+        &new_ties,
+        stamp,
+    );
+    w.new_ties = new_ties;
+    w.new_ties.clear();
+    w.capital = capital_indices(w);
+}
+
+/// Bonding, bridging and linking capital (Putnam 2000; Woolcock 2001): the mean share of a
+/// resident's ties inside its building or household, the mean share crossing building or
+/// community lines, and the share of residents with a tie to an institutional node.
+pub fn capital_indices(w: &World) -> [f64; 3] {
+    let net = &w.network;
+    let nres = net.n_residents();
+    let (mut bonding, mut bridging, mut counted, mut linked) = (0.0f64, 0.0f64, 0u64, 0u64);
+    for i in 0..nres {
+        let (mut same, mut cross, mut link) = (0u32, 0u32, false);
+        for &j in net.neighbours(i) {
+            if j >= nres {
+                link = true;
+            } else if w.residents.building[j as usize] == w.residents.building[i as usize] {
+                same += 1;
+            } else {
+                cross += 1;
+            }
+        }
+        if same + cross > 0 {
+            bonding += same as f64 / (same + cross) as f64;
+            bridging += cross as f64 / (same + cross) as f64;
+            counted += 1;
+        }
+        linked += link as u64;
+    }
+    let c = counted.max(1) as f64;
+    [bonding / c, bridging / c, linked as f64 / nres.max(1) as f64]
+}

@@ -1,0 +1,120 @@
+//! # 政社联动 Government–society linkage (`government_society`)
+//!
+//! The government buys services from social organisations and funds them through venture
+//! philanthropy (公益创投) and the golden-idea contest (金点子), once every `period` days
+//! from the district budget. Purchase of services: `purchase_budget` yuan shared among living
+//! organisations, each growing its capacity by `organisations.growth_per_yuan` per yuan, and
+//! known issues are routed to a matching organisation with probability `purchase_routing`.
+//! Venture philanthropy: `venture_fund` yuan for `venture_projects` projects; each project
+//! funds a living organisation (or founds one when too few are alive), and foundations match
+//! each public yuan with `foundation_match` yuan into the social pool. Golden ideas:
+//! `golden_idea_fund` yuan for `golden_ideas` resident proposals, each a constructive act. Social money may cover up to
+//! `social_cover_share` of an issue's cost.
+
+use crate::engine::organisations::{found_organisation, pick_domain_of};
+use crate::engine::{Ctx, Phase};
+use crate::mechanisms::{Mechanism, MechanismParams, check_period};
+use crate::rng;
+use crate::scenario::{Problem, Scenario};
+use crate::section;
+
+section! {
+    /// `[mechanisms.government_society]`.
+    pub struct GovernmentSociety {
+        /// Switch.
+        pub enabled: bool = false, "", Any;
+        /// Days between funding rounds.
+        pub period: u32 = 365, "days", AtLeast(0.0);
+        /// Purchase of services per round.
+        pub purchase_budget: f64 = 6_000_000.0, "yuan", AtLeast(0.0);
+        /// Probability that a known issue is routed to an organisation by purchase.
+        pub purchase_routing: f64 = 0.25, "probability", Unit;
+        /// Venture-philanthropy fund per round. Seed: 5,000,000 yuan a year.
+        pub venture_fund: f64 = 5_000_000.0, "yuan", AtLeast(0.0);
+        /// Venture-philanthropy projects per round. Seed: about 64 a year.
+        pub venture_projects: u32 = 64, "count", AtLeast(0.0);
+        /// Social yuan matched per public venture yuan by foundations. Assumption.
+        pub foundation_match: f64 = 0.5, "ratio", AtLeast(0.0);
+        /// Golden-idea contest fund per round. Seed: 1,000,000 yuan a year.
+        pub golden_idea_fund: f64 = 1_000_000.0, "yuan", AtLeast(0.0);
+        /// Golden ideas funded per round. Assumption.
+        pub golden_ideas: u32 = 50, "count", AtLeast(0.0);
+        /// Largest share of an issue's cost social money may cover.
+        pub social_cover_share: f64 = 0.3, "share", Unit;
+    }
+}
+
+impl MechanismParams for GovernmentSociety {
+    fn enabled(&self) -> bool {
+        self.enabled
+    }
+    fn problems(&self, _s: &Scenario, path: &str) -> Vec<Problem> {
+        check_period(&format!("{path}.period"), self.period)
+    }
+    fn build(&self) -> Box<dyn Mechanism> {
+        Box::new(self.clone())
+    }
+}
+
+impl Mechanism for GovernmentSociety {
+    fn phases(&self) -> &'static [Phase] {
+        &[Phase::Routing, Phase::Resourcing]
+    }
+
+    fn act(&mut self, phase: Phase, ctx: &mut Ctx<'_>) {
+        if phase == Phase::Routing {
+            ctx.levers.organisation_routing = (ctx.levers.organisation_routing + self.purchase_routing).min(1.0);
+            return;
+        }
+        ctx.levers.social_cover_share += self.social_cover_share;
+        if ctx.world.tick % self.period.max(1) != 0 {
+            return;
+        }
+        let growth = ctx.scenario.organisations.growth_per_yuan;
+        // Purchase of services.
+        let alive: Vec<usize> = ctx.world.organisations.iter().enumerate().filter(|(_, o)| o.alive).map(|(k, _)| k).collect();
+        if !alive.is_empty() {
+            let paid = ctx.world.ledger.district.spend(self.purchase_budget);
+            spend_public(ctx, paid);
+            let each = paid / alive.len() as f64;
+            for &k in &alive {
+                let o = &mut ctx.world.organisations[k];
+                o.funds += each;
+                o.capacity += each * growth;
+            }
+        }
+        // Venture philanthropy.
+        if self.venture_projects > 0 {
+            let paid = ctx.world.ledger.district.spend(self.venture_fund);
+            spend_public(ctx, paid);
+            ctx.world.ledger.social.allocate(paid * self.foundation_match);
+            let grant = paid / self.venture_projects as f64;
+            for _ in 0..self.venture_projects {
+                let alive: Vec<usize> = ctx.world.organisations.iter().enumerate().filter(|(_, o)| o.alive).map(|(k, _)| k).collect();
+                let per_community = alive.len() as f64 / ctx.world.places.communities.len().max(1) as f64;
+                if alive.is_empty() || (per_community < 3.0 && rng::unit_f64(ctx.rng) < 0.5) {
+                    let c = rng::index(ctx.rng, ctx.world.places.communities.len()) as u32;
+                    let d = pick_domain_of(ctx.domains, ctx.rng);
+                    found_organisation(ctx.world, ctx.scenario, c, d, grant, ctx.rng);
+                } else {
+                    let o = &mut ctx.world.organisations[alive[rng::index(ctx.rng, alive.len())]];
+                    o.funds += grant;
+                    o.capacity += grant * growth;
+                }
+            }
+        }
+        // Golden ideas: residents' proposals, funded for resident-led work.
+        if self.golden_ideas > 0 {
+            let paid = ctx.world.ledger.district.spend(self.golden_idea_fund);
+            spend_public(ctx, paid);
+            ctx.tally.reports += self.golden_ideas;
+        }
+    }
+}
+
+/// Public money leaving the district budget for organisations counts as public spending.
+fn spend_public(ctx: &mut Ctx<'_>, paid: f64) {
+    ctx.tally.public += paid;
+    ctx.totals.public += paid;
+    ctx.totals.committed += paid;
+}

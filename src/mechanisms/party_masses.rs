@@ -1,0 +1,116 @@
+//! # 党群联动 Party–masses linkage (`party_masses`)
+//!
+//! Party members are seed actives: they start active, and a member who has lapsed is
+//! re-activated by organisational duty with probability `commitment` per day. Active members
+//! visit their neighbours: residents of a building receive mobilisation pressure
+//! `mobilisation` × min(1, `visits_per_member` × active members / residents) and gain
+//! institutional trust at `visit_trust` times the same coverage per day; a visited resident
+//! forms a linking tie with the party branch with probability `visit_tie_probability`
+//! (per active member per day). Through the "mass line" a latent issue is detected with
+//! hazard `mass_line_detection` per active member among its affected residents. Regional
+//! party building seats units and enterprises on the community party committee; they put
+//! `regional_funds` yuan a year into the enterprise pool for community work.
+
+use crate::engine::detection::{building_range, mark_detected};
+use crate::engine::{Ctx, Phase};
+use crate::issues::Stage;
+use crate::mechanisms::{Mechanism, MechanismParams};
+use crate::network::{Edge, TieKind};
+use crate::rng;
+use crate::section;
+use crate::world::residents::role;
+
+section! {
+    /// `[mechanisms.party_masses]`.
+    pub struct PartyMasses {
+        /// Switch.
+        pub enabled: bool = false, "", Any;
+        /// Daily probability that a lapsed party member becomes active again.
+        pub commitment: f64 = 0.05, "probability/day", Unit;
+        /// Mobilisation pressure at full visit coverage of a building.
+        pub mobilisation: f64 = 0.08, "share", Range(0.0, 1.0);
+        /// Households each active member visits (coverage per member).
+        pub visits_per_member: f64 = 6.0, "residents", AtLeast(0.0);
+        /// Daily trust gain at full coverage.
+        pub visit_trust: f64 = 0.002, "1/day", Unit;
+        /// Daily probability per active member that a visit forms a linking tie.
+        pub visit_tie_probability: f64 = 0.01, "probability/day", Unit;
+        /// Detection hazard per active member among an issue's affected, per day.
+        pub mass_line_detection: f64 = 0.03, "1/day", AtLeast(0.0);
+        /// Money units and enterprises on the committee give per year.
+        pub regional_funds: f64 = 3_000_000.0, "yuan/year", AtLeast(0.0);
+    }
+}
+
+impl MechanismParams for PartyMasses {
+    fn enabled(&self) -> bool {
+        self.enabled
+    }
+    fn build(&self) -> Box<dyn Mechanism> {
+        Box::new(self.clone())
+    }
+}
+
+impl Mechanism for PartyMasses {
+    fn phases(&self) -> &'static [Phase] {
+        &[Phase::Detection, Phase::Resourcing, Phase::Residents]
+    }
+
+    fn init(&mut self, ctx: &mut Ctx<'_>) {
+        let r = &mut ctx.world.residents;
+        for i in 0..r.len() {
+            if r.roles[i] & role::PARTY != 0 {
+                r.active[i] = true;
+            }
+        }
+    }
+
+    fn act(&mut self, phase: Phase, ctx: &mut Ctx<'_>) {
+        let tick = ctx.world.tick;
+        match phase {
+            Phase::Detection => {
+                let w = &mut *ctx.world;
+                for issue in w.issues.iter_mut().filter(|i| i.stage == Stage::Latent) {
+                    let members: u32 = w.stats.active_party[building_range(&w.places, issue)].iter().sum();
+                    let p = 1.0 - (-self.mass_line_detection * members as f64).exp();
+                    if members > 0 && rng::unit_f64(ctx.rng) < p {
+                        mark_detected(issue, tick, ctx.tally, ctx.totals);
+                    }
+                }
+            }
+            Phase::Resourcing => {
+                if tick % 365 == 0 {
+                    ctx.world.ledger.enterprise.allocate(self.regional_funds);
+                }
+            }
+            Phase::Residents => {
+                let w = &mut *ctx.world;
+                for b in 0..w.places.buildings.len() {
+                    let members = w.stats.active_party[b];
+                    if members == 0 {
+                        continue;
+                    }
+                    let size = w.places.buildings.size(b) as f64;
+                    let coverage = (self.visits_per_member * members as f64 / size).min(1.0);
+                    ctx.levers.mobilisation[b] += (self.mobilisation * coverage) as f32;
+                    ctx.levers.contact[b] += (self.visit_trust * coverage) as f32;
+                    for _ in 0..members {
+                        if rng::unit_f64(ctx.rng) < self.visit_tie_probability {
+                            let range = w.places.buildings.residents(b);
+                            let i = range.start + rng::index(ctx.rng, size as usize) as u32;
+                            let c = w.residents.community[i as usize] as u32;
+                            w.new_ties.push(Edge { a: i, b: w.nodes.party + c, kind: TieKind::Linking });
+                        }
+                    }
+                }
+                let r = &mut w.residents;
+                for i in 0..r.len() {
+                    if r.roles[i] & role::PARTY != 0 && !r.active[i] && rng::unit_f64(ctx.rng) < self.commitment {
+                        r.active[i] = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

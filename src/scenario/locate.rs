@@ -1,0 +1,94 @@
+//! Finding where a key path sits in a scenario file, for error messages that name the
+//! file, line and column.
+
+use toml_edit::{Document, Item};
+
+/// 1-based line and column of byte offset `pos` in `text`.
+pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
+    let pos = pos.min(text.len());
+    let before = &text[..pos];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rfind('\n').map(|nl| before[nl + 1..].chars().count()).unwrap_or(before.chars().count()) + 1;
+    (line, col)
+}
+
+/// Byte span of the key (or value, for the last segment with `value = true`) at dotted
+/// `path` in `text`, if the file states it. Segments like `projects[0]` index arrays of
+/// tables.
+pub fn span_of(text: &str, path: &str, value: bool) -> Option<std::ops::Range<usize>> {
+    let doc = Document::parse(text).ok()?;
+    let mut item: &Item = doc.as_item();
+    let segments: Vec<&str> = path.split('.').collect();
+    let mut span = None;
+    for (i, seg) in segments.iter().enumerate() {
+        let (key, index) = match seg.find('[') {
+            Some(b) => (&seg[..b], seg[b + 1..].trim_end_matches(']').parse::<usize>().ok()),
+            None => (*seg, None),
+        };
+        let table = item.as_table_like()?;
+        let (k, next) = table.get_key_value(key)?;
+        span = k.span();
+        item = next;
+        if let Some(idx) = index {
+            let tbl = item.as_array_of_tables()?.get(idx)?;
+            return descend_table(tbl, &segments[i + 1..], value).or(tbl.span()).or(span);
+        }
+        if value && i + 1 == segments.len() {
+            span = item.span().or(span);
+        }
+    }
+    span
+}
+
+fn descend_table(table: &toml_edit::Table, rest: &[&str], value: bool) -> Option<std::ops::Range<usize>> {
+    let mut item: Option<&Item> = None;
+    let mut span = table.span();
+    for (i, seg) in rest.iter().enumerate() {
+        let t = match item {
+            None => table as &dyn toml_edit::TableLike,
+            Some(it) => it.as_table_like()?,
+        };
+        let (k, next) = t.get_key_value(seg)?;
+        span = k.span();
+        if value && i + 1 == rest.len() {
+            span = next.span().or(span);
+        }
+        item = Some(next);
+    }
+    span
+}
+
+/// `file:line:col` for `path` when the file states it, else `file`.
+pub fn where_is(file: &str, text: &str, path: &str) -> String {
+    match span_of(text, path, true) {
+        Some(s) => {
+            let (l, c) = line_col(text, s.start);
+            format!("{file}:{l}:{c}")
+        }
+        None => file.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_nested_keys() {
+        let text = "name = \"x\"\n[world]\nresidents = 10\n\n[mechanisms.grid]\nenabled = true\n";
+        let s = span_of(text, "world.residents", false).unwrap();
+        assert_eq!(line_col(text, s.start), (3, 1));
+        let s = span_of(text, "world.residents", true).unwrap();
+        assert_eq!(line_col(text, s.start), (3, 13));
+        let s = span_of(text, "mechanisms.grid.enabled", false).unwrap();
+        assert_eq!(line_col(text, s.start), (6, 1));
+        assert!(span_of(text, "world.streets", false).is_none());
+    }
+
+    #[test]
+    fn finds_keys_in_arrays_of_tables() {
+        let text = "[[projects]]\nstart = 1\n[[projects]]\nstart = 2\ncommunities = [1]\n";
+        let s = span_of(text, "projects[1].start", true).unwrap();
+        assert_eq!(line_col(text, s.start), (4, 9));
+    }
+}

@@ -1,0 +1,463 @@
+//! Scenarios: TOML files read into typed, validated, immutable parameters.
+//!
+//! Loading runs in three steps. (1) The file is deserialised as written, so syntax errors,
+//! unknown keys and wrong types are reported with file, line:column and key path.
+//! (2) It is merged onto the defaults (tables key by key), so a file states only what
+//! differs. (3) The resolved scenario is validated against the schema's bounds and the
+//! cross-field rules. A [`Scenario`] that exists is valid.
+
+pub mod dist;
+pub mod experiment;
+pub mod locate;
+pub mod overrides;
+pub mod schema;
+pub mod sections;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::mechanisms::Mechanisms;
+use crate::section;
+use experiment::{Experiment, Policy, SweepSpec};
+use schema::{Node, Param, Section};
+pub use sections::*;
+
+section! {
+    /// A whole scenario: the world, the rules, the mechanisms, and the experiment.
+    pub struct Scenario {
+        /// Name; outputs go to `results/<name>/`.
+        pub name: String = "unnamed".into(), "", Any;
+        /// The question the scenario asks.
+        pub description: String = String::new(), "", Any;
+        /// Seed of a single run (`cogov run`); experiments derive theirs from `experiment.seed`.
+        pub seed: u64 = 20_180_101, "", Any;
+        /// Horizon. MODEL.md default: 1,095 days (three years).
+        pub ticks: u32 = 1095, "days", Range(1.0, 65_000.0);
+        /// Structure and population.
+        pub world: World = World::default(), "", Any;
+        /// Initial states.
+        pub init: Init = Init::default(), "", Any;
+        /// The tie network.
+        pub network: NetworkParams = NetworkParams::default(), "", Any;
+        /// Resident behaviour.
+        pub residents: Residents = Residents::default(), "", Any;
+        /// Government nodes.
+        pub government: Government = Government::default(), "", Any;
+        /// Issue handling.
+        pub issues: IssueRules = IssueRules::default(), "", Any;
+        /// Issue domains by name.
+        pub domains: BTreeMap<String, Domain> = default_domains(), "", Any;
+        /// Scheduled projects.
+        pub projects: Vec<Project> = Vec::new(), "", Any;
+        /// Exogenous shocks.
+        pub shocks: Vec<Shock> = Vec::new(), "", Any;
+        /// Social organisations.
+        pub organisations: Organisations = Organisations::default(), "", Any;
+        /// Enterprises.
+        pub enterprises: Enterprises = Enterprises::default(), "", Any;
+        /// Routine services.
+        pub services: Services = Services::default(), "", Any;
+        /// The linkage mechanisms (联动机制), each with an `enabled` switch.
+        pub mechanisms: Mechanisms = Mechanisms::default(), "", Any;
+        /// Replicates, seeds, baseline and design of an experiment.
+        pub experiment: Experiment = Experiment::default(), "", Any;
+        /// Policies compared in an experiment.
+        pub policy: Vec<Policy> = Vec::new(), "", Any;
+        /// Swept parameters: dotted path → values.
+        pub sweep: BTreeMap<String, SweepSpec> = BTreeMap::new(), "", Any;
+    }
+}
+
+impl Node for Vec<Policy> {
+    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
+}
+
+impl Node for SweepSpec {
+    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
+}
+
+impl Default for SweepSpec {
+    fn default() -> Self {
+        SweepSpec::Values(Vec::new())
+    }
+}
+
+/// A problem found in a scenario: the key path and what is wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Dotted key path.
+    pub path: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl Problem {
+    fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem { path: path.into(), message: message.into() }
+    }
+}
+
+/// Where a scenario came from, for error messages.
+#[derive(Debug, Clone)]
+struct Source<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Scenario {
+    /// Loads, resolves and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::input(format!("{file}: cannot read scenario file: {e}")))?;
+        Scenario::from_toml(&text, &file)
+    }
+
+    /// Resolves and validates scenario text; `file` names it in messages.
+    pub fn from_toml(text: &str, file: &str) -> Result<Scenario> {
+        let src = Source { file, text };
+        parse_as_written(&src)?;
+        let user: toml::Table = text.parse().map_err(|e: toml::de::Error| syntax_error(&src, &e))?;
+        let mut merged = Scenario::default().to_table();
+        // Lists of tables replace the default list; tables merge key by key.
+        overrides::deep_merge(&mut merged, &user);
+        let scenario = Scenario::from_table(merged, &src)?;
+        let problems = scenario.problems();
+        if problems.is_empty() { Ok(scenario) } else { Err(report(&src, &problems)) }
+    }
+
+    /// The scenario as a TOML table (every parameter, resolved).
+    pub fn to_table(&self) -> toml::Table {
+        toml::Table::try_from(self).unwrap_or_default()
+    }
+
+    /// The resolved scenario as TOML text, as `cogov check` prints it.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+
+    fn from_table(table: toml::Table, src: &Source<'_>) -> Result<Scenario> {
+        let value = toml::Value::Table(table);
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            Error::input(format!(
+                "{}: `{path}`: {}",
+                locate::where_is(src.file, src.text, &path),
+                e.inner()
+            ))
+        })
+    }
+
+    /// Every parameter with its value, default, unit, bounds and meaning.
+    pub fn params(&self) -> Vec<Param> {
+        let mut out = Vec::new();
+        self.params_under(&Scenario::default(), "", &mut out);
+        out
+    }
+
+    /// This scenario with dotted-path overrides applied, validated again.
+    pub fn with_overrides(&self, set: &BTreeMap<String, toml::Value>) -> Result<Scenario> {
+        let mut table = self.to_table();
+        for (path, value) in set {
+            overrides::set_path(&mut table, path, value.clone()).map_err(Error::input)?;
+        }
+        let src = Source { file: "(overrides)", text: "" };
+        let s = Scenario::from_table(table, &src)?;
+        let problems = s.model_problems();
+        if problems.is_empty() { Ok(s) } else { Err(report(&src, &problems)) }
+    }
+
+    /// Every problem with the whole scenario (model and experiment parts).
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut p = self.model_problems();
+        p.extend(self.experiment_problems());
+        p
+    }
+
+    /// Problems with the model's parameters (what a single run needs).
+    pub fn model_problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for param in self.params() {
+            if param.path.starts_with("experiment.") {
+                continue;
+            }
+            check_bounds(&param, &mut out);
+        }
+        let w = &self.world;
+        let age = w.young_share + w.middle_share + w.elder_share;
+        if (age - 1.0).abs() > 1e-6 {
+            out.push(Problem::new(
+                "world.young_share",
+                format!("age shares young_share + middle_share + elder_share sum to {age}; they must sum to 1"),
+            ));
+        }
+        let i = &self.issues;
+        if i.conditional_cooperators + i.free_riders > 1.0 + 1e-9 {
+            out.push(Problem::new(
+                "issues.free_riders",
+                "conditional_cooperators + free_riders must not exceed 1 (the rest are unconditional cooperators)",
+            ));
+        }
+        for (label, n, min) in [
+            ("world.communities", w.communities, w.streets),
+            ("world.grids", w.grids, w.communities),
+            ("world.residents", w.residents, w.grids),
+        ] {
+            if n < min {
+                out.push(Problem::new(label, format!("{n} is fewer than the level above ({min}); each place needs at least one below it")));
+            }
+        }
+        if w.service_complexes > w.communities {
+            out.push(Problem::new("world.service_complexes", format!("{} exceeds the {} communities", w.service_complexes, w.communities)));
+        }
+        if self.government.community_max_complexity > self.government.street_max_complexity {
+            out.push(Problem::new("government.community_max_complexity", "must not exceed government.street_max_complexity"));
+        }
+        if self.domains.is_empty() {
+            out.push(Problem::new("domains", "at least one issue domain is required"));
+        }
+        for (name, d) in &self.domains {
+            if d.department >= w.departments {
+                out.push(Problem::new(
+                    format!("domains.{name}.department"),
+                    format!("department {} does not exist; allowed 0 to {}", d.department, w.departments - 1),
+                ));
+            }
+        }
+        let domain_names: BTreeSet<&str> = self.domains.keys().map(String::as_str).collect();
+        let domain_list = || domain_names.iter().copied().collect::<Vec<_>>().join(", ");
+        for (k, p) in self.projects.iter().enumerate() {
+            if !domain_names.contains(p.domain.as_str()) {
+                out.push(Problem::new(format!("projects[{k}].domain"), format!("unknown domain \"{}\"; known: {}", p.domain, domain_list())));
+            }
+            if let Some(c) = p.communities.iter().find(|&&c| c >= w.communities) {
+                out.push(Problem::new(format!("projects[{k}].communities"), format!("community {c} does not exist; allowed 0 to {}", w.communities - 1)));
+            }
+            if p.communities.is_empty() {
+                out.push(Problem::new(format!("projects[{k}].communities"), "a project needs at least one community"));
+            }
+        }
+        for (k, s) in self.shocks.iter().enumerate() {
+            if !domain_names.contains(s.domain.as_str()) {
+                out.push(Problem::new(format!("shocks[{k}].domain"), format!("unknown domain \"{}\"; known: {}", s.domain, domain_list())));
+            }
+            if s.end < s.start {
+                out.push(Problem::new(format!("shocks[{k}].end"), "end must not be before start"));
+            }
+        }
+        out.extend(self.mechanisms.problems(self));
+        out
+    }
+
+    /// Problems with the experiment part: policies, baseline, sweeps.
+    pub fn experiment_problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for param in self.params() {
+            if param.path.starts_with("experiment.") {
+                check_bounds(&param, &mut out);
+            }
+        }
+        let e = &self.experiment;
+        if e.record_every > self.ticks {
+            out.push(Problem::new("experiment.record_every", format!("{} is greater than the horizon of {} ticks; allowed 1 to {}", e.record_every, self.ticks, self.ticks)));
+        }
+        let mut seen = BTreeSet::new();
+        for (k, p) in self.policy.iter().enumerate() {
+            if p.name.trim().is_empty() {
+                out.push(Problem::new(format!("policy[{k}].name"), "a policy needs a non-empty name"));
+            }
+            if !seen.insert(p.name.as_str()) {
+                out.push(Problem::new(format!("policy[{k}].name"), format!("duplicate policy name \"{}\"; policy names must be unique", p.name)));
+            }
+            let mut table = self.to_table();
+            for (path, value) in &p.set {
+                if let Err(msg) = overrides::set_path(&mut table, path, value.clone()) {
+                    out.push(Problem::new(format!("policy[{k}].set"), msg));
+                }
+            }
+        }
+        if !e.baseline.is_empty() && !self.policy.iter().any(|p| p.name == e.baseline) {
+            let names: Vec<&str> = self.policy.iter().map(|p| p.name.as_str()).collect();
+            out.push(Problem::new(
+                "experiment.baseline",
+                format!("baseline \"{}\" is not a policy; policies: {}", e.baseline, if names.is_empty() { "(none)".into() } else { names.join(", ") }),
+            ));
+        }
+        let table = self.to_table();
+        let leaves = overrides::leaf_paths(&table);
+        for (path, spec) in &self.sweep {
+            if !leaves.iter().any(|l| l == path) || path.starts_with("sweep.") || path.starts_with("policy") {
+                let near = overrides::nearest(path, &leaves, 3);
+                out.push(Problem::new(format!("sweep.{path}"), format!("no parameter \"{path}\"; nearest valid paths: {}", near.join(", "))));
+            }
+            if let SweepSpec::Range { from, to, .. } = spec
+                && (!from.is_finite() || !to.is_finite())
+            {
+                out.push(Problem::new(format!("sweep.{path}"), "from and to must be finite numbers"));
+            }
+        }
+        out
+    }
+}
+
+fn check_bounds(param: &Param, out: &mut Vec<Problem>) {
+    use schema::Bounds;
+    let bad = match (&param.value, param.meta.bounds) {
+        (toml::Value::String(s), Bounds::OneOf(opts)) if !opts.contains(&s.as_str()) => Some(format!("\"{s}\" is not allowed")),
+        (toml::Value::Float(f), b) => b.check_number(*f),
+        (toml::Value::Integer(i), b) => b.check_number(*i as f64),
+        _ => None,
+    };
+    if let Some(what) = bad {
+        out.push(Problem::new(&param.path, format!("{what}; allowed: {}", param.meta.bounds.describe())));
+    }
+}
+
+/// Deserialises the file as written, for span-accurate syntax, key and type errors.
+fn parse_as_written(src: &Source<'_>) -> Result<()> {
+    let de = toml::Deserializer::parse(src.text).map_err(|e| syntax_error(src, &e))?;
+    match serde_path_to_error::deserialize::<_, Scenario>(de) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let pos = inner.span().map(|s| locate::line_col(src.text, s.start));
+            let place = match pos {
+                Some((l, c)) => format!("{}:{l}:{c}", src.file),
+                None => locate::where_is(src.file, src.text, &path),
+            };
+            let msg = inner.message().trim().to_string();
+            let hint = did_you_mean(&path, &msg);
+            Err(Error::input(format!("{place}: `{path}`: {msg}{hint}")))
+        }
+    }
+}
+
+/// For an unknown key, suggests the nearest valid key at the same level.
+fn did_you_mean(path: &str, msg: &str) -> String {
+    let Some(rest) = msg.strip_prefix("unknown field `") else { return String::new() };
+    let Some(end) = rest.find('`') else { return String::new() };
+    let bad = &rest[..end];
+    let parent = path.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+    let parent = if path.ends_with(bad) { parent } else { path };
+    let siblings: Vec<String> = Scenario::default()
+        .params()
+        .into_iter()
+        .filter_map(|p| {
+            let rel = if parent.is_empty() || parent == "." { Some(p.path.as_str()) } else { p.path.strip_prefix(parent).and_then(|r| r.strip_prefix('.')) }?;
+            Some(rel.split('.').next().unwrap_or(rel).to_string())
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    match overrides::nearest(bad, &siblings, 1).first() {
+        Some(best) if strsim::jaro_winkler(bad, best) > 0.7 => format!("\n  did you mean `{best}`?"),
+        _ => String::new(),
+    }
+}
+
+fn syntax_error(src: &Source<'_>, e: &toml::de::Error) -> Error {
+    let place = match e.span() {
+        Some(s) => {
+            let (l, c) = locate::line_col(src.text, s.start);
+            format!("{}:{l}:{c}", src.file)
+        }
+        None => src.file.to_string(),
+    };
+    Error::input(format!("{place}: TOML syntax error: {}", e.message().trim()))
+}
+
+fn report(src: &Source<'_>, problems: &[Problem]) -> Error {
+    const MAX: usize = 8;
+    let mut lines: Vec<String> = problems
+        .iter()
+        .take(MAX)
+        .map(|p| format!("{}: `{}`: {}", locate::where_is(src.file, src.text, &p.path), p.path, p.message))
+        .collect();
+    if problems.len() > MAX {
+        lines.push(format!("... and {} more problems", problems.len() - MAX));
+    }
+    Error::input(lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        Scenario::from_toml(text, "s.toml").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn empty_file_is_the_default() {
+        let s = Scenario::from_toml("", "s.toml").unwrap();
+        assert_eq!(s, Scenario::default());
+    }
+
+    #[test]
+    fn partial_domain_keeps_its_specific_defaults() {
+        let s = Scenario::from_toml("[domains.elevator_retrofit]\nrate = 0.5\n", "s.toml").unwrap();
+        let d = &s.domains["elevator_retrofit"];
+        assert_eq!(d.rate, 0.5);
+        assert!((d.consent_share - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(s.domains.len(), default_domains().len());
+    }
+
+    #[test]
+    fn unknown_key_is_located_with_suggestion() {
+        let e = err("[world]\nresidentz = 5\n");
+        assert!(e.contains("s.toml:2:1"), "{e}");
+        assert!(e.contains("world"), "{e}");
+        assert!(e.contains("did you mean `residents`"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_and_range_are_located() {
+        let e = err("[world]\nresidents = \"many\"\n");
+        assert!(e.contains("s.toml:2:13") && e.contains("world.residents"), "{e}");
+        let e = err("[world]\nparty_share = 1.5\n");
+        assert!(e.contains("s.toml:2:15") && e.contains("[0, 1]"), "{e}");
+    }
+
+    #[test]
+    fn syntax_error_is_located() {
+        let e = err("[world\nresidents = 5\n");
+        assert!(e.contains("s.toml:1:") && e.contains("syntax"), "{e}");
+    }
+
+    #[test]
+    fn shares_must_sum_to_one() {
+        let e = err("[world]\nyoung_share = 0.5\n");
+        assert!(e.contains("sum to 1"), "{e}");
+    }
+
+    #[test]
+    fn experiment_errors() {
+        let e = err("[experiment]\nbaseline = \"none\"\n[[policy]]\nname = \"a\"\n[[policy]]\nname = \"a\"\n");
+        assert!(e.contains("duplicate policy name") && e.contains("not a policy"), "{e}");
+        let e = err("[[policy]]\nname = \"a\"\nset = { \"mechanisms.grid.enabeld\" = true }\n");
+        assert!(e.contains("mechanisms.grid.enabled"), "{e}");
+        let e = err("ticks = 10\n[experiment]\nrecord_every = 20\n");
+        assert!(e.contains("greater than the horizon"), "{e}");
+        let e = err("ticks = 0\n");
+        assert!(e.contains("ticks"), "{e}");
+    }
+
+    #[test]
+    fn resolved_text_round_trips() {
+        let s = Scenario::default();
+        let again = Scenario::from_toml(&s.to_toml(), "s.toml").unwrap();
+        assert_eq!(s, again);
+    }
+
+    #[test]
+    fn overrides_apply_and_validate() {
+        let s = Scenario::default();
+        let mut set = BTreeMap::new();
+        set.insert("world.residents".to_string(), toml::Value::Integer(5000));
+        assert_eq!(s.with_overrides(&set).unwrap().world.residents, 5000);
+        set.insert("world.party_share".to_string(), toml::Value::Float(2.0));
+        assert!(s.with_overrides(&set).is_err());
+    }
+}

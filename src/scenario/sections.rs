@@ -1,0 +1,372 @@
+//! The model's parameter sections. Each field's doc says what it means and where its
+//! default comes from: "Seed:" for a fact from the source text, "Assumption:" otherwise.
+
+use std::collections::BTreeMap;
+
+use crate::scenario::dist::Dist;
+use crate::section;
+
+section! {
+    /// The district's structure and population (MODEL.md §2).
+    pub struct World {
+        /// Streets (街道). Seed: Shangcheng has 6.
+        pub streets: u32 = 6, "count", AtLeast(1.0);
+        /// Communities (社区). Seed: 54.
+        pub communities: u32 = 54, "count", AtLeast(1.0);
+        /// Grids (网格). Seed: 268.
+        pub grids: u32 = 268, "count", AtLeast(1.0);
+        /// Residents. Seed: about 340,000 before the 2021 merger.
+        pub residents: u32 = 340_000, "count", Range(2.0, 50_000_000.0);
+        /// Mean household size. Seed: about 140,000 households, so 340,000 / 140,000 ≈ 2.43.
+        pub household_size_mean: f64 = 2.43, "residents", Range(1.0, 10.0);
+        /// Mean households per building (楼). Assumption: a six-storey walk-up block.
+        pub households_per_building: f64 = 24.0, "households", Range(1.0, 1000.0);
+        /// Coefficient of variation of community population. Assumption.
+        pub community_size_cv: f64 = 0.3, "ratio", Range(0.0, 2.0);
+        /// District departments (区级部门). Seed: 17.
+        pub departments: u32 = 17, "count", AtLeast(1.0);
+        /// Department staff sunk into the street platforms. Seed: 261.
+        pub department_staff: u32 = 261, "count", AtLeast(0.0);
+        /// Communities with a 3+X service complex. Seed: 10 of 54.
+        pub service_complexes: u32 = 10, "count", AtLeast(0.0);
+        /// Share of young adults. Assumption (age shares sum to 1).
+        pub young_share: f64 = 0.30, "share", Unit;
+        /// Share of middle-aged residents. Assumption.
+        pub middle_share: f64 = 0.45, "share", Unit;
+        /// Share of elders. MODEL.md default 0.25.
+        pub elder_share: f64 = 0.25, "share", Unit;
+        /// Share of party members. MODEL.md default 0.08.
+        pub party_share: f64 = 0.08, "share", Unit;
+        /// Share of residents who use the community platform online. Assumption.
+        pub online_share: f64 = 0.35, "share", Unit;
+        /// Activation threshold φ, clipped to [0, 1]. MODEL.md default normal(0.25, 0.1).
+        pub threshold: Dist = Dist::Normal(0.25, 0.1), "share", Any;
+        /// Social workers (社工) at community stations and organisations. Assumption: 3 per community.
+        pub social_workers: u32 = 162, "count", AtLeast(0.0);
+        /// Social organisations (社会组织) at the start. Assumption: 5 per community.
+        pub organisations: u32 = 270, "count", AtLeast(0.0);
+        /// Property-management companies (物业). Assumption.
+        pub property_companies: u32 = 60, "count", AtLeast(0.0);
+        /// Local businesses that may fund community work. Assumption: 10 per community.
+        pub businesses: u32 = 540, "count", AtLeast(0.0);
+    }
+}
+
+section! {
+    /// Initial states (MODEL.md §9), each drawn from a named distribution clipped to [0, 1].
+    pub struct Init {
+        /// Engagement of young adults. Assumption: the young take little part.
+        pub engagement_young: Dist = Dist::Beta(2.0, 9.0), "index", Any;
+        /// Engagement of the middle-aged. Assumption.
+        pub engagement_middle: Dist = Dist::Beta(2.0, 7.0), "index", Any;
+        /// Engagement of elders. Assumption: elders are the core of community activity.
+        pub engagement_elder: Dist = Dist::Beta(3.0, 6.0), "index", Any;
+        /// Trust in party and government. Assumption.
+        pub trust_institutional: Dist = Dist::Beta(5.0, 4.0), "index", Any;
+        /// Trust in neighbours. Assumption: "strangers' society" in new blocks.
+        pub trust_neighbour: Dist = Dist::Beta(4.0, 5.0), "index", Any;
+        /// Grievance. Assumption.
+        pub grievance: Dist = Dist::Beta(1.0, 12.0), "index", Any;
+        /// Satisfaction. Assumption.
+        pub satisfaction: Dist = Dist::Beta(5.0, 4.0), "index", Any;
+        /// Expected service level (Van Ryzin 2004). Assumption: slightly above what is received.
+        pub expectation: Dist = Dist::Beta(6.0, 4.0), "index", Any;
+        /// Share of non-members active at the start. Assumption.
+        pub seed_active_share: f64 = 0.01, "share", Unit;
+        /// Warm-up ticks run before recording starts (stocks settle). MODEL.md default 0.
+        pub warmup: u32 = 0, "days", AtLeast(0.0);
+    }
+}
+
+section! {
+    /// The tie network (MODEL.md §2): dense within buildings, small-world within grids,
+    /// organisation ties; ties form through joint participation and decay when unused.
+    pub struct NetworkParams {
+        /// Extra bonding ties per resident to others in its building (household members are
+        /// always tied). Assumption, with the others giving mean degree ≈ 8.
+        pub building_degree: f64 = 3.0, "ties", Range(0.0, 100.0);
+        /// Ring degree k of the Watts–Strogatz layer within each grid.
+        pub grid_ring_degree: u32 = 4, "ties", Range(0.0, 100.0);
+        /// Rewiring probability p of the grid layer (Watts & Strogatz 1998).
+        pub grid_rewire: f64 = 0.1, "probability", Unit;
+        /// Ties to co-members per organisation member.
+        pub org_member_degree: f64 = 2.0, "ties", Range(0.0, 100.0);
+        /// Days between rebuilds of the network (ties formed since the last rebuild are added,
+        /// idle ties may decay).
+        pub rebuild_period: u32 = 30, "days", AtLeast(1.0);
+        /// A tie not used for this many days is idle and may decay.
+        pub idle_days: u32 = 180, "days", AtLeast(1.0);
+        /// Probability that an idle tie decays at a rebuild (household ties never decay).
+        pub decay_probability: f64 = 0.15, "probability", Unit;
+        /// Probability that two co-participants of a forum or organisation activity form a tie.
+        pub formation_probability: f64 = 0.05, "probability", Unit;
+        /// Share of residents tied to their community committee at the start (besides party
+        /// members, who are tied to their party branch). Assumption.
+        pub initial_linking_share: f64 = 0.1, "share", Unit;
+        /// Probability that an institutional contact (visit, handled report, forum) forms a
+        /// linking tie.
+        pub linking_probability: f64 = 0.05, "probability", Unit;
+    }
+}
+
+section! {
+    /// Resident behaviour: activation, engagement, trust, grievance, satisfaction,
+    /// complaints and petitions (MODEL.md §3, §4, §8).
+    pub struct Residents {
+        /// Probability per day that an active resident lapses. Assumption: activity lasts ~2 months.
+        pub lapse_probability: f64 = 0.015, "probability/day", Unit;
+        /// Weight of efficacy in activation pressure: pressure += w·(e − reference).
+        pub efficacy_weight: f64 = 0.3, "index", Range(0.0, 5.0);
+        /// Engagement at which efficacy adds no pressure.
+        pub efficacy_reference: f64 = 0.3, "index", Unit;
+        /// Daily rate at which engagement relaxes toward its resting level.
+        pub engagement_relaxation: f64 = 0.002, "1/day", Unit;
+        /// Engagement gain while active (learning by doing).
+        pub engagement_gain_active: f64 = 0.004, "1/day", Unit;
+        /// Efficacy gain e += η⁺(1 − e) when an issue one took part in is resolved.
+        pub efficacy_gain: f64 = 0.08, "index", Unit;
+        /// Frustration e −= η⁻·e when an issue one took part in fails.
+        pub frustration: f64 = 0.12, "index", Unit;
+        /// Trust gain α⁺ after a good experience: t += α⁺(1 − t) (Slovic 1993).
+        pub trust_gain: f64 = 0.03, "index", Unit;
+        /// Trust loss α⁻ after a bad experience: t −= α⁻·t; α⁻ > α⁺ (Slovic 1993).
+        pub trust_loss: f64 = 0.06, "index", Unit;
+        /// Social learning: trust moves this far per day toward the mean of one's ties.
+        pub trust_social_learning: f64 = 0.01, "1/day", Unit;
+        /// Daily drift of institutional trust toward its initial mean when nothing happens.
+        pub trust_drift: f64 = 0.001, "1/day", Unit;
+        /// Neighbour-trust gain per day while active alongside active neighbours.
+        pub neighbour_trust_gain: f64 = 0.004, "1/day", Unit;
+        /// Neighbour-trust loss per day while a neighbour dispute is open in one's building.
+        pub neighbour_trust_loss: f64 = 0.01, "1/day", Unit;
+        /// Daily rate at which grievance moves toward hardship × (1 − legitimacy) (Epstein 2002).
+        pub grievance_rate: f64 = 0.05, "1/day", Unit;
+        /// Hardship per unit of severity of an unresolved issue affecting the resident.
+        pub hardship_per_severity: f64 = 1.0, "index", Range(0.0, 10.0);
+        /// Daily rate at which satisfaction follows the gap between performance and
+        /// expectation (Van Ryzin 2004).
+        pub satisfaction_rate: f64 = 0.02, "1/day", Unit;
+        /// Daily rate at which expectations adapt to experienced performance (slow).
+        pub expectation_rate: f64 = 0.002, "1/day", Unit;
+        /// Complaint threshold: a resident may complain when g − cost > threshold (Epstein 2002).
+        pub complaint_threshold: f64 = 0.15, "index", Unit;
+        /// Perceived cost of complaining offline.
+        pub complaint_cost: f64 = 0.1, "index", Unit;
+        /// Probability per day of complaining while above the threshold.
+        pub complaint_probability: f64 = 0.05, "probability/day", Unit;
+        /// Probability per day that an engaged resident affected by a latent issue reports it,
+        /// scaled by engagement and severity.
+        pub report_probability: f64 = 0.004, "probability/day", Unit;
+        /// Grievance above which an affected resident would join a collective petition.
+        pub petition_grievance: f64 = 0.3, "index", Unit;
+        /// Institutional trust below which an affected resident would join a petition.
+        pub petition_trust: f64 = 0.45, "index", Unit;
+        /// A stalled issue becomes a collective petition when this share of its affected
+        /// residents would join (a threshold on their count, as in activation).
+        pub petition_share: f64 = 0.08, "share", Unit;
+        /// Minimum number of residents for a collective petition.
+        pub petition_min_count: u32 = 10, "count", AtLeast(1.0);
+        /// Days after which an unresolved known issue counts as stalled.
+        pub stall_days: u32 = 45, "days", AtLeast(1.0);
+        /// Daily spread of negative online sentiment per unit of online grievance while
+        /// issues go unanswered.
+        pub sentiment_spread: f64 = 0.04, "1/day", Unit;
+        /// Daily decay of online sentiment.
+        pub sentiment_decay: f64 = 0.02, "1/day", Unit;
+        /// Days before the same issue can give rise to another petition.
+        pub petition_cooldown: u32 = 60, "days", AtLeast(1.0);
+    }
+}
+
+section! {
+    /// Government nodes: departments, street offices, community committees, grid leaders.
+    pub struct Government {
+        /// Days of coordination delay when an issue crosses departments (the "silo" value).
+        /// Assumption.
+        pub coordination_delay: f64 = 12.0, "days", AtLeast(0.0);
+        /// Cases per day each community committee (居委会) can take on.
+        pub community_capacity: f64 = 1.5, "cases/day", AtLeast(0.0);
+        /// Cases per day each street office can take on.
+        pub street_capacity: f64 = 3.0, "cases/day", AtLeast(0.0);
+        /// Cases per day each department can take on.
+        pub department_capacity: f64 = 3.0, "cases/day", AtLeast(0.0);
+        /// Skill of community committees against issue complexity.
+        pub community_skill: f64 = 0.45, "index", Unit;
+        /// Skill of street offices.
+        pub street_skill: f64 = 0.55, "index", Unit;
+        /// Skill of departments.
+        pub department_skill: f64 = 0.7, "index", Unit;
+        /// Logistic scale of success against the skill − complexity gap.
+        pub success_scale: f64 = 0.12, "index", Positive;
+        /// Complexity up to which the community handles an issue itself.
+        pub community_max_complexity: f64 = 0.4, "index", Unit;
+        /// Complexity up to which the street handles an issue (above: a department).
+        pub street_max_complexity: f64 = 0.65, "index", Unit;
+        /// Escalations allowed after a failed attempt (community → street → district).
+        pub max_escalations: u32 = 2, "count", AtLeast(0.0);
+        /// Probability per day that a handler answers a known issue it holds (responsiveness).
+        pub responsiveness: f64 = 0.6, "probability/day", Unit;
+        /// District public budget for community issues per year. Assumption.
+        pub district_budget: f64 = 150_000_000.0, "yuan/year", AtLeast(0.0);
+        /// Public budget of each street per year. Assumption.
+        pub street_budget: f64 = 8_000_000.0, "yuan/year", AtLeast(0.0);
+        /// Public budget of each community per year. Assumption.
+        pub community_budget: f64 = 400_000.0, "yuan/year", AtLeast(0.0);
+    }
+}
+
+section! {
+    /// How issues move: cost spread, work time, and public-goods co-funding.
+    pub struct IssueRules {
+        /// Coefficient of variation of an issue's cost around its domain mean.
+        pub cost_cv: f64 = 0.5, "ratio", Range(0.0, 5.0);
+        /// Standard deviation of an issue's complexity around its domain mean.
+        pub complexity_sd: f64 = 0.1, "index", Range(0.0, 1.0);
+        /// Complexity at or above which an issue counts as high-complexity (P4).
+        pub high_complexity: f64 = 0.6, "index", Unit;
+        /// Days an issue waits for funds before it fails.
+        pub funding_patience: u32 = 120, "days", AtLeast(1.0);
+        /// Days an issue may stay open in all before it fails.
+        pub max_open_days: u32 = 540, "days", AtLeast(1.0);
+        /// Share of residents who are conditional cooperators in co-funding
+        /// (Fischbacher, Gächter & Fehr 2001: about half).
+        pub conditional_cooperators: f64 = 0.5, "share", Unit;
+        /// Share of free riders (Fischbacher et al. 2001: about a third).
+        pub free_riders: f64 = 0.33, "share", Unit;
+        /// Critical mass: resident co-funding happens only when at least this share of the
+        /// affected would contribute (Oliver, Marwell & Teixeira 1985).
+        pub critical_mass: f64 = 0.3, "share", Unit;
+        /// Probability that a property company or business pays its share when asked
+        /// without matchmaking, scaled by its social orientation.
+        pub enterprise_base_response: f64 = 0.3, "probability", Unit;
+    }
+}
+
+section! {
+    /// An issue domain (data, not code): where issues arise, how hard and costly they are.
+    pub struct Domain {
+        /// Expected issues per location per year (Poisson). 0 means only scheduled projects.
+        pub rate: f64 = 0.5, "1/year", AtLeast(0.0);
+        /// Level at which an issue arises and whom it affects.
+        pub scope: String = "building".into(), "", OneOf(&["household", "building", "grid", "community"]);
+        /// Only households with an elder (for elder care).
+        pub elders_only: bool = false, "", Any;
+        /// Hardship the issue imposes on the affected while unresolved.
+        pub severity: f64 = 0.3, "index", Unit;
+        /// Mean cost.
+        pub cost: f64 = 20_000.0, "yuan", AtLeast(0.0);
+        /// Mean complexity (professional skill needed).
+        pub complexity: f64 = 0.3, "index", Unit;
+        /// Contention: how divided the affected are (spread of their opinions).
+        pub contention: f64 = 0.1, "index", Unit;
+        /// Mean initial support among the affected (opinion in [0, 1]).
+        pub support: f64 = 0.6, "index", Unit;
+        /// Share of affected households that must agree (0: no consent needed).
+        pub consent_share: f64 = 0.0, "share", Unit;
+        /// Responsible department (index from 0).
+        pub department: u32 = 0, "index", AtLeast(0.0);
+        /// Days of work once started.
+        pub duration: f64 = 7.0, "days", Positive;
+        /// Share of cost residents are asked to co-fund.
+        pub resident_share: f64 = 0.0, "share", Unit;
+        /// Share of cost enterprises (property companies, businesses) are asked to fund.
+        pub enterprise_share: f64 = 0.1, "share", Unit;
+        /// A top-down project: known from the start, decided by the government.
+        pub top_down: bool = false, "", Any;
+        /// Elder-care need (counted in elder_care_coverage).
+        pub elder_care: bool = false, "", Any;
+    }
+}
+
+/// The seven default domains of MODEL.md §2. Rates and costs are assumptions; the
+/// elevator-retrofit consent share of 2/3 is from the seed text.
+pub fn default_domains() -> BTreeMap<String, Domain> {
+    let d = Domain::default();
+    let mut m = BTreeMap::new();
+    m.insert("maintenance".into(), Domain { rate: 0.8, severity: 0.25, cost: 15_000.0, complexity: 0.3, contention: 0.1, department: 0, duration: 7.0, enterprise_share: 0.3, ..d.clone() });
+    m.insert("environment".into(), Domain { scope: "grid".into(), rate: 4.0, severity: 0.2, cost: 30_000.0, complexity: 0.35, contention: 0.15, department: 1, duration: 10.0, ..d.clone() });
+    m.insert("elder_care".into(), Domain { scope: "household".into(), elders_only: true, elder_care: true, rate: 0.25, severity: 0.35, cost: 3_000.0, complexity: 0.4, contention: 0.0, department: 2, duration: 14.0, resident_share: 0.3, enterprise_share: 0.0, ..d.clone() });
+    m.insert("neighbour_dispute".into(), Domain { rate: 0.3, severity: 0.2, cost: 0.0, complexity: 0.5, contention: 0.6, support: 0.5, department: 3, duration: 10.0, enterprise_share: 0.0, ..d.clone() });
+    m.insert("parking_public_space".into(), Domain { scope: "grid".into(), rate: 1.0, severity: 0.3, cost: 80_000.0, complexity: 0.55, contention: 0.5, support: 0.55, department: 4, duration: 30.0, enterprise_share: 0.2, ..d.clone() });
+    m.insert("elevator_retrofit".into(), Domain { rate: 0.03, severity: 0.3, cost: 600_000.0, complexity: 0.7, contention: 0.45, support: 0.58, consent_share: 2.0 / 3.0, department: 0, duration: 120.0, resident_share: 0.4, enterprise_share: 0.05, ..d.clone() });
+    m.insert("renovation".into(), Domain { scope: "community".into(), rate: 0.0, severity: 0.45, cost: 8_000_000.0, complexity: 0.75, contention: 0.6, support: 0.55, department: 0, duration: 180.0, enterprise_share: 0.05, top_down: true, ..d });
+    m
+}
+
+section! {
+    /// A scheduled project (e.g. an old-neighbourhood renovation) starting on a given day.
+    pub struct Project {
+        /// Domain of the project's issues.
+        pub domain: String = "renovation".into(), "", Any;
+        /// Day it starts.
+        pub start: u32 = 0, "day", AtLeast(0.0);
+        /// Communities it covers (indices from 0); one issue per community.
+        pub communities: Vec<u32> = Vec::new(), "", Any;
+    }
+}
+
+section! {
+    /// An exogenous shock: a domain's arrival rate multiplied over a period.
+    pub struct Shock {
+        /// Domain affected.
+        pub domain: String = "elder_care".into(), "", Any;
+        /// First day.
+        pub start: u32 = 0, "day", AtLeast(0.0);
+        /// Last day (inclusive).
+        pub end: u32 = 0, "day", AtLeast(0.0);
+        /// Rate multiplier.
+        pub multiplier: f64 = 2.0, "ratio", AtLeast(0.0);
+    }
+}
+
+section! {
+    /// Social organisations (社会组织): birth, growth and death.
+    pub struct Organisations {
+        /// Spontaneous births per year across the district. Assumption.
+        pub birth_rate: f64 = 6.0, "1/year", AtLeast(0.0);
+        /// Funds of a new organisation. Assumption.
+        pub initial_funds: f64 = 40_000.0, "yuan", AtLeast(0.0);
+        /// Running cost per day.
+        pub running_cost: f64 = 60.0, "yuan/day", AtLeast(0.0);
+        /// Cases per day a new organisation can take.
+        pub capacity: f64 = 0.05, "cases/day", AtLeast(0.0);
+        /// Professionalism of new organisations.
+        pub professionalism: Dist = Dist::Beta(3.0, 4.0), "index", Any;
+        /// Mean members (residents) of a new organisation.
+        pub members: f64 = 12.0, "residents", AtLeast(0.0);
+        /// An organisation with no funds and fewer members than this dies.
+        pub min_members: u32 = 5, "residents", AtLeast(0.0);
+        /// Capacity gained per yuan of funded work (growth).
+        pub growth_per_yuan: f64 = 0.000_001, "cases/day/yuan", AtLeast(0.0);
+        /// Probability per day that a member drifts away when the organisation is idle.
+        pub member_loss: f64 = 0.002, "probability/day", Unit;
+        /// Payment per case when an organisation handles an issue (fee-for-service).
+        pub fee_per_case: f64 = 2_000.0, "yuan", AtLeast(0.0);
+    }
+}
+
+section! {
+    /// Enterprises (企业): property companies and local businesses.
+    pub struct Enterprises {
+        /// Resources each enterprise can put into community work per year. Assumption.
+        pub resources: f64 = 60_000.0, "yuan/year", AtLeast(0.0);
+        /// Social orientation ("the social attribute of capital", 资本的社会属性).
+        pub social_orientation: Dist = Dist::Beta(2.0, 5.0), "index", Any;
+        /// Orientation gained when a funded project succeeds.
+        pub orientation_gain: f64 = 0.05, "index", Unit;
+        /// Orientation lost when a funded project fails.
+        pub orientation_loss: f64 = 0.05, "index", Unit;
+    }
+}
+
+section! {
+    /// Routine services (certificates, subsidies): requests, trips and waits.
+    pub struct Services {
+        /// Routine requests per resident per year. Assumption.
+        pub request_rate: f64 = 1.5, "1/year", AtLeast(0.0);
+        /// Mean trips per request without one-stop service.
+        pub trips: f64 = 2.5, "trips", AtLeast(1.0);
+        /// Mean wait per request without one-stop service.
+        pub wait_days: f64 = 6.0, "days", AtLeast(0.0);
+    }
+}
