@@ -355,7 +355,7 @@ mod tests {
     #[test]
     fn registry_names_are_unique_and_findable() {
         for c in CASES {
-            assert!(std::ptr::eq(find(c.name).unwrap(), *c));
+            assert_eq!(find(c.name).map(|f| f.about), Some(c.about));
             assert!(!c.source.is_empty() && c.default_runs > 0);
         }
         let names: std::collections::HashSet<_> = CASES.iter().map(|c| c.name).collect();
