@@ -11,7 +11,7 @@ use crate::verify as cogov_verify;
 const EXAMPLES: &str = "Examples:
   cogov verify                                     run the whole suite, print the table
   cogov verify --seed 7 --json                     the suite with another seed, one JSON object per case
-  cogov verify watts --n 10000 --z 3 --phi 0.18    one Watts point (200 runs)
+  cogov verify watts --n 10000 --z 3 --phi 0.18    one Watts point (400 runs)
   cogov verify deffuant --eps 0.3 --graph ws --degree 8 --runs 20
   cogov verify granovetter --thresholds t.txt      Granovetter's riot for your thresholds
   cogov verify ws --n 500 --k 6 --p 0.05 --json

@@ -17,8 +17,8 @@ pub const CASE: Case = Case {
     about: "Barabási–Albert degree distribution against pₖ = 2m(m+1)/(k(k+1)(k+2)) (chi-square)",
     source: "Barabási & Albert 1999, Science 286:509; Dorogovtsev, Mendes & Samukhin 2000, PRL 85:4633",
     params: &[
-        Param { name: "n", value_name: "N", default: Some("10000"), help: "number of nodes" },
-        Param { name: "m", value_name: "M", default: Some("3"), help: "ties per new node" },
+        Param { name: "n", value_name: "N", default: Some("10000"), help: "Number of nodes" },
+        Param { name: "m", value_name: "M", default: Some("3"), help: "Ties per new node" },
     ],
     default_runs: 40,
     suite,

@@ -25,7 +25,7 @@ const TAG: u64 = 6;
 /// Values per sample.
 const SAMPLE: usize = 10_000;
 
-/// Gini of one sample of [`SAMPLE`] values, uniform (`exponential` false) or Exp(1).
+/// Gini of one sample of 10,000 values, uniform (`exponential` false) or Exp(1).
 pub fn sample_gini(exponential: bool, seed: u64, run: u64) -> f64 {
     let mut rng = rng::stream(seed, Purpose::Verify, TAG, run * 2 + exponential as u64);
     let x: Vec<f64> = if exponential {

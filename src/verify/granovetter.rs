@@ -18,7 +18,7 @@ pub const CASE: Case = Case {
             name: "thresholds",
             value_name: "FILE",
             default: None,
-            help: "file with one count threshold per line",
+            help: "File with one count threshold per line",
         },
         Param { name: "uniform", value_name: "N", default: None, help: "N people with thresholds 0..N-1" },
     ],

@@ -6,7 +6,7 @@
 //! the statistics in [`crate::stats`], with the governance mechanisms off.
 //!
 //! A case is one file exposing a `pub const CASE: Case`; adding one is that file plus its
-//! module name in the [`cases!`] list below. Runs are spread over rayon one replicate at a
+//! module name in the `cases!` list below. Runs are spread over rayon one replicate at a
 //! time and each replicate draws from its own stream `(seed, Verify, case tag, run)`, so the
 //! numbers do not depend on the thread count.
 

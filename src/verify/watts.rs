@@ -15,9 +15,9 @@ pub const CASE: Case = Case {
     about: "Global cascades on Erdős–Rényi graphs: frequent inside the cascade window, absent outside",
     source: "Watts 2002, PNAS 99:5766",
     params: &[
-        Param { name: "n", value_name: "N", default: Some("10000"), help: "number of nodes" },
-        Param { name: "z", value_name: "Z", default: Some("4"), help: "mean degree" },
-        Param { name: "phi", value_name: "PHI", default: Some("0.18"), help: "threshold of every node" },
+        Param { name: "n", value_name: "N", default: Some("10000"), help: "Number of nodes" },
+        Param { name: "z", value_name: "Z", default: Some("4"), help: "Mean degree" },
+        Param { name: "phi", value_name: "PHI", default: Some("0.18"), help: "Threshold of every node" },
     ],
     default_runs: 400,
     suite,
