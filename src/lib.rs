@@ -1,7 +1,9 @@
 //! cogov: an agent-based simulator of community co-governance and its linkage mechanisms
 //! (联动机制). See `ARCHITECTURE.md` for the codemap and `docs/ODD.md` for the model.
 
+pub mod cli;
 pub mod engine;
+pub mod error;
 pub mod issues;
 pub mod mechanisms;
 pub mod metrics;
@@ -13,8 +15,7 @@ pub mod run;
 pub mod scenario;
 pub mod stats;
 pub mod submodels;
+pub mod verify;
 pub mod world;
-pub mod cli;
-pub mod error;
 
 pub use error::{Error, Result};

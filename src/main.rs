@@ -31,6 +31,8 @@ enum Command {
     Check(cli::check::Args),
     /// Print shell completions.
     Completions(cli::completions::Args),
+    /// Run the verification (docking) suite, or one case at chosen parameters.
+    Verify(cli::verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Run(a) => cli::run::run(a).map(|_| ExitCode::SUCCESS),
         Command::Check(a) => cli::check::run(a).map(|_| ExitCode::SUCCESS),
         Command::Completions(a) => cli::completions::run::<Cli>(a).map(|_| ExitCode::SUCCESS),
+        Command::Verify(a) => cli::verify::run(a),
     };
     match outcome {
         Ok(code) => code,
@@ -49,7 +52,9 @@ fn main() -> ExitCode {
 
 /// Prints an error the user can act on and picks the exit code: 2 for bad input.
 fn report(err: &anyhow::Error) -> ExitCode {
-    let input = err.chain().any(|e| matches!(e.downcast_ref(), Some(cogov::Error::Input(_))));
+    let input = err
+        .chain()
+        .any(|e| matches!(e.downcast_ref(), Some(cogov::Error::Input(_))));
     eprintln!("error: {err}");
     for cause in err.chain().skip(1) {
         eprintln!("  caused by: {cause}");
@@ -60,7 +65,10 @@ fn report(err: &anyhow::Error) -> ExitCode {
 /// A panic is a bug in cogov, never the user's fault: say so plainly and exit 70.
 fn install_panic_policy() {
     std::panic::set_hook(Box::new(|info| {
-        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         let what = info
             .payload()
             .downcast_ref::<&str>()
@@ -68,7 +76,9 @@ fn install_panic_policy() {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
         eprintln!("internal error{place}: {what}");
-        eprintln!("This is a bug in cogov. Please report it with the command and scenario you ran.");
+        eprintln!(
+            "This is a bug in cogov. Please report it with the command and scenario you ran."
+        );
         std::process::exit(70);
     }));
 }
