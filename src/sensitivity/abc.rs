@@ -136,6 +136,17 @@ impl Target {
     }
 }
 
+/// Checks that an acceptance quantile is in (0, 1].
+pub fn check_quantile(q: f64) -> Result<()> {
+    if q > 0.0 && q <= 1.0 {
+        Ok(())
+    } else {
+        Err(Error::input(format!(
+            "calibration: acceptance_quantile must be in (0, 1], got {q}"
+        )))
+    }
+}
+
 /// Draws from the priors, to be evaluated by the caller.
 #[derive(Debug, Clone)]
 pub struct AbcDesign {
@@ -223,11 +234,7 @@ impl AbcDesign {
         statistics: &[Vec<f64>],
         acceptance_quantile: f64,
     ) -> Result<AbcResult> {
-        if !(acceptance_quantile > 0.0 && acceptance_quantile <= 1.0) {
-            return Err(Error::input(format!(
-                "calibration: acceptance_quantile must be in (0, 1], got {acceptance_quantile}"
-            )));
-        }
+        check_quantile(acceptance_quantile)?;
         if targets.is_empty() {
             return Err(Error::input("calibration: the target list is empty"));
         }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::abc::{Prior, Target};
+use super::abc::{AbcDesign, AbcResult, Prior, Target, check_quantile, sample_priors};
 use super::check_range;
 use crate::{Error, Result};
 
@@ -211,6 +211,20 @@ impl CalibrationConfig {
             .map(|(m, t)| Target::new(m, t.observed, t.tolerance))
             .collect()
     }
+
+    /// Validates the whole section (so that bad input fails before any model run) and
+    /// draws `draws` parameter sets from the priors.
+    pub fn design(&self, seed: u64) -> Result<AbcDesign> {
+        self.targets()?;
+        check_quantile(self.acceptance_quantile)?;
+        sample_priors(&self.priors()?, self.draws, seed)
+    }
+
+    /// ABC rejection on the caller's statistics: `statistics[draw][t]` is the simulated
+    /// value of the `t`-th target in metric-name order (the order of [`Self::targets`]).
+    pub fn analyse(&self, design: &AbcDesign, statistics: &[Vec<f64>]) -> Result<AbcResult> {
+        design.analyse(&self.targets()?, statistics, self.acceptance_quantile)
+    }
 }
 
 #[cfg(test)]
@@ -267,6 +281,22 @@ mod tests {
             )
         );
         assert_eq!(c.targets().unwrap().len(), 1);
+        assert_eq!(c.design(1).unwrap().points.len(), 1000);
+        let q = CalibrationConfig {
+            acceptance_quantile: 1.5,
+            ..c.clone()
+        };
+        assert!(
+            q.design(1)
+                .unwrap_err()
+                .to_string()
+                .contains("acceptance_quantile")
+        );
+        let d = CalibrationConfig {
+            draws: 0,
+            ..c.clone()
+        };
+        assert!(matches!(d.design(1), Err(Error::Input(_))));
         let bad = |s: &str| {
             toml::from_str::<PriorConfig>(s)
                 .unwrap()

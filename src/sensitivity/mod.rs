@@ -3,15 +3,16 @@
 //! Every method follows the same three steps, so that one code path serves the ABM and the
 //! built-in Ishigami test model ([`ishigami`]):
 //!
-//! 1. **design**: [`Design::new`] (or [`morris::design`], [`sobol::design`],
-//!    [`abc::sample_priors`]) turns named parameter ranges into a list of parameter points
-//!    in real units;
+//! 1. **design**: [`Design::new`] or [`CalibrationConfig::design`] (or [`morris::design`],
+//!    [`sobol::design`], [`abc::sample_priors`]) turns named parameter ranges or priors into
+//!    a list of parameter points in real units; bad input fails here, before any model run;
 //! 2. **evaluate** (outside this module): the caller runs the model at every point. For a
 //!    stochastic model it runs replicates and averages them per point with
 //!    [`average_replicates`];
-//! 3. **analyse**: [`Design::analyse`] (or the per-method `analyse`) turns the outputs, one
-//!    per point and in the order of the points, into indices and [`SensitivityRow`]s,
-//!    written by [`write_sensitivity_csv`].
+//! 3. **analyse**: [`Design::analyse`] or [`CalibrationConfig::analyse`] (or the per-method
+//!    `analyse`) turns the outputs, one per point and in the order of the points, into
+//!    indices ([`Analysis`], whose [`Analysis::rows`] go to [`write_sensitivity_csv`]) or
+//!    an ABC posterior ([`abc::AbcResult`], written by [`abc::write_calibration_csv`]).
 //!
 //! All randomness comes from [`crate::rng::stream`] with [`Purpose::Sensitivity`]
 //! (`a` = 1 design, 2 bootstrap, 3 prior draws), so results depend only on the seed.
