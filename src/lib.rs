@@ -13,6 +13,7 @@ pub mod output;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod submodels;
 pub mod verify;
