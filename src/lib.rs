@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod experiment;
 pub mod issues;
 pub mod mechanisms;
 pub mod metrics;

@@ -29,6 +29,10 @@ enum Command {
     Run(cli::run::Args),
     /// Validate a scenario and print it fully resolved.
     Check(cli::check::Args),
+    /// Run an experiment: policies × sweep points × replicates, in parallel.
+    Experiment(cli::experiment::Args),
+    /// Merge shard outputs of `experiment --shard` into final results.
+    Merge(cli::merge::Args),
     /// Print shell completions.
     Completions(cli::completions::Args),
     /// Run the verification (docking) suite, or one case at chosen parameters.
@@ -41,6 +45,8 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Run(a) => cli::run::run(a).map(|_| ExitCode::SUCCESS),
         Command::Check(a) => cli::check::run(a).map(|_| ExitCode::SUCCESS),
+        Command::Experiment(a) => cli::experiment::run(a).map(|_| ExitCode::SUCCESS),
+        Command::Merge(a) => cli::merge::run(a).map(|_| ExitCode::SUCCESS),
         Command::Completions(a) => cli::completions::run::<Cli>(a).map(|_| ExitCode::SUCCESS),
         Command::Verify(a) => cli::verify::run(a),
     };

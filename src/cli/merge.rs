@@ -1,0 +1,31 @@
+//! `cogov merge DIR... --out DIR`: combines shard outputs of `cogov experiment --shard`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+/// Arguments of `cogov merge`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  cogov merge results/p_s1 results/p_s2 --out results/policies")]
+pub struct Args {
+    /// Shard output directories (from `cogov experiment --shard I/N`).
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write the merged results.
+    #[arg(long, short)]
+    pub out: PathBuf,
+}
+
+/// Merges the shards and writes the final files.
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let m = crate::experiment::merge::merge(&args.dirs, &args.out)
+        .with_context(|| format!("merging into {}", args.out.display()))?;
+    eprintln!(
+        "merged {} of {} runs → {}",
+        m.runs_done,
+        m.runs_total,
+        args.out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! The run plan: which policy, sweep point and replicate each run has, and its stable id.
+//!
+//! Runs are numbered in the order (policy, sweep point, replicate); the run id is that index
+//! zero-padded to at least six digits, so sorting ids as text sorts runs.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::output::num;
+use crate::rng::{self, Purpose};
+use crate::scenario::Scenario;
+use crate::scenario::experiment::SweepSpec;
+
+/// One run of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunSpec {
+    /// Index in the order (policy, sweep point, replicate).
+    pub index: usize,
+    /// Index into [`Plan::policies`].
+    pub policy: usize,
+    /// Index into [`Plan::points`].
+    pub point: usize,
+    /// Replicate number (0-based).
+    pub replicate: u32,
+    /// Seed: `rng::replicate_seed(experiment.seed, replicate)` (common random numbers).
+    pub seed: u64,
+}
+
+/// Every run of an experiment and the scenario each (policy, sweep point) cell runs.
+#[derive(Debug)]
+pub struct Plan {
+    /// Policy names, in scenario order (an implicit "default" when none is given).
+    pub policies: Vec<String>,
+    /// The baseline policy's index.
+    pub baseline: usize,
+    /// Swept parameter paths in sorted order (the sweep columns).
+    pub sweep_keys: Vec<String>,
+    /// Sweep points: one value per sweep key.
+    pub points: Vec<Vec<toml::Value>>,
+    /// Replicates per cell.
+    pub replicates: u32,
+    /// Resolved scenario per cell, indexed `policy * points.len() + point`.
+    pub cells: Vec<Arc<Scenario>>,
+    seed: u64,
+}
+
+impl Plan {
+    /// Builds the plan; `force` lifts the `experiment.max_runs` limit.
+    pub fn new(s: &Scenario, force: bool) -> Result<Plan> {
+        let e = &s.experiment;
+        let mut policies: Vec<(String, BTreeMap<String, toml::Value>)> = s
+            .policy
+            .iter()
+            .map(|p| (p.name.clone(), p.set.clone()))
+            .collect();
+        if policies.is_empty() {
+            policies.push(("default".into(), BTreeMap::new()));
+        }
+        let baseline = if e.baseline.is_empty() {
+            0
+        } else {
+            policies
+                .iter()
+                .position(|p| p.0 == e.baseline)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = policies.iter().map(|p| p.0.as_str()).collect();
+                    Error::input(format!(
+                        "experiment.baseline: \"{}\" is not a policy; policies: {}",
+                        e.baseline,
+                        names.join(", ")
+                    ))
+                })?
+        };
+        let sweep_keys: Vec<String> = s.sweep.keys().cloned().collect();
+        let points = match e.design.as_str() {
+            "factorial" => factorial(&s.sweep)?,
+            "latin_hypercube" => latin_hypercube(&s.sweep, e.samples, e.seed)?,
+            other => {
+                return Err(Error::input(format!(
+                    "experiment.design: \"{other}\" is run by `cogov sensitivity`, not `cogov experiment`; allowed here: factorial, latin_hypercube"
+                )));
+            }
+        };
+        let total = policies.len() as u64 * points.len() as u64 * e.replicates as u64;
+        if total == 0 {
+            return Err(Error::input(
+                "experiment.replicates: the experiment has 0 runs",
+            ));
+        }
+        if total > e.max_runs as u64 && !force {
+            return Err(Error::input(format!(
+                "experiment.max_runs: the experiment has {total} runs ({} policies × {} sweep points × {} replicates), more than max_runs = {}; raise experiment.max_runs or pass --force",
+                policies.len(),
+                points.len(),
+                e.replicates,
+                e.max_runs
+            )));
+        }
+        let mut cells = Vec::with_capacity(policies.len() * points.len());
+        for (name, set) in &policies {
+            for point in &points {
+                let mut all = set.clone();
+                for (k, v) in sweep_keys.iter().zip(point) {
+                    all.insert(k.clone(), v.clone());
+                }
+                let cell = s.with_overrides(&all).map_err(|err| {
+                    Error::input(format!(
+                        "policy \"{name}\" at sweep point {}: {err}",
+                        describe(&sweep_keys, point)
+                    ))
+                })?;
+                cells.push(Arc::new(cell));
+            }
+        }
+        Ok(Plan {
+            policies: policies.into_iter().map(|p| p.0).collect(),
+            baseline,
+            sweep_keys,
+            points,
+            replicates: e.replicates,
+            cells,
+            seed: e.seed,
+        })
+    }
+
+    /// Number of runs.
+    pub fn len(&self) -> usize {
+        self.policies.len() * self.points.len() * self.replicates as usize
+    }
+
+    /// Whether the plan has no runs (never true for a plan built by [`Plan::new`]).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The run with index `i`.
+    pub fn run(&self, index: usize) -> RunSpec {
+        let reps = self.replicates as usize;
+        let replicate = (index % reps) as u32;
+        let cell = index / reps;
+        RunSpec {
+            index,
+            policy: cell / self.points.len(),
+            point: cell % self.points.len(),
+            replicate,
+            seed: rng::replicate_seed(self.seed, replicate as u64),
+        }
+    }
+
+    /// The scenario a run executes.
+    pub fn scenario(&self, r: &RunSpec) -> Arc<Scenario> {
+        self.cells[r.policy * self.points.len() + r.point].clone()
+    }
+
+    /// The stable id of run `index`.
+    pub fn run_id(&self, index: usize) -> String {
+        let width = self.len().saturating_sub(1).to_string().len().max(6);
+        format!("{index:0width$}")
+    }
+
+    /// The sweep columns' values of point `k`, formatted for CSV.
+    pub fn point_fields(&self, k: usize) -> Vec<String> {
+        self.points[k].iter().map(value_field).collect()
+    }
+}
+
+fn describe(keys: &[String], point: &[toml::Value]) -> String {
+    if keys.is_empty() {
+        return "(no sweep)".into();
+    }
+    let parts: Vec<String> = keys
+        .iter()
+        .zip(point)
+        .map(|(k, v)| format!("{k} = {}", value_field(v)))
+        .collect();
+    parts.join(", ")
+}
+
+/// A sweep value as a CSV field.
+pub fn value_field(v: &toml::Value) -> String {
+    match v {
+        toml::Value::Float(f) => num(*f),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The cartesian product of the sweep values, in sorted key order (last key fastest).
+fn factorial(sweep: &BTreeMap<String, SweepSpec>) -> Result<Vec<Vec<toml::Value>>> {
+    let mut points = vec![Vec::new()];
+    for (key, spec) in sweep {
+        let values = spec.values();
+        if values.is_empty() {
+            return Err(Error::input(format!(
+                "sweep.{key}: expands to 0 values, so the experiment has 0 runs; give at least one value (steps ≥ 1)"
+            )));
+        }
+        points = points
+            .into_iter()
+            .flat_map(|p: Vec<toml::Value>| {
+                values
+                    .iter()
+                    .map(move |v| [p.clone(), vec![v.clone()]].concat())
+            })
+            .collect();
+    }
+    Ok(points)
+}
+
+/// `samples` points of a Latin hypercube within each range's `{from, to}` bounds (McKay,
+/// Beckman & Conover 1979): each dimension is cut into `samples` equal strata, each stratum
+/// used once, in an order shuffled by the experiment's seed.
+fn latin_hypercube(
+    sweep: &BTreeMap<String, SweepSpec>,
+    samples: u32,
+    seed: u64,
+) -> Result<Vec<Vec<toml::Value>>> {
+    if samples == 0 {
+        return Err(Error::input(
+            "experiment.samples: a latin_hypercube design needs samples ≥ 1 (0 gives 0 runs)",
+        ));
+    }
+    let n = samples as usize;
+    let mut points = vec![Vec::with_capacity(sweep.len()); n];
+    for (d, (key, spec)) in sweep.iter().enumerate() {
+        let SweepSpec::Range { from, to, .. } = *spec else {
+            return Err(Error::input(format!(
+                "sweep.{key}: a latin_hypercube design needs a range {{ from = .., to = .. }}, not a list of values"
+            )));
+        };
+        let mut rng = rng::stream(seed, Purpose::Experiment, d as u64, 0);
+        let mut strata: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            strata.swap(i, rng::index(&mut rng, i + 1));
+        }
+        for (p, &s) in points.iter_mut().zip(&strata) {
+            let u = (s as f64 + rng::unit_f64(&mut rng)) / n as f64;
+            p.push(toml::Value::Float(from + (to - from) * u));
+        }
+    }
+    Ok(points)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn factorial_is_cartesian_in_key_order() {
+        let mut sweep = BTreeMap::new();
+        sweep.insert("b".to_string(), SweepSpec::Values(vec![1.into(), 2.into()]));
+        sweep.insert(
+            "a".to_string(),
+            SweepSpec::Range {
+                from: 0.0,
+                to: 1.0,
+                steps: 3,
+            },
+        );
+        let p = factorial(&sweep).unwrap();
+        assert_eq!(p.len(), 6);
+        assert_eq!(p[1], vec![toml::Value::Float(0.0), 2.into()]);
+    }
+
+    #[test]
+    fn lhs_uses_each_stratum_once() {
+        let mut sweep = BTreeMap::new();
+        sweep.insert(
+            "a".to_string(),
+            SweepSpec::Range {
+                from: 0.0,
+                to: 10.0,
+                steps: 2,
+            },
+        );
+        let p = latin_hypercube(&sweep, 10, 3).unwrap();
+        let mut strata: Vec<usize> = p
+            .iter()
+            .map(|v| v[0].as_float().unwrap() as usize)
+            .collect();
+        strata.sort();
+        assert_eq!(strata, (0..10).collect::<Vec<_>>());
+        assert_eq!(p, latin_hypercube(&sweep, 10, 3).unwrap());
+    }
+}

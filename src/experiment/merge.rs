@@ -1,0 +1,95 @@
+//! Merging shard outputs: copies every shard's finished parts into one directory and
+//! assembles the final files, byte-identical to a single-machine run.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::error::{Error, Result};
+use crate::experiment::design::Plan;
+use crate::experiment::runner::{self, parts_dir};
+use crate::output;
+use crate::run;
+use crate::scenario::Scenario;
+
+/// What a merge did.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    /// Runs in the plan.
+    pub runs_total: usize,
+    /// Runs found in the shards.
+    pub runs_done: usize,
+}
+
+/// Merges the shard directories `dirs` into `out`. All shards must come from the same
+/// scenario (same hash); runs missing from every shard leave the result incomplete (no final
+/// CSVs, `complete: false`), which is reported as an input error naming the count.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged> {
+    let start = Instant::now();
+    let first = dirs
+        .first()
+        .ok_or_else(|| Error::input("merge: give at least one shard directory"))?;
+    let scenario = load_manifest_scenario(first)?;
+    let hash = run::scenario_hash(&scenario);
+    for d in dirs {
+        let h = runner::recorded_hash(d).ok_or_else(|| {
+            Error::input(format!(
+                "{}: no manifest.json with a scenario_hash; not an experiment output",
+                d.display()
+            ))
+        })?;
+        if h != hash {
+            return Err(Error::input(format!(
+                "{}: comes from a different scenario than {} (hashes differ)",
+                d.display(),
+                first.display()
+            )));
+        }
+    }
+    let plan = Plan::new(&scenario, true)?;
+    output::ensure_dir(&parts_dir(out))?;
+    let mut done = 0;
+    for i in 0..plan.len() {
+        let id = plan.run_id(i);
+        if runner::is_done(out, &id, &hash) {
+            done += 1;
+            continue;
+        }
+        if let Some(src) = dirs.iter().find(|d| runner::is_done(d, &id, &hash)) {
+            for kind in ["run.csv", "ts.csv", "comm.csv", "done"] {
+                let name = format!("{id}.{kind}");
+                let from = parts_dir(src).join(&name);
+                let to = parts_dir(out).join(&name);
+                let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
+                output::write_atomic(&to, |w| w.write_all(&bytes))?;
+            }
+            done += 1;
+        }
+    }
+    if done == plan.len() {
+        runner::finalize(out, &plan)?;
+    }
+    runner::write_merged_manifest(out, &scenario, &plan, done, start)?;
+    if done < plan.len() {
+        return Err(Error::input(format!(
+            "merge: {} of {} runs are missing from the shards; run the missing shards (or --resume them) and merge again",
+            plan.len() - done,
+            plan.len()
+        )));
+    }
+    Ok(Merged {
+        runs_total: plan.len(),
+        runs_done: done,
+    })
+}
+
+fn load_manifest_scenario(dir: &Path) -> Result<Scenario> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
+    let toml = v
+        .get("scenario_toml")
+        .and_then(|t| t.as_str())
+        .ok_or_else(|| Error::input(format!("{}: no scenario_toml", path.display())))?;
+    Scenario::from_toml(toml, &path.display().to_string())
+}

@@ -1,0 +1,346 @@
+//! Running a plan: runs execute in parallel on a rayon pool of `jobs` threads; each run's
+//! rows go to `parts/<run_id>.{run,ts,comm}.csv` (headerless, written atomically) followed by
+//! a `parts/<run_id>.done` marker holding the scenario hash, so a crash loses only runs in
+//! flight and `--resume` skips runs whose marker matches. The final files are assembled from
+//! the parts in run-id order, so they do not depend on thread count or timing.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::experiment::aggregate;
+use crate::experiment::design::Plan;
+use crate::metrics::summary_columns;
+use crate::output::{self, num};
+use crate::run::{self, COMMUNITY_COLUMNS};
+use crate::scenario::Scenario;
+
+/// How to run an experiment.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Output directory.
+    pub out: PathBuf,
+    /// Worker threads (≥ 1).
+    pub jobs: usize,
+    /// Skip runs already complete in `out`.
+    pub resume: bool,
+    /// Run only shard `(i, n)` (1-based `i`): runs with `index % n == i - 1`.
+    pub shard: Option<(usize, usize)>,
+    /// Allow more than `experiment.max_runs` runs and overwrite another scenario's output.
+    pub force: bool,
+}
+
+/// What an experiment did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Runs in the whole plan.
+    pub runs_total: usize,
+    /// Runs done (in this shard, for a shard).
+    pub runs_done: usize,
+    /// Whether every run (of this shard) is in.
+    pub complete: bool,
+    /// Whether the run was interrupted.
+    pub cancelled: bool,
+}
+
+/// The parts folder of an output directory.
+pub fn parts_dir(out: &Path) -> PathBuf {
+    out.join("parts")
+}
+
+fn marker(out: &Path, id: &str) -> PathBuf {
+    parts_dir(out).join(format!("{id}.done"))
+}
+
+fn part(out: &Path, id: &str, kind: &str) -> PathBuf {
+    parts_dir(out).join(format!("{id}.{kind}.csv"))
+}
+
+/// Whether run `id` is complete in `out` for the scenario with `hash`.
+pub fn is_done(out: &Path, id: &str, hash: &str) -> bool {
+    std::fs::read_to_string(marker(out, id)).is_ok_and(|h| h.trim() == hash)
+}
+
+/// The scenario hash recorded in `out/manifest.json`, if any.
+pub fn recorded_hash(out: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(out.join("manifest.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("scenario_hash")?.as_str().map(str::to_string)
+}
+
+/// Runs the experiment of `scenario` (see the module docs); `cancel` stops it cleanly.
+pub fn run_experiment(
+    scenario: &Scenario,
+    opts: &Options,
+    cancel: &AtomicBool,
+    on_run: &(dyn Fn(usize) + Sync),
+) -> Result<Outcome> {
+    let start = Instant::now();
+    let plan = Plan::new(scenario, opts.force)?;
+    let hash = run::scenario_hash(scenario);
+    let out = &opts.out;
+    if let Some(old) = recorded_hash(out)
+        && old != hash
+        && !opts.force
+    {
+        return Err(Error::input(format!(
+            "{}: holds results of a different scenario (hash {}…); choose another --out or pass --force to overwrite",
+            out.display(),
+            &old[..old.len().min(12)]
+        )));
+    }
+    if opts.force && recorded_hash(out).is_some_and(|old| old != hash) {
+        let _ = std::fs::remove_dir_all(parts_dir(out));
+    }
+    output::ensure_dir(&parts_dir(out))?;
+    let mine: Vec<usize> = (0..plan.len())
+        .filter(|i| opts.shard.is_none_or(|(k, n)| i % n == k - 1))
+        .collect();
+    let todo: Vec<usize> = mine
+        .iter()
+        .copied()
+        .filter(|&i| !(opts.resume && is_done(out, &plan.run_id(i), &hash)))
+        .collect();
+    for &i in &todo {
+        let _ = std::fs::remove_file(marker(out, &plan.run_id(i)));
+    }
+    let done = AtomicUsize::new(mine.len() - todo.len());
+    write_manifest(
+        out,
+        scenario,
+        &plan,
+        &hash,
+        opts.shard,
+        done.load(Ordering::Relaxed),
+        false,
+        start,
+    )?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build()
+        .map_err(|e| Error::input(format!("--jobs: cannot start {} threads: {e}", opts.jobs)))?;
+    let record_every = scenario.experiment.record_every;
+    pool.install(|| {
+        todo.par_iter()
+            .with_max_len(1)
+            .try_for_each(|&i| -> Result<()> {
+                if cancel.load(Ordering::Relaxed) {
+                    return Ok(());
+                }
+                let spec = plan.run(i);
+                let result = run::simulate(
+                    plan.scenario(&spec),
+                    spec.seed,
+                    record_every,
+                    cancel,
+                    |_| {},
+                );
+                if result.cancelled {
+                    return Ok(());
+                }
+                write_parts(out, &plan, &spec, &result, &hash)?;
+                done.fetch_add(1, Ordering::Relaxed);
+                on_run(i);
+                Ok(())
+            })
+    })?;
+    let runs_done = done.load(Ordering::Relaxed);
+    let complete = runs_done == mine.len();
+    let cancelled = cancel.load(Ordering::Relaxed) && !complete;
+    if complete && opts.shard.is_none() {
+        finalize(out, &plan)?;
+    }
+    write_manifest(
+        out, scenario, &plan, &hash, opts.shard, runs_done, complete, start,
+    )?;
+    Ok(Outcome {
+        runs_total: plan.len(),
+        runs_done,
+        complete,
+        cancelled,
+    })
+}
+
+fn write_parts(
+    out: &Path,
+    plan: &Plan,
+    spec: &crate::experiment::RunSpec,
+    r: &run::RunOutput,
+    hash: &str,
+) -> Result<()> {
+    let id = plan.run_id(spec.index);
+    let mut row = vec![id.clone(), plan.policies[spec.policy].clone()];
+    row.extend(plan.point_fields(spec.point));
+    row.extend([spec.replicate.to_string(), spec.seed.to_string()]);
+    row.extend(r.summary.iter().map(|&v| num(v)));
+    write_rows(&part(out, &id, "run"), std::iter::once(row))?;
+    write_rows(
+        &part(out, &id, "ts"),
+        r.rows.iter().map(|(t, m)| {
+            [id.clone(), t.to_string()]
+                .into_iter()
+                .chain(m.iter().map(|&v| num(v)))
+                .collect()
+        }),
+    )?;
+    write_rows(
+        &part(out, &id, "comm"),
+        r.communities.iter().enumerate().map(|(c, m)| {
+            [id.clone(), c.to_string()]
+                .into_iter()
+                .chain(m.iter().map(|&v| num(v)))
+                .collect()
+        }),
+    )?;
+    let m = marker(out, &id);
+    output::write_atomic(&m, |w| w.write_all(hash.as_bytes()))
+}
+
+fn write_rows(path: &Path, rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
+    output::write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        for row in rows {
+            csv.write_record(&row).map_err(std::io::Error::other)?;
+        }
+        csv.flush()
+    })
+}
+
+fn header(lead: &[&str], mid: &[String], tail: &[String]) -> String {
+    let all: Vec<String> = lead
+        .iter()
+        .map(|s| s.to_string())
+        .chain(mid.iter().cloned())
+        .chain(tail.iter().cloned())
+        .collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(&all);
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Assembles the final CSVs from the parts of every run of `plan` in `out`.
+pub fn finalize(out: &Path, plan: &Plan) -> Result<()> {
+    let ids: Vec<String> = (0..plan.len()).map(|i| plan.run_id(i)).collect();
+    let sweep = &plan.sweep_keys;
+    let runs_head = {
+        let mut tail = vec!["replicate".to_string(), "seed".to_string()];
+        tail.extend(summary_columns());
+        header(&["run_id", "policy"], sweep, &tail)
+    };
+    concat(out, &out.join("runs.csv"), &runs_head, &ids, "run")?;
+    let ts_head = header(&[], &run::timeseries_header(&["run_id"]), &[]);
+    concat(out, &out.join("timeseries.csv"), &ts_head, &ids, "ts")?;
+    let comm: Vec<String> = COMMUNITY_COLUMNS.iter().map(|s| s.to_string()).collect();
+    concat(
+        out,
+        &out.join("communities.csv"),
+        &header(&["run_id", "community"], &comm, &[]),
+        &ids,
+        "comm",
+    )?;
+    let summaries = read_summaries(out, plan, &ids)?;
+    aggregate::write_aggregate(&out.join("aggregate.csv"), plan, &summaries)?;
+    aggregate::write_contrasts(&out.join("contrasts.csv"), plan, &summaries)
+}
+
+fn concat(out: &Path, target: &Path, head: &str, ids: &[String], kind: &str) -> Result<()> {
+    output::write_atomic(target, |w| {
+        w.write_all(head.as_bytes())?;
+        for id in ids {
+            let mut f = std::fs::File::open(part(out, id, kind))?;
+            std::io::copy(&mut f, w)?;
+        }
+        Ok(())
+    })
+}
+
+/// Summary values per run (index order), read back from the run parts. Numbers are written
+/// in shortest round-trip form, so reading them back is exact.
+fn read_summaries(out: &Path, plan: &Plan, ids: &[String]) -> Result<Vec<Vec<f64>>> {
+    let skip = 2 + plan.sweep_keys.len() + 2;
+    ids.iter()
+        .map(|id| {
+            let path = part(out, id, "run");
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_path(&path)
+                .map_err(|e| Error::Csv {
+                    path: path.clone(),
+                    source: e,
+                })?;
+            let rec = rdr
+                .records()
+                .next()
+                .ok_or_else(|| Error::input(format!("{}: empty run part", path.display())))?;
+            let rec = rec.map_err(|e| Error::Csv {
+                path: path.clone(),
+                source: e,
+            })?;
+            Ok(rec
+                .iter()
+                .skip(skip)
+                .map(|f| f.parse().unwrap_or(f64::NAN))
+                .collect())
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_manifest(
+    out: &Path,
+    s: &Scenario,
+    plan: &Plan,
+    hash: &str,
+    shard: Option<(usize, usize)>,
+    runs_done: usize,
+    complete: bool,
+    start: Instant,
+) -> Result<()> {
+    let manifest = serde_json::json!({
+        "cogov_version": env!("CARGO_PKG_VERSION"),
+        "git_commit": output::git_commit(),
+        "scenario_name": s.name,
+        "description": s.description,
+        "scenario_hash": hash,
+        "scenario_toml": s.to_toml(),
+        "policies": plan.policies,
+        "baseline": plan.policies[plan.baseline],
+        "sweep_parameters": plan.sweep_keys,
+        "design": s.experiment.design,
+        "replicates": plan.replicates,
+        "run_id": "zero-padded index in the order (policy, sweep point, replicate)",
+        "shard": shard.map(|(i, n)| format!("{i}/{n}")),
+        "runs_total": plan.len(),
+        "runs_done": runs_done,
+        "complete": complete,
+        "wall_seconds": start.elapsed().as_secs_f64(),
+        "peak_rss_bytes": output::peak_rss_bytes(),
+        "plot": serde_json::Value::Null,
+    });
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::input(e.to_string()))?;
+    output::write_atomic(&out.join("manifest.json"), |w| w.write_all(text.as_bytes()))
+}
+
+/// Writes the manifest of a merged output (used by `merge`).
+pub fn write_merged_manifest(
+    out: &Path,
+    s: &Scenario,
+    plan: &Plan,
+    runs_done: usize,
+    start: Instant,
+) -> Result<()> {
+    let hash = run::scenario_hash(s);
+    write_manifest(
+        out,
+        s,
+        plan,
+        &hash,
+        None,
+        runs_done,
+        runs_done == plan.len(),
+        start,
+    )
+}
