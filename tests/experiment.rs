@@ -266,3 +266,91 @@ fn bad_inputs_exit_2_with_a_clear_message() {
     }
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn ctrl_c_keeps_finished_runs_and_resume_completes() {
+    let d = tmp("ctrlc");
+    let s = scenario(&d, &TINY.replace("replicates = 3", "replicates = 60"));
+    let out = d.join("o");
+    let child = Command::new(env!("CARGO_BIN_EXE_cogov"))
+        .args([
+            "experiment",
+            s.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-j",
+            "1",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let marker = out.join("parts/000000.done");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !marker.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(marker.exists(), "no run finished");
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success(),
+        "an interrupted experiment must fail: {err}"
+    );
+    assert!(err.contains("--resume"), "{err}");
+    let m = manifest(&out);
+    assert_eq!(m["complete"], false);
+    let kept = m["runs_done"].as_u64().unwrap();
+    assert!((1..240).contains(&kept), "{kept}");
+    assert!(!out.join("runs.csv").exists());
+    experiment(&s, &out, &["--resume", "-j", "2"]);
+    assert_eq!(manifest(&out)["complete"], true);
+    assert_eq!(
+        std::fs::read_to_string(out.join("runs.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        241
+    );
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn latin_hypercube_design() {
+    let d = tmp("lhs");
+    let text = TINY
+        .replace(
+            "record_every = 10",
+            "record_every = 10\ndesign = \"latin_hypercube\"\nsamples = 4\nreplicates = 1",
+        )
+        .replace("replicates = 3\n", "")
+        .replace("[0.01, 0.05]", "{ from = 0.0, to = 0.2 }");
+    let s = scenario(&d, &text);
+    let (a, b) = (d.join("a"), d.join("b"));
+    experiment(&s, &a, &["-j", "2"]);
+    experiment(&s, &b, &["-j", "1"]);
+    same_outputs(&a, &b);
+    let runs = std::fs::read_to_string(a.join("runs.csv")).unwrap();
+    assert_eq!(runs.lines().count(), 1 + 2 * 4);
+    let mut strata: Vec<usize> = runs
+        .lines()
+        .skip(1)
+        .take(4)
+        .map(|l| (l.split(',').nth(2).unwrap().parse::<f64>().unwrap() / 0.05) as usize)
+        .collect();
+    strata.sort();
+    assert_eq!(strata, vec![0, 1, 2, 3], "one point per stratum");
+    let list = scenario(&d, &text.replace("{ from = 0.0, to = 0.2 }", "[0.1, 0.2]"));
+    let o = cogov(&[
+        "experiment",
+        list.to_str().unwrap(),
+        "--out",
+        d.join("c").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_dir_all(&d).unwrap();
+}

@@ -80,11 +80,13 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         shard: args.shard,
         force: args.force,
     };
-    let plan_len = crate::experiment::Plan::new(&s, args.force)?.len();
-    let bar = super::progress_bar(plan_len as u64, "runs");
+    let bar = super::progress_bar(0, "runs");
     let start = Instant::now();
-    let outcome = run_experiment(&s, &opts, &CANCEL, &|_| bar.inc(1))
-        .with_context(|| format!("experiment into {}", out.display()))?;
+    let outcome = run_experiment(&s, &opts, &CANCEL, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .with_context(|| format!("experiment into {}", out.display()))?;
     bar.finish_and_clear();
     if outcome.cancelled {
         return Err(anyhow::anyhow!(

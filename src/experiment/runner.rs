@@ -72,11 +72,12 @@ pub fn recorded_hash(out: &Path) -> Option<String> {
 }
 
 /// Runs the experiment of `scenario` (see the module docs); `cancel` stops it cleanly.
+/// `progress(done, total)` hears the runs done (of this shard) at the start and after each run.
 pub fn run_experiment(
     scenario: &Scenario,
     opts: &Options,
     cancel: &AtomicBool,
-    on_run: &(dyn Fn(usize) + Sync),
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Outcome> {
     let start = Instant::now();
     let plan = Plan::new(scenario, opts.force)?;
@@ -118,6 +119,7 @@ pub fn run_experiment(
         false,
         start,
     )?;
+    progress(mine.len() - todo.len(), mine.len());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
         .build()
@@ -142,8 +144,8 @@ pub fn run_experiment(
                     return Ok(());
                 }
                 write_parts(out, &plan, &spec, &result, &hash)?;
-                done.fetch_add(1, Ordering::Relaxed);
-                on_run(i);
+                let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+                progress(d, mine.len());
                 Ok(())
             })
     })?;
