@@ -20,7 +20,7 @@ Output (in --out, default results/<name>/): runs.csv, timeseries.csv, communitie
 aggregate.csv, contrasts.csv, manifest.json; per-run parts in parts/. run_id is the run's
 zero-padded index in the order (policy, sweep point, replicate).")]
 pub struct Args {
-    /// Scenario file (TOML) with [experiment], [[policy]] and [sweep] sections.
+    /// Scenario file (TOML) with `[experiment]`, `[[policy]]` and `[sweep]` sections.
     pub scenario: PathBuf,
     /// Worker threads (default: available cores).
     #[arg(long, short)]
