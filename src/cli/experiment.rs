@@ -25,7 +25,7 @@ pub struct Args {
     /// Worker threads (default: available cores).
     #[arg(long, short)]
     pub jobs: Option<usize>,
-    /// Output directory (default: results/<scenario name>/).
+    /// Output directory (default: `results/<scenario name>/`).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
     /// Skip runs already complete in the output directory.
