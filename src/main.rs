@@ -27,6 +27,8 @@ struct Cli {
 enum Command {
     /// Print shell completions.
     Completions(cli::completions::Args),
+    /// Redraw figures and report.html from a run or experiment directory's CSV files.
+    Plot(cli::plot::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match &cli.command {
         Command::Completions(a) => cli::completions::run::<Cli>(a).map(|_| ExitCode::SUCCESS),
+        Command::Plot(a) => cli::plot::run(a).map(|_| ExitCode::SUCCESS),
     };
     match outcome {
         Ok(code) => code,
@@ -43,7 +46,9 @@ fn main() -> ExitCode {
 
 /// Prints an error the user can act on and picks the exit code: 2 for bad input.
 fn report(err: &anyhow::Error) -> ExitCode {
-    let input = err.chain().any(|e| matches!(e.downcast_ref(), Some(cogov::Error::Input(_))));
+    let input = err
+        .chain()
+        .any(|e| matches!(e.downcast_ref(), Some(cogov::Error::Input(_))));
     eprintln!("error: {err}");
     for cause in err.chain().skip(1) {
         eprintln!("  caused by: {cause}");
@@ -54,7 +59,10 @@ fn report(err: &anyhow::Error) -> ExitCode {
 /// A panic is a bug in cogov, never the user's fault: say so plainly and exit 70.
 fn install_panic_policy() {
     std::panic::set_hook(Box::new(|info| {
-        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         let what = info
             .payload()
             .downcast_ref::<&str>()
@@ -62,7 +70,9 @@ fn install_panic_policy() {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
         eprintln!("internal error{place}: {what}");
-        eprintln!("This is a bug in cogov. Please report it with the command and scenario you ran.");
+        eprintln!(
+            "This is a bug in cogov. Please report it with the command and scenario you ran."
+        );
         std::process::exit(70);
     }));
 }

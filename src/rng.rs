@@ -54,7 +54,10 @@ pub const fn splitmix64(mut z: u64) -> u64 {
 pub fn stream(seed: u64, purpose: Purpose, a: u64, b: u64) -> Rng {
     let mut key = [0u8; 32];
     let mut h = splitmix64(seed);
-    for (i, word) in [purpose as u64, a, b, 0x636F_676F_7600_0000].into_iter().enumerate() {
+    for (i, word) in [purpose as u64, a, b, 0x636F_676F_7600_0000]
+        .into_iter()
+        .enumerate()
+    {
         h = splitmix64(h ^ word);
         key[i * 8..i * 8 + 8].copy_from_slice(&h.to_le_bytes());
     }
@@ -126,7 +129,8 @@ mod tests {
 
     #[test]
     fn replicate_seeds_are_distinct() {
-        let seeds: std::collections::HashSet<u64> = (0..1000).map(|r| replicate_seed(42, r)).collect();
+        let seeds: std::collections::HashSet<u64> =
+            (0..1000).map(|r| replicate_seed(42, r)).collect();
         assert_eq!(seeds.len(), 1000);
     }
 }

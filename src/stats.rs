@@ -29,7 +29,11 @@ pub fn t_critical_95(df: usize) -> f64 {
 
 /// Arithmetic mean; NaN for an empty slice.
 pub fn mean(x: &[f64]) -> f64 {
-    if x.is_empty() { f64::NAN } else { x.iter().sum::<f64>() / x.len() as f64 }
+    if x.is_empty() {
+        f64::NAN
+    } else {
+        x.iter().sum::<f64>() / x.len() as f64
+    }
 }
 
 /// Sample standard deviation (n − 1); None when fewer than two values.
@@ -48,7 +52,13 @@ pub fn summarize(x: &[f64]) -> Summary {
     let m = mean(x);
     let s = sd(x);
     let half = s.map(|s| t_critical_95(n - 1) * s / (n as f64).sqrt());
-    Summary { n, mean: m, sd: s, ci95_low: half.map(|h| m - h), ci95_high: half.map(|h| m + h) }
+    Summary {
+        n,
+        mean: m,
+        sd: s,
+        ci95_low: half.map(|h| m - h),
+        ci95_high: half.map(|h| m + h),
+    }
 }
 
 /// A paired comparison of a policy against the baseline over the same replicate seeds.
@@ -74,7 +84,11 @@ pub struct Contrast {
 /// # Panics
 /// If the two slices differ in length (a caller bug, not user input).
 pub fn paired_contrast(policy: &[f64], baseline: &[f64]) -> Contrast {
-    assert_eq!(policy.len(), baseline.len(), "paired samples must have equal length");
+    assert_eq!(
+        policy.len(),
+        baseline.len(),
+        "paired samples must have equal length"
+    );
     let diffs: Vec<f64> = policy.iter().zip(baseline).map(|(p, b)| p - b).collect();
     let s = summarize(&diffs);
     let pooled = match (sd(policy), sd(baseline)) {
@@ -123,7 +137,11 @@ pub fn gini(x: &[f64]) -> f64 {
     }
     let mut sorted = x.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let weighted: f64 = sorted.iter().enumerate().map(|(i, v)| (i as f64 + 1.0) * v).sum();
+    let weighted: f64 = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (i as f64 + 1.0) * v)
+        .sum();
     (2.0 * weighted) / (n as f64 * total) - (n as f64 + 1.0) / n as f64
 }
 
@@ -157,8 +175,11 @@ mod tests {
         let x = [0.3, 0.9, 0.1, 0.4, 0.4];
         let n = x.len() as f64;
         let mu = x.iter().sum::<f64>() / n;
-        let brute: f64 =
-            x.iter().flat_map(|a| x.iter().map(move |b| (a - b).abs())).sum::<f64>() / (2.0 * n * n * mu);
+        let brute: f64 = x
+            .iter()
+            .flat_map(|a| x.iter().map(move |b| (a - b).abs()))
+            .sum::<f64>()
+            / (2.0 * n * n * mu);
         assert!((gini(&x) - brute).abs() < 1e-12);
     }
 

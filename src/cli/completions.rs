@@ -4,7 +4,9 @@ use clap::CommandFactory;
 
 /// Arguments of `cogov completions`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  cogov completions bash > /etc/bash_completion.d/cogov\n  cogov completions zsh > ~/.zfunc/_cogov")]
+#[command(
+    after_help = "Examples:\n  cogov completions bash > /etc/bash_completion.d/cogov\n  cogov completions zsh > ~/.zfunc/_cogov"
+)]
 pub struct Args {
     /// The shell to generate completions for.
     pub shell: clap_complete::Shell,

@@ -2,3 +2,4 @@
 //! `run` function. `main.rs` only dispatches and maps errors to exit codes.
 
 pub mod completions;
+pub mod plot;

@@ -54,7 +54,10 @@ impl Network {
     /// (bonding before bridging before linking). The result does not depend on the order
     /// of `edges`.
     pub fn from_edges(n_nodes: u32, n_residents: u32, edges: &[Edge]) -> Self {
-        let mut net = Network { n_residents, ..Default::default() };
+        let mut net = Network {
+            n_residents,
+            ..Default::default()
+        };
         net.fill(n_nodes, edges.iter().map(|e| (*e, 0)));
         net
     }
@@ -175,7 +178,14 @@ impl Network {
             for idx in self.row(a) {
                 let b = self.targets[idx];
                 if a < b && keep(a, b, self.kinds[idx], self.last_used[idx]) {
-                    kept.push((Edge { a, b, kind: self.kinds[idx] }, self.last_used[idx]));
+                    kept.push((
+                        Edge {
+                            a,
+                            b,
+                            kind: self.kinds[idx],
+                        },
+                        self.last_used[idx],
+                    ));
                 }
             }
         }
@@ -242,7 +252,11 @@ mod tests {
         let mut net = Network::from_edges(3, 3, &edges);
         assert!(net.touch(0, 1, 5));
         assert!(!net.touch(0, 2, 5));
-        net.rebuild(|_, _, kind, _| kind == TieKind::Bonding, &[e(2, 0, TieKind::Bridging)], 9);
+        net.rebuild(
+            |_, _, kind, _| kind == TieKind::Bonding,
+            &[e(2, 0, TieKind::Bridging)],
+            9,
+        );
         assert!(net.has_tie(0, 1) && net.has_tie(0, 2) && !net.has_tie(1, 2));
         let i = net.neighbours(0).binary_search(&1).unwrap();
         assert_eq!(net.last_used()[net.row(0).start + i], 5);

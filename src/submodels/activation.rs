@@ -32,7 +32,11 @@ pub fn neighbour_activity(net: &Network, i: u32, active: &[bool]) -> (u32, u32) 
 /// The fraction of active neighbours; 0 for an isolated resident.
 #[inline]
 pub fn active_fraction(on: u32, all: u32) -> f32 {
-    if all == 0 { 0.0 } else { on as f32 / all as f32 }
+    if all == 0 {
+        0.0
+    } else {
+        on as f32 / all as f32
+    }
 }
 
 /// The next active flag of one resident.
@@ -44,7 +48,11 @@ pub fn active_fraction(on: u32, all: u32) -> f32 {
 /// * `lapses`: whether its lapse draw came up this tick (only read when it was active).
 #[inline]
 pub fn next_active(was_active: bool, fraction: f32, outside: f32, phi: f32, lapses: bool) -> bool {
-    if was_active { !lapses } else { fraction + outside >= phi }
+    if was_active {
+        !lapses
+    } else {
+        fraction + outside >= phi
+    }
 }
 
 /// Runs a pure cascade (no outside pressure, no lapse) to its fixed point from `active`,
@@ -86,8 +94,13 @@ mod tests {
     use crate::network::{Edge, generators};
 
     fn chain(n: u32) -> Network {
-        let edges: Vec<Edge> =
-            (0..n - 1).map(|a| Edge { a, b: a + 1, kind: TieKind::Bonding }).collect();
+        let edges: Vec<Edge> = (0..n - 1)
+            .map(|a| Edge {
+                a,
+                b: a + 1,
+                kind: TieKind::Bonding,
+            })
+            .collect();
         Network::from_edges(n, n, &edges)
     }
 
@@ -117,8 +130,16 @@ mod tests {
     #[test]
     fn linking_ties_do_not_count_as_peers() {
         let edges = [
-            Edge { a: 0, b: 1, kind: TieKind::Bonding },
-            Edge { a: 0, b: 2, kind: TieKind::Linking },
+            Edge {
+                a: 0,
+                b: 1,
+                kind: TieKind::Bonding,
+            },
+            Edge {
+                a: 0,
+                b: 2,
+                kind: TieKind::Linking,
+            },
         ];
         let net = Network::from_edges(3, 2, &edges);
         assert_eq!(neighbour_activity(&net, 0, &[false, true, true]), (1, 1));
@@ -129,7 +150,13 @@ mod tests {
         // 100 people on a complete graph, count thresholds 0..99 → all riot.
         let n = 100u32;
         let mut edges = Vec::new();
-        generators::complete(n, |a, b| edges.push(Edge { a, b, kind: TieKind::Bonding }));
+        generators::complete(n, |a, b| {
+            edges.push(Edge {
+                a,
+                b,
+                kind: TieKind::Bonding,
+            })
+        });
         let net = Network::from_edges(n, n, &edges);
         let run = |phi: &[f32]| {
             let mut active: Vec<bool> = phi.iter().map(|&p| p <= 0.0).collect();

@@ -113,7 +113,10 @@ mod tests {
 
     #[test]
     fn clusters_split_on_gaps() {
-        assert_eq!(clusters(&[0.1, 0.105, 0.5, 0.9, 0.905], 0.01), vec![2, 1, 2]);
+        assert_eq!(
+            clusters(&[0.1, 0.105, 0.5, 0.9, 0.905], 0.01),
+            vec![2, 1, 2]
+        );
         assert_eq!(support_share(&[0.1, 0.5, 0.9, 0.2]), 0.5);
     }
 }
