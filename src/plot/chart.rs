@@ -170,7 +170,7 @@ pub fn panel<'a, 'b>(area: &'a Area<'b>, s: &Scale, axes: &Axes) -> Result<Xy<'a
             line + gap
         };
     let mut b = ChartBuilder::on(area);
-    b.margin_top(s.upt(4.0))
+    b.margin_top(s.upt(6.0))
         .margin_right(s.upt(8.0))
         .margin_left(s.upt(2.0))
         .margin_bottom(s.upt(1.0));

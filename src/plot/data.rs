@@ -265,6 +265,36 @@ impl Dataset {
         })
     }
 
+    /// The same data with one group per policy: runs at different sweep points pooled.
+    pub fn pooled_by_policy(&self) -> Dataset {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut map = Vec::with_capacity(self.groups.len());
+        for g in &self.groups {
+            let i = groups
+                .iter()
+                .position(|p| p.policy == g.policy)
+                .unwrap_or_else(|| {
+                    groups.push(Group {
+                        label: g.policy.clone(),
+                        policy: g.policy.clone(),
+                        sweep: vec![],
+                    });
+                    groups.len() - 1
+                });
+            map.push(i);
+        }
+        let run_group = self
+            .run_group
+            .iter()
+            .map(|(id, &g)| (id.clone(), map[g]))
+            .collect();
+        Dataset {
+            groups,
+            run_group,
+            ..self.clone()
+        }
+    }
+
     /// The manifest's string field `key`, if any.
     pub fn manifest_str(&self, key: &str) -> Option<&str> {
         self.manifest.get(key).and_then(|v| v.as_str())

@@ -101,7 +101,14 @@ pub fn plot_dir(dir: &Path, cfg: &PlotConfig) -> Result<PlotReport> {
 /// Like [`plot_dir`], writing into `out` (figures in `out/figures/`, report in `out`).
 pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotReport> {
     cfg.validate()?;
+    fonts::register()?;
     let ds = Dataset::load(dir, &cfg.policies)?;
+    // Time series and community figures show one series per policy, pooling sweep points.
+    let pooled = if ds.sweep_cols.is_empty() {
+        ds.clone()
+    } else {
+        ds.pooled_by_policy()
+    };
     let s = style::Scale::new(cfg);
     let mut notes = Vec::new();
     let mut figs: Vec<Figure> = Vec::new();
@@ -120,13 +127,13 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
         .collect::<Result<_>>()?;
 
     if dir.join("timeseries.csv").exists() {
-        let ts = data::read_timeseries(&ds, &base)?;
+        let ts = data::read_timeseries(&pooled, &base)?;
         for m in base.iter().filter(|m| !ts.metrics.contains(m)) {
             notes.push(format!(
                 "timeseries.csv has no column `{m}`; its time series is left out"
             ));
         }
-        figs.extend(timeseries::figures(&ds, &ts, &s, cfg.titles)?);
+        figs.extend(timeseries::figures(&pooled, &ts, &s, cfg.titles)?);
     } else {
         notes.push("no timeseries.csv: time-series figures left out".into());
     }
@@ -155,8 +162,10 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
 
     match Table::read(dir, "communities.csv")? {
         Some(t) if t.col(&cfg.community_metric).is_some() => {
-            let vals = community::values(&ds, &t, &cfg.community_metric)?;
-            if let Some(f) = community::figure(&ds, &vals, &cfg.community_metric, &s, cfg.titles)? {
+            let vals = community::values(&pooled, &t, &cfg.community_metric)?;
+            if let Some(f) =
+                community::figure(&pooled, &vals, &cfg.community_metric, &s, cfg.titles)?
+            {
                 figs.push(f);
             }
         }

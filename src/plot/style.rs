@@ -117,6 +117,8 @@ impl Scale {
     /// The text font at `pt` points. plotters writes `font-size = size / 1.24` into SVG, so
     /// the size it is given is scaled up by 1.24.
     pub fn font_at(&self, pt: f64) -> TextStyle<'static> {
+        // plotters resolves the family when the font is made, so register it first.
+        let _ = super::fonts::register();
         TextStyle::from((FAMILY, self.pt(pt) * 1.24).into_font()).color(&BLACK)
     }
 

@@ -81,6 +81,11 @@ pub fn figures(ds: &Dataset, ts: &TimeSeries, s: &Scale, titles: bool) -> Result
             .max(chart::legend_layout(s, s.width, &legend).height + s.upt(110.0));
         let panel_h = h - chart::legend_layout(s, s.width, &legend).height;
         let svg = chart::grid_figure(s, vec![Panel { axes, draw }], 1, panel_h, &legend)?;
+        let pooled = if ds.sweep_cols.is_empty() {
+            ""
+        } else {
+            "; runs pooled over the sweep points"
+        };
         let ribbon_note = if any_ci {
             "; bands: Student-t 95% CI of the mean across replicates"
         } else {
@@ -89,7 +94,7 @@ pub fn figures(ds: &Dataset, ts: &TimeSeries, s: &Scale, titles: bool) -> Result
         figs.push(Figure {
             name: format!("timeseries_{metric}"),
             title: format!("{label} over time"),
-            caption: format!("{label}: mean across replicates per day{ribbon_note}."),
+            caption: format!("{label}: mean across replicates per day{ribbon_note}{pooled}."),
             svg,
         });
     }
