@@ -346,6 +346,11 @@ fn report_renders_in_a_real_browser() {
         .arg(&url)
         .output()
         .unwrap();
+    let log = String::from_utf8_lossy(&dom.stderr);
+    assert!(
+        !log.contains(":CONSOLE"),
+        "console messages while loading the DOM: {log}"
+    );
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(
         dom.matches("<svg").count() >= 6,
