@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod network;
 pub mod observer;
 pub mod output;
+pub mod plot;
 pub mod rng;
 pub mod run;
 pub mod scenario;

@@ -141,6 +141,7 @@ pub fn write_run(dir: &Path, scenario: &Scenario, seed: u64, out: &RunOutput, wa
         "peak_rss_bytes": output::peak_rss_bytes(),
         "scenario_hash": scenario_hash(scenario),
         "scenario_toml": scenario.to_toml(),
+        "plot": serde_json::to_value(&scenario.plot).map_err(|e| Error::input(e.to_string()))?,
         "scenario": serde_json::to_value(scenario).map_err(|e| Error::input(e.to_string()))?,
     });
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::input(e.to_string()))?;

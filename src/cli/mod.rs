@@ -4,6 +4,7 @@
 pub mod check;
 pub mod completions;
 pub mod run;
+pub mod plot;
 pub mod verify;
 
 use std::io::IsTerminal;

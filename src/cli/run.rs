@@ -23,6 +23,9 @@ pub struct Args {
     /// Output directory (default: results/<scenario name>/).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// Do not draw the time-series figures and report.
+    #[arg(long)]
+    pub no_plot: bool,
 }
 
 /// Loads a scenario and refuses a world too large for this machine's memory.
@@ -63,5 +66,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let wall = start.elapsed().as_secs_f64();
     crate::run::write_run(&dir, &scenario, seed, &out, wall).with_context(|| format!("writing results to {}", dir.display()))?;
     eprintln!("{} ticks in {:.2} s → {}", scenario.ticks, wall, dir.display());
+    if !args.no_plot {
+        let report = crate::plot::plot_dir(&dir, &scenario.plot)?;
+        eprintln!("{} figures drawn in {}", report.figures.len(), dir.display());
+    }
     Ok(())
 }

@@ -66,10 +66,16 @@ section! {
         pub policy: Vec<Policy> = Vec::new(), "", Any;
         /// Swept parameters: dotted path → values.
         pub sweep: BTreeMap<String, SweepSpec> = BTreeMap::new(), "", Any;
+        /// Figures: metrics, size, formats and policies shown.
+        pub plot: crate::plot::PlotConfig = crate::plot::PlotConfig::default(), "", Any;
     }
 }
 
 impl Node for Vec<Policy> {
+    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
+}
+
+impl Node for crate::plot::PlotConfig {
     fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
 }
 
