@@ -283,13 +283,117 @@ section! {
 pub fn default_domains() -> BTreeMap<String, Domain> {
     let d = Domain::default();
     let mut m = BTreeMap::new();
-    m.insert("maintenance".into(), Domain { rate: 0.8, severity: 0.25, cost: 15_000.0, complexity: 0.3, contention: 0.1, department: 0, duration: 7.0, enterprise_share: 0.3, ..d.clone() });
-    m.insert("environment".into(), Domain { scope: "grid".into(), rate: 4.0, severity: 0.2, cost: 30_000.0, complexity: 0.35, contention: 0.15, department: 1, duration: 10.0, ..d.clone() });
-    m.insert("elder_care".into(), Domain { scope: "household".into(), elders_only: true, elder_care: true, rate: 0.25, severity: 0.35, cost: 3_000.0, complexity: 0.4, contention: 0.0, department: 2, duration: 14.0, resident_share: 0.3, enterprise_share: 0.0, ..d.clone() });
-    m.insert("neighbour_dispute".into(), Domain { rate: 0.3, severity: 0.2, cost: 0.0, complexity: 0.5, contention: 0.6, support: 0.5, department: 3, duration: 10.0, enterprise_share: 0.0, ..d.clone() });
-    m.insert("parking_public_space".into(), Domain { scope: "grid".into(), rate: 1.0, severity: 0.3, cost: 80_000.0, complexity: 0.55, contention: 0.5, support: 0.55, department: 4, duration: 30.0, enterprise_share: 0.2, ..d.clone() });
-    m.insert("elevator_retrofit".into(), Domain { rate: 0.03, severity: 0.3, cost: 600_000.0, complexity: 0.7, contention: 0.45, support: 0.58, consent_share: 2.0 / 3.0, department: 0, duration: 120.0, resident_share: 0.4, enterprise_share: 0.05, ..d.clone() });
-    m.insert("renovation".into(), Domain { scope: "community".into(), rate: 0.0, severity: 0.45, cost: 8_000_000.0, complexity: 0.75, contention: 0.6, support: 0.55, department: 0, duration: 180.0, enterprise_share: 0.05, top_down: true, ..d });
+    m.insert(
+        "maintenance".into(),
+        Domain {
+            rate: 0.8,
+            severity: 0.25,
+            cost: 15_000.0,
+            complexity: 0.3,
+            contention: 0.1,
+            department: 0,
+            duration: 7.0,
+            enterprise_share: 0.3,
+            ..d.clone()
+        },
+    );
+    m.insert(
+        "environment".into(),
+        Domain {
+            scope: "grid".into(),
+            rate: 4.0,
+            severity: 0.2,
+            cost: 30_000.0,
+            complexity: 0.35,
+            contention: 0.15,
+            department: 1,
+            duration: 10.0,
+            ..d.clone()
+        },
+    );
+    m.insert(
+        "elder_care".into(),
+        Domain {
+            scope: "household".into(),
+            elders_only: true,
+            elder_care: true,
+            rate: 0.25,
+            severity: 0.35,
+            cost: 3_000.0,
+            complexity: 0.4,
+            contention: 0.0,
+            department: 2,
+            duration: 14.0,
+            resident_share: 0.3,
+            enterprise_share: 0.0,
+            ..d.clone()
+        },
+    );
+    m.insert(
+        "neighbour_dispute".into(),
+        Domain {
+            rate: 0.3,
+            severity: 0.2,
+            cost: 0.0,
+            complexity: 0.5,
+            contention: 0.6,
+            support: 0.5,
+            department: 3,
+            duration: 10.0,
+            enterprise_share: 0.0,
+            ..d.clone()
+        },
+    );
+    m.insert(
+        "parking_public_space".into(),
+        Domain {
+            scope: "grid".into(),
+            rate: 1.0,
+            severity: 0.3,
+            cost: 80_000.0,
+            complexity: 0.55,
+            contention: 0.5,
+            support: 0.55,
+            department: 4,
+            duration: 30.0,
+            enterprise_share: 0.2,
+            ..d.clone()
+        },
+    );
+    m.insert(
+        "elevator_retrofit".into(),
+        Domain {
+            rate: 0.03,
+            severity: 0.3,
+            cost: 600_000.0,
+            complexity: 0.7,
+            contention: 0.45,
+            support: 0.58,
+            consent_share: 2.0 / 3.0,
+            department: 0,
+            duration: 120.0,
+            resident_share: 0.4,
+            enterprise_share: 0.05,
+            ..d.clone()
+        },
+    );
+    m.insert(
+        "renovation".into(),
+        Domain {
+            scope: "community".into(),
+            rate: 0.0,
+            severity: 0.45,
+            cost: 8_000_000.0,
+            complexity: 0.75,
+            contention: 0.6,
+            support: 0.55,
+            department: 0,
+            duration: 180.0,
+            enterprise_share: 0.05,
+            top_down: true,
+            ..d
+        },
+    );
     m
 }
 
