@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod network;
 pub mod observer;
 pub mod output;
+pub mod plot;
 pub mod rng;
 pub mod run;
 pub mod scenario;

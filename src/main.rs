@@ -37,6 +37,8 @@ enum Command {
     Completions(cli::completions::Args),
     /// Run the verification (docking) suite, or one case at chosen parameters.
     Verify(cli::verify::Args),
+    /// Redraw figures and report.html from a run or experiment directory's CSV files.
+    Plot(cli::plot::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Merge(a) => cli::merge::run(a).map(|_| ExitCode::SUCCESS),
         Command::Completions(a) => cli::completions::run::<Cli>(a).map(|_| ExitCode::SUCCESS),
         Command::Verify(a) => cli::verify::run(a),
+        Command::Plot(a) => cli::plot::run(a).map(|_| ExitCode::SUCCESS),
     };
     match outcome {
         Ok(code) => code,

@@ -2,7 +2,7 @@
 //!
 //! This list is the contract between the observer (which fills a [`Row`] each tick), the
 //! CSV writers, the experiment aggregates and the figures (which read units for axis
-//! labels from here). Adding a metric means one line in [`metrics!`] and filling it in the
+//! labels from here). Adding a metric means one line in the `metrics!` call below and filling it in the
 //! observer.
 
 /// How a metric behaves over time, which decides how it is summarised per run.

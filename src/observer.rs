@@ -67,7 +67,8 @@ impl Observer {
         let div = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
         r[ActiveShare as usize] = s.active as f64 / n;
         r[ActiveShareParty as usize] = div(s.active_party as f64, s.party as f64);
-        r[ActiveShareNonparty as usize] = div((s.active - s.active_party) as f64, (s.n - s.party) as f64);
+        r[ActiveShareNonparty as usize] =
+            div((s.active - s.active_party) as f64, (s.n - s.party) as f64);
         r[EngagementMean as usize] = s.engagement / n;
         r[TrustInstitutionalMean as usize] = s.trust_institutional / n;
         r[TrustNeighbourMean as usize] = s.trust_neighbour / n;
@@ -86,7 +87,10 @@ impl Observer {
         r[ForumsHeld as usize] = t.forums as f64;
         r[ConsentsReached as usize] = t.consents as f64;
         r[ConsentRate as usize] = div(tot.consents as f64, tot.votes as f64);
-        r[HighComplexityResolutionRate as usize] = div(tot.high_resolved as f64, (tot.high_resolved + tot.high_failed) as f64);
+        r[HighComplexityResolutionRate as usize] = div(
+            tot.high_resolved as f64,
+            (tot.high_resolved + tot.high_failed) as f64,
+        );
         r[Escalations as usize] = t.escalations as f64;
         r[PublicSpending as usize] = t.public;
         r[SocialFunds as usize] = t.social;
@@ -100,15 +104,23 @@ impl Observer {
         r[BondingCapital as usize] = w.capital[0];
         r[BridgingCapital as usize] = w.capital[1];
         r[LinkingCapital as usize] = w.capital[2];
-        r[OnlineContention as usize] = stats::mean(&w.sentiment.iter().map(|&x| x as f64).collect::<Vec<_>>());
+        r[OnlineContention as usize] =
+            stats::mean(&w.sentiment.iter().map(|&x| x as f64).collect::<Vec<_>>());
         let slot = w.tick as usize % RATIO_WINDOW;
         self.window[slot] = (t.complaints as f64, constructive);
-        let (c, p): (f64, f64) = self.window.iter().fold((0.0, 0.0), |a, x| (a.0 + x.0, a.1 + x.1));
+        let (c, p): (f64, f64) = self
+            .window
+            .iter()
+            .fold((0.0, 0.0), |a, x| (a.0 + x.0, a.1 + x.1));
         r[ComplaintParticipationRatio as usize] = c / p.max(1.0);
         r[SatisfactionGiniCommunities as usize] = stats::gini(&w.stats.satisfaction_community);
         let elders = w.places.elder_households.len() as f64;
         let open_care = w.issues.iter().filter(|i| i.elder_care).count() as f64;
-        r[ElderCareCoverage as usize] = if elders > 0.0 { 1.0 - (open_care / elders).min(1.0) } else { 1.0 };
+        r[ElderCareCoverage as usize] = if elders > 0.0 {
+            1.0 - (open_care / elders).min(1.0)
+        } else {
+            1.0
+        };
         r[ServiceTrips as usize] = t.service_trips;
         r[ServiceWaitDays as usize] = div(t.service_wait_sum, t.service_requests);
         r

@@ -10,7 +10,11 @@ use crate::error::{Error, Result};
 
 /// Formats a number for CSV: shortest round-trip decimal, `NA` when not finite.
 pub fn num(x: f64) -> String {
-    if x.is_finite() { format!("{x}") } else { "NA".into() }
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        "NA".into()
+    }
 }
 
 /// Formats an optional number for CSV.
@@ -24,7 +28,10 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 }
 
 /// Writes `path` atomically: `fill` writes to a temporary file that is synced and renamed.
-pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+pub fn write_atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let tmp = temp_name(path);
     let result = (|| {
         let file = std::fs::File::create(&tmp)?;
@@ -41,7 +48,11 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::R
 }
 
 /// Writes CSV rows atomically: a header, then rows of already formatted fields.
-pub fn write_csv(path: &Path, header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
+pub fn write_csv(
+    path: &Path,
+    header: &[String],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<()> {
     write_atomic(path, |w| {
         let mut csv = csv::Writer::from_writer(w);
         csv.write_record(header).map_err(std::io::Error::other)?;
@@ -53,7 +64,10 @@ pub fn write_csv(path: &Path, header: &[String], rows: impl Iterator<Item = Vec<
 }
 
 fn temp_name(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
@@ -75,10 +89,17 @@ pub fn available_memory_bytes() -> Option<u64> {
 
 /// The git commit cogov was built from, if known at build time or from the working tree.
 pub fn git_commit() -> Option<String> {
-    option_env!("COGOV_GIT_COMMIT").map(str::to_string).or_else(|| {
-        let out = std::process::Command::new("git").args(["rev-parse", "HEAD"]).output().ok()?;
-        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-    })
+    option_env!("COGOV_GIT_COMMIT")
+        .map(str::to_string)
+        .or_else(|| {
+            let out = std::process::Command::new("git")
+                .args(["rev-parse", "HEAD"])
+                .output()
+                .ok()?;
+            out.status
+                .success()
+                .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        })
 }
 
 #[cfg(test)]
@@ -101,7 +122,11 @@ mod tests {
         let p = dir.join("a.csv");
         write_csv(&p, &["x".into()], vec![vec!["1".into()]].into_iter()).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "x\n1\n");
-        let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+            .collect();
         assert!(leftovers.is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -49,7 +49,13 @@ pub struct RunOutput {
 
 /// Runs `scenario` with `seed`, recording every `record_every`-th tick. `tick_done` is told
 /// after each tick; setting `cancel` stops the run early (its output is then incomplete).
-pub fn simulate(scenario: Arc<Scenario>, seed: u64, record_every: u32, cancel: &AtomicBool, mut tick_done: impl FnMut(u32)) -> RunOutput {
+pub fn simulate(
+    scenario: Arc<Scenario>,
+    seed: u64,
+    record_every: u32,
+    cancel: &AtomicBool,
+    mut tick_done: impl FnMut(u32),
+) -> RunOutput {
     let warmup = scenario.init.warmup;
     let total = scenario.ticks + warmup;
     let mut engine = Engine::new(scenario, seed);
@@ -63,7 +69,12 @@ pub fn simulate(scenario: Arc<Scenario>, seed: u64, record_every: u32, cancel: &
         engine.step(&mut observer);
         tick_done(t + 1);
     }
-    RunOutput { summary: observer.summary(), rows: observer.rows, communities: communities(&engine), cancelled }
+    RunOutput {
+        summary: observer.summary(),
+        rows: observer.rows,
+        communities: communities(&engine),
+        cancelled,
+    }
 }
 
 fn communities(e: &Engine) -> Vec<Vec<f64>> {
@@ -73,7 +84,8 @@ fn communities(e: &Engine) -> Vec<Vec<f64>> {
         .map(|c| {
             let range = p.communities.residents(c);
             let n = (range.end - range.start).max(1) as f64;
-            let (mut act, mut en, mut t, mut tn, mut s, mut g, mut party, mut online) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+            let (mut act, mut en, mut t, mut tn, mut s, mut g, mut party, mut online) =
+                (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
             for i in range.clone() {
                 let i = i as usize;
                 let r = &w.residents;
@@ -86,7 +98,11 @@ fn communities(e: &Engine) -> Vec<Vec<f64>> {
                 party += r.has(i, role::PARTY) as u8 as f64;
                 online += r.has(i, role::ONLINE) as u8 as f64;
             }
-            let orgs = w.organisations.iter().filter(|o| o.alive && o.community as usize == c).count() as f64;
+            let orgs = w
+                .organisations
+                .iter()
+                .filter(|o| o.alive && o.community as usize == c)
+                .count() as f64;
             vec![
                 p.community_street[c] as f64,
                 (range.end - range.start) as f64,
@@ -111,23 +127,48 @@ fn communities(e: &Engine) -> Vec<Vec<f64>> {
 
 /// Header of `timeseries.csv` after any leading id columns.
 pub fn timeseries_header(lead: &[&str]) -> Vec<String> {
-    lead.iter().map(|s| s.to_string()).chain(std::iter::once("tick".to_string())).chain(METRICS.iter().map(|m| m.name.to_string())).collect()
+    lead.iter()
+        .map(|s| s.to_string())
+        .chain(std::iter::once("tick".to_string()))
+        .chain(METRICS.iter().map(|m| m.name.to_string()))
+        .collect()
 }
 
 /// Writes the outputs of a single run (`cogov run`) into `dir`.
-pub fn write_run(dir: &Path, scenario: &Scenario, seed: u64, out: &RunOutput, wall_seconds: f64) -> Result<()> {
+pub fn write_run(
+    dir: &Path,
+    scenario: &Scenario,
+    seed: u64,
+    out: &RunOutput,
+    wall_seconds: f64,
+) -> Result<()> {
     output::ensure_dir(dir)?;
     output::write_csv(
         &dir.join("timeseries.csv"),
         &timeseries_header(&[]),
-        out.rows.iter().map(|(t, row)| std::iter::once(t.to_string()).chain(row.iter().map(|&v| num(v))).collect()),
+        out.rows.iter().map(|(t, row)| {
+            std::iter::once(t.to_string())
+                .chain(row.iter().map(|&v| num(v)))
+                .collect()
+        }),
     )?;
-    output::write_csv(&dir.join("summary.csv"), &summary_columns(), std::iter::once(out.summary.iter().map(|&v| num(v)).collect()))?;
-    let header: Vec<String> = std::iter::once("community").chain(COMMUNITY_COLUMNS.iter().copied()).map(str::to_string).collect();
+    output::write_csv(
+        &dir.join("summary.csv"),
+        &summary_columns(),
+        std::iter::once(out.summary.iter().map(|&v| num(v)).collect()),
+    )?;
+    let header: Vec<String> = std::iter::once("community")
+        .chain(COMMUNITY_COLUMNS.iter().copied())
+        .map(str::to_string)
+        .collect();
     output::write_csv(
         &dir.join("communities.csv"),
         &header,
-        out.communities.iter().enumerate().map(|(c, row)| std::iter::once(c.to_string()).chain(row.iter().map(|&v| num(v))).collect()),
+        out.communities.iter().enumerate().map(|(c, row)| {
+            std::iter::once(c.to_string())
+                .chain(row.iter().map(|&v| num(v)))
+                .collect()
+        }),
     )?;
     let manifest = serde_json::json!({
         "cogov_version": env!("CARGO_PKG_VERSION"),
@@ -141,6 +182,7 @@ pub fn write_run(dir: &Path, scenario: &Scenario, seed: u64, out: &RunOutput, wa
         "peak_rss_bytes": output::peak_rss_bytes(),
         "scenario_hash": scenario_hash(scenario),
         "scenario_toml": scenario.to_toml(),
+        "plot": serde_json::to_value(&scenario.plot).map_err(|e| Error::input(e.to_string()))?,
         "scenario": serde_json::to_value(scenario).map_err(|e| Error::input(e.to_string()))?,
     });
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::input(e.to_string()))?;

@@ -20,9 +20,12 @@ pub struct Args {
     /// Seed (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Output directory (default: results/<scenario name>/).
+    /// Output directory (default: `results/<scenario name>/`).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// Do not draw the time-series figures and report.
+    #[arg(long)]
+    pub no_plot: bool,
 }
 
 /// Loads a scenario and refuses a world too large for this machine's memory.
@@ -53,7 +56,10 @@ pub fn check_memory(s: &Scenario, path: &std::path::Path) -> crate::Result<()> {
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let s = load_checked(&args.scenario)?;
     let seed = args.seed.unwrap_or(s.seed);
-    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(&s.name));
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("results").join(&s.name));
     let scenario = Arc::new(s);
     let bar = super::progress_bar((scenario.ticks + scenario.init.warmup) as u64, "ticks");
     let start = Instant::now();
@@ -61,7 +67,21 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let out = crate::run::simulate(scenario.clone(), seed, 1, &cancel, |_| bar.inc(1));
     bar.finish_and_clear();
     let wall = start.elapsed().as_secs_f64();
-    crate::run::write_run(&dir, &scenario, seed, &out, wall).with_context(|| format!("writing results to {}", dir.display()))?;
-    eprintln!("{} ticks in {:.2} s → {}", scenario.ticks, wall, dir.display());
+    crate::run::write_run(&dir, &scenario, seed, &out, wall)
+        .with_context(|| format!("writing results to {}", dir.display()))?;
+    eprintln!(
+        "{} ticks in {:.2} s → {}",
+        scenario.ticks,
+        wall,
+        dir.display()
+    );
+    if !args.no_plot {
+        let report = crate::plot::plot_dir(&dir, &scenario.plot)?;
+        eprintln!(
+            "{} figures drawn in {}",
+            report.figures.len(),
+            dir.display()
+        );
+    }
     Ok(())
 }

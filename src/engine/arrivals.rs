@@ -35,17 +35,37 @@ pub fn run(e: &mut Engine) {
         for _ in 0..n {
             let k = rng::index(&mut rng, locations);
             let place = place_of(&e.world, d, k);
-            let issue = new_issue(&e.world, d, di as u16, place, tick, s.issues.cost_cv, s.issues.complexity_sd, &mut rng);
+            let issue = new_issue(
+                &e.world,
+                d,
+                di as u16,
+                place,
+                tick,
+                s.issues.cost_cv,
+                s.issues.complexity_sd,
+                &mut rng,
+            );
             e.world.issues.push(issue);
             e.tally.arisen += 1;
             e.totals.arisen += 1;
         }
     }
     for p in s.projects.iter().filter(|p| p.start == tick) {
-        let Some(di) = e.domains.iter().position(|d| d.name == p.domain) else { continue };
+        let Some(di) = e.domains.iter().position(|d| d.name == p.domain) else {
+            continue;
+        };
         let d = &e.domains[di];
         for &c in &p.communities {
-            let mut issue = new_issue(&e.world, d, di as u16, (Scope::Community, c), tick, s.issues.cost_cv, s.issues.complexity_sd, &mut rng);
+            let mut issue = new_issue(
+                &e.world,
+                d,
+                di as u16,
+                (Scope::Community, c),
+                tick,
+                s.issues.cost_cv,
+                s.issues.complexity_sd,
+                &mut rng,
+            );
             // A scheduled project is known from the start and handled by its department.
             issue.detected = Some(tick);
             issue.stage = Stage::Known;
@@ -63,7 +83,9 @@ pub fn draw_poisson(lambda: f64, rng: &mut Rng) -> u64 {
     if lambda <= 0.0 || !lambda.is_finite() {
         return 0;
     }
-    Poisson::new(lambda).map(|p| p.sample(rng) as u64).unwrap_or(0)
+    Poisson::new(lambda)
+        .map(|p| p.sample(rng) as u64)
+        .unwrap_or(0)
 }
 
 /// Number of places where issues of `d` can arise.
@@ -76,7 +98,9 @@ fn locations(w: &World, d: &DomainSpec) -> usize {
 
 fn place_of(w: &World, d: &DomainSpec, k: usize) -> (Scope, u32) {
     match d.scope {
-        Scope::Household if d.params.elders_only => (Scope::Household, w.places.elder_households[k]),
+        Scope::Household if d.params.elders_only => {
+            (Scope::Household, w.places.elder_households[k])
+        }
         scope => (scope, k as u32),
     }
 }
@@ -102,12 +126,17 @@ pub fn new_issue(
         // Lognormal with the domain's mean and coefficient of variation.
         let sigma2 = (1.0 + cost_cv * cost_cv).ln();
         let mu = p.cost.ln() - sigma2 / 2.0;
-        rand_distr::LogNormal::new(mu, sigma2.sqrt()).map(|l| l.sample(rng)).unwrap_or(p.cost)
+        rand_distr::LogNormal::new(mu, sigma2.sqrt())
+            .map(|l| l.sample(rng))
+            .unwrap_or(p.cost)
     } else {
         p.cost
     };
     let complexity = if complexity_sd > 0.0 {
-        rand_distr::Normal::new(p.complexity, complexity_sd).map(|n| n.sample(rng)).unwrap_or(p.complexity).clamp(0.0, 1.0)
+        rand_distr::Normal::new(p.complexity, complexity_sd)
+            .map(|n| n.sample(rng))
+            .unwrap_or(p.complexity)
+            .clamp(0.0, 1.0)
     } else {
         p.complexity
     };

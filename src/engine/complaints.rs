@@ -27,7 +27,11 @@ pub fn run(e: &mut Engine) {
 
 fn complaints(e: &mut Engine) {
     let p = &e.scenario.residents;
-    let (thr, cost, prob) = (p.complaint_threshold as f32, p.complaint_cost as f32, p.complaint_probability as f32);
+    let (thr, cost, prob) = (
+        p.complaint_threshold as f32,
+        p.complaint_cost as f32,
+        p.complaint_probability as f32,
+    );
     let online_cost = cost * e.levers.online_complaint_cost;
     let r = &e.world.residents;
     let (seed, tick) = (e.seed, e.world.tick as u64);
@@ -41,7 +45,11 @@ fn complaints(e: &mut Engine) {
             let mut n = 0u32;
             for i in range.clone() {
                 let iu = i as usize;
-                let c = if r.roles[iu] & role::ONLINE != 0 { online_cost } else { cost };
+                let c = if r.roles[iu] & role::ONLINE != 0 {
+                    online_cost
+                } else {
+                    cost
+                };
                 if r.grievance[iu] - c > thr && rng::unit_f32(&mut rng) < prob {
                     n += 1;
                 }
@@ -60,8 +68,12 @@ fn petitions(e: &mut Engine) {
     let lv = &e.levers;
     let w = &mut e.world;
     for issue in w.issues.iter_mut() {
-        let Some(detected) = issue.detected else { continue };
-        let stalled = tick >= detected + p.stall_days || (issue.votes > 0 && !issue.consent) || (issue.top_down && issue.stage == Stage::Working);
+        let Some(detected) = issue.detected else {
+            continue;
+        };
+        let stalled = tick >= detected + p.stall_days
+            || (issue.votes > 0 && !issue.consent)
+            || (issue.top_down && issue.stage == Stage::Working);
         if !issue.is_open() || !stalled {
             continue;
         }
@@ -71,19 +83,25 @@ fn petitions(e: &mut Engine) {
             continue;
         }
         let affected = issue.residents.end - issue.residents.start;
-        let need = (p.petition_share * affected as f64).ceil().max(p.petition_min_count as f64) as u32;
+        let need = (p.petition_share * affected as f64)
+            .ceil()
+            .max(p.petition_min_count as f64) as u32;
         if affected < need {
             continue;
         }
         let mut would = 0u32;
-        spread_event(issue, &w.places, |b, share| would += (w.stats.would_petition[b] as f32 * share).round() as u32);
+        spread_event(issue, &w.places, |b, share| {
+            would += (w.stats.would_petition[b] as f32 * share).round() as u32
+        });
         if would >= need {
             issue.petitioned = Some(tick);
             e.tally.petitions += 1;
             e.totals.community_petitions[issue.community as usize] += 1;
             spread_event(issue, &w.places, |b, share| e.events.bad[b] += share);
             // Petitions get the attention of the district.
-            if issue.handler != Handler::Department && matches!(issue.stage, Stage::Queued | Stage::Known) {
+            if issue.handler != Handler::Department
+                && matches!(issue.stage, Stage::Queued | Stage::Known)
+            {
                 issue.handler = Handler::Street;
                 routing::escalate(issue, lv, tick);
             }
@@ -108,7 +126,11 @@ fn sentiment(e: &mut Engine) {
     let damp = e.levers.sentiment_damping;
     for c in 0..nc {
         let n_on = w.stats.online_community[c];
-        let g = if n_on > 0 { (w.stats.grievance_online_community[c] / n_on as f64) as f32 } else { 0.0 };
+        let g = if n_on > 0 {
+            (w.stats.grievance_online_community[c] / n_on as f64) as f32
+        } else {
+            0.0
+        };
         let u = unanswered[c] as f32;
         let a = answered[c] as f32;
         let s = &mut w.sentiment[c];

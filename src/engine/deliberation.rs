@@ -48,7 +48,16 @@ pub fn run(e: &mut Engine) {
             e.tally.consents += 1;
             e.totals.consents += 1;
         } else if issue.votes >= MAX_VOTES {
-            close_issue(issue, false, tick, places, high, &mut e.tally, &mut e.totals, &mut e.events);
+            close_issue(
+                issue,
+                false,
+                tick,
+                places,
+                high,
+                &mut e.tally,
+                &mut e.totals,
+                &mut e.events,
+            );
         }
     }
 }
@@ -63,7 +72,9 @@ pub fn draw_opinions(issue: &Issue, n: usize, out: &mut Vec<f64>, rng: &mut Rng)
     out.clear();
     let normal = Normal::new(issue.support as f64, opinion_sd(issue.contention)).ok();
     for _ in 0..n {
-        let x = normal.map(|d| d.sample(rng)).unwrap_or(issue.support as f64);
+        let x = normal
+            .map(|d| d.sample(rng))
+            .unwrap_or(issue.support as f64);
         out.push(x.clamp(0.0, 1.0));
     }
 }
@@ -121,8 +132,17 @@ pub fn hold_forum(
             let a = issue.residents.start + rng::index(rng, affected) as u32;
             let b = issue.residents.start + rng::index(rng, affected) as u32;
             if a != b {
-                let same = places.buildings.starts.partition_point(|&s| s <= a) == places.buildings.starts.partition_point(|&s| s <= b);
-                new_ties.push(Edge { a, b, kind: if same { TieKind::Bonding } else { TieKind::Bridging } });
+                let same = places.buildings.starts.partition_point(|&s| s <= a)
+                    == places.buildings.starts.partition_point(|&s| s <= b);
+                new_ties.push(Edge {
+                    a,
+                    b,
+                    kind: if same {
+                        TieKind::Bonding
+                    } else {
+                        TieKind::Bridging
+                    },
+                });
             }
         }
     }

@@ -17,7 +17,15 @@ pub fn run(e: &mut Engine) {
     let rp = e.scenario.residents.report_probability;
     let link_p = e.scenario.network.linking_probability;
     let m = e.levers.online_report_multiplier as f64;
-    let World { issues, stats, residents, places, nodes, new_ties, .. } = &mut e.world;
+    let World {
+        issues,
+        stats,
+        residents,
+        places,
+        nodes,
+        new_ties,
+        ..
+    } = &mut e.world;
     for issue in issues.iter_mut().filter(|i| i.stage == Stage::Latent) {
         let (eng, eng_online) = match issue.scope {
             Scope::Household => {
@@ -54,7 +62,11 @@ pub fn run(e: &mut Engine) {
             if rng::unit_f64(&mut rng) < link_p {
                 let len = issue.residents.end - issue.residents.start;
                 let reporter = issue.residents.start + rng::index(&mut rng, len as usize) as u32;
-                new_ties.push(Edge { a: reporter, b: nodes.committee + issue.community, kind: TieKind::Linking });
+                new_ties.push(Edge {
+                    a: reporter,
+                    b: nodes.committee + issue.community,
+                    kind: TieKind::Linking,
+                });
             }
         }
     }
@@ -76,7 +88,10 @@ pub fn mark_detected(issue: &mut Issue, tick: u32, tally: &mut Tally, totals: &m
 }
 
 /// The buildings an issue's residents span (whole buildings for scopes above household).
-pub fn building_range(places: &crate::world::places::Places, issue: &Issue) -> std::ops::Range<usize> {
+pub fn building_range(
+    places: &crate::world::places::Places,
+    issue: &Issue,
+) -> std::ops::Range<usize> {
     let b = &places.buildings.starts;
     let first = b.partition_point(|&s| s <= issue.residents.start) - 1;
     let end = b.partition_point(|&s| s < issue.residents.end);

@@ -19,19 +19,39 @@ pub fn run(e: &mut Engine) {
     let g = &s.government;
     let lv = &e.levers;
     let high = s.issues.high_complexity as f32;
-    let World { issues, places, organisations, enterprises, ledger, .. } = &mut e.world;
+    let World {
+        issues,
+        places,
+        organisations,
+        enterprises,
+        ledger,
+        ..
+    } = &mut e.world;
     for issue in issues.iter_mut() {
         if !issue.is_open() {
             continue;
         }
         if tick > issue.arisen + s.issues.max_open_days {
-            close_issue(issue, false, tick, places, high, &mut e.tally, &mut e.totals, &mut e.events);
+            close_issue(
+                issue,
+                false,
+                tick,
+                places,
+                high,
+                &mut e.tally,
+                &mut e.totals,
+                &mut e.events,
+            );
             continue;
         }
         if issue.stage != Stage::Working {
             continue;
         }
-        issue.work_left -= if issue.elder_care { lv.elder_care_speed } else { 1.0 };
+        issue.work_left -= if issue.elder_care {
+            lv.elder_care_speed
+        } else {
+            1.0
+        };
         if issue.work_left > 0.0 {
             continue;
         }
@@ -39,7 +59,9 @@ pub fn run(e: &mut Engine) {
             Handler::Community => g.community_skill as f32,
             Handler::Street => g.street_skill as f32 + lv.street_skill_bonus,
             Handler::Department => g.department_skill as f32,
-            Handler::Organisation => organisations[issue.organisation as usize].professionalism as f32,
+            Handler::Organisation => {
+                organisations[issue.organisation as usize].professionalism as f32
+            }
         } + issue.skill_bonus;
         if issue.complexity >= high {
             skill += lv.complex_skill_bonus;
@@ -57,7 +79,11 @@ pub fn run(e: &mut Engine) {
         if issue.handler == Handler::Organisation {
             let o = &mut organisations[issue.organisation as usize];
             o.idle_days = 0;
-            o.reputation = if success { o.reputation + 0.05 * (1.0 - o.reputation) } else { o.reputation * 0.9 };
+            o.reputation = if success {
+                o.reputation + 0.05 * (1.0 - o.reputation)
+            } else {
+                o.reputation * 0.9
+            };
             // Purchase of the service: the district pays the organisation's fee.
             let fee = ledger.district.spend(s.organisations.fee_per_case);
             o.funds += fee;
@@ -67,11 +93,29 @@ pub fn run(e: &mut Engine) {
             e.totals.committed += fee;
         }
         if success {
-            close_issue(issue, true, tick, places, high, &mut e.tally, &mut e.totals, &mut e.events);
+            close_issue(
+                issue,
+                true,
+                tick,
+                places,
+                high,
+                &mut e.tally,
+                &mut e.totals,
+                &mut e.events,
+            );
         } else if issue.escalations < g.max_escalations && routing::escalate(issue, lv, tick) {
             e.tally.escalations += 1;
         } else {
-            close_issue(issue, false, tick, places, high, &mut e.tally, &mut e.totals, &mut e.events);
+            close_issue(
+                issue,
+                false,
+                tick,
+                places,
+                high,
+                &mut e.tally,
+                &mut e.totals,
+                &mut e.events,
+            );
         }
     }
     issues.retain(|i| i.is_open());

@@ -9,8 +9,8 @@ pub mod detection;
 pub mod implementation;
 pub mod levers;
 pub mod organisations;
-pub mod resourcing;
 pub mod residents;
+pub mod resourcing;
 pub mod routing;
 
 use std::sync::Arc;
@@ -51,16 +51,46 @@ pub enum Phase {
 
 /// The fixed order of phases in a tick, with what each does.
 pub const SCHEDULE: &[(Phase, &str)] = &[
-    (Phase::Arrivals, "New issues arise as Poisson arrivals per location and domain; scheduled projects start and shocks scale rates."),
-    (Phase::Detection, "Latent issues become known through residents' reports (offline or online) and through mechanisms' patrols, visits and monitoring."),
-    (Phase::Routing, "Known issues go to the community, the street, a department or a social organisation; coordination delays and daily capacities apply; handlers answer issues."),
-    (Phase::Deliberation, "Consent-requiring issues are put to the affected households; forums (when held) exchange opinions by bounded confidence; failed votes stall the issue."),
-    (Phase::Resourcing, "Budgets are allocated yearly; funded issues draw on resident co-funding, enterprise, social and public money, in that order."),
-    (Phase::Implementation, "Work proceeds; at completion success depends on skill against complexity; failures escalate community → street → district or fail; routine services are served."),
-    (Phase::Residents, "Every resident updates engagement, activation (threshold cascade), institutional and neighbour trust, grievance and satisfaction, in parallel over fixed chunks; joint activity forms ties; the network is rebuilt periodically."),
-    (Phase::Organisations, "Organisations pay running costs, lose idle members, die when out of funds and members; new ones are born; enterprises' resources renew yearly."),
-    (Phase::Complaints, "Residents whose grievance exceeds the cost of complaining complain; stalled issues with enough would-be petitioners become collective petitions; online sentiment moves."),
-    (Phase::Observation, "The tick's metrics are computed and recorded."),
+    (
+        Phase::Arrivals,
+        "New issues arise as Poisson arrivals per location and domain; scheduled projects start and shocks scale rates.",
+    ),
+    (
+        Phase::Detection,
+        "Latent issues become known through residents' reports (offline or online) and through mechanisms' patrols, visits and monitoring.",
+    ),
+    (
+        Phase::Routing,
+        "Known issues go to the community, the street, a department or a social organisation; coordination delays and daily capacities apply; handlers answer issues.",
+    ),
+    (
+        Phase::Deliberation,
+        "Consent-requiring issues are put to the affected households; forums (when held) exchange opinions by bounded confidence; failed votes stall the issue.",
+    ),
+    (
+        Phase::Resourcing,
+        "Budgets are allocated yearly; funded issues draw on resident co-funding, enterprise, social and public money, in that order.",
+    ),
+    (
+        Phase::Implementation,
+        "Work proceeds; at completion success depends on skill against complexity; failures escalate community → street → district or fail; routine services are served.",
+    ),
+    (
+        Phase::Residents,
+        "Every resident updates engagement, activation (threshold cascade), institutional and neighbour trust, grievance and satisfaction, in parallel over fixed chunks; joint activity forms ties; the network is rebuilt periodically.",
+    ),
+    (
+        Phase::Organisations,
+        "Organisations pay running costs, lose idle members, die when out of funds and members; new ones are born; enterprises' resources renew yearly.",
+    ),
+    (
+        Phase::Complaints,
+        "Residents whose grievance exceeds the cost of complaining complain; stalled issues with enough would-be petitioners become collective petitions; online sentiment moves.",
+    ),
+    (
+        Phase::Observation,
+        "The tick's metrics are computed and recorded.",
+    ),
 ];
 
 /// Counts and sums of one tick, read by the observer.
@@ -265,7 +295,11 @@ impl Engine {
         let domains: Vec<DomainSpec> = scenario
             .domains
             .iter()
-            .map(|(name, d)| DomainSpec { name: name.clone(), params: d.clone(), scope: Scope::from_name(&d.scope) })
+            .map(|(name, d)| DomainSpec {
+                name: name.clone(),
+                params: d.clone(),
+                scope: Scope::from_name(&d.scope),
+            })
             .collect();
         let (nb, nc) = (world.places.buildings.len(), world.places.communities.len());
         let baseline_levers = Levers::baseline(&scenario, nb, nc);
@@ -344,7 +378,12 @@ impl Engine {
         let tick = self.world.tick as u64;
         for (index, m) in mechs.iter_mut() {
             if m.phases().contains(&phase) {
-                let mut rng = rng::stream(self.seed, Purpose::Mechanism, tick, ((*index as u64) << 8) | phase as u64);
+                let mut rng = rng::stream(
+                    self.seed,
+                    Purpose::Mechanism,
+                    tick,
+                    ((*index as u64) << 8) | phase as u64,
+                );
                 m.act(phase, &mut self.ctx(&mut rng));
             }
         }
@@ -353,12 +392,18 @@ impl Engine {
 
     /// An issue-level random stream for this tick and phase.
     pub fn issue_rng(&self, phase: Phase) -> Rng {
-        rng::stream(self.seed, Purpose::Issues, self.world.tick as u64, phase as u64)
+        rng::stream(
+            self.seed,
+            Purpose::Issues,
+            self.world.tick as u64,
+            phase as u64,
+        )
     }
 }
 
 /// Closes an issue as resolved or failed: updates totals and the per-building events that
 /// the resident phase turns into trust, efficacy and satisfaction.
+#[allow(clippy::too_many_arguments)]
 pub fn close_issue(
     issue: &mut Issue,
     resolved: bool,
@@ -369,7 +414,11 @@ pub fn close_issue(
     totals: &mut Totals,
     events: &mut Events,
 ) {
-    issue.stage = if resolved { crate::issues::Stage::Resolved } else { crate::issues::Stage::Failed };
+    issue.stage = if resolved {
+        crate::issues::Stage::Resolved
+    } else {
+        crate::issues::Stage::Failed
+    };
     issue.closed = Some(tick);
     let high = issue.complexity >= high_complexity;
     let c = issue.community as usize;
@@ -394,7 +443,11 @@ pub fn close_issue(
         }
     }
     // Residents judge performance by outcomes and by speed (Van Ryzin 2004).
-    let score = if resolved { (-((tick - issue.arisen) as f32) / 180.0).exp() } else { 0.1 };
+    let score = if resolved {
+        (-((tick - issue.arisen) as f32) / 180.0).exp()
+    } else {
+        0.1
+    };
     events.community_score[c] += score;
     events.community_closed[c] += 1.0;
     spread_event(issue, world_places, |b, w| {
@@ -414,7 +467,11 @@ pub fn close_issue(
 
 /// Calls `f(building, weight)` for each building the issue affects; the weight is the share
 /// of the building's residents affected.
-pub fn spread_event(issue: &Issue, places: &crate::world::places::Places, mut f: impl FnMut(usize, f32)) {
+pub fn spread_event(
+    issue: &Issue,
+    places: &crate::world::places::Places,
+    mut f: impl FnMut(usize, f32),
+) {
     let b = &places.buildings.starts;
     let first = b.partition_point(|&s| s <= issue.residents.start) - 1;
     let mut k = first;

@@ -15,13 +15,21 @@ use crate::world::residents::role;
 /// Runs the organisations phase's core rule.
 pub fn run(e: &mut Engine) {
     let tick = e.world.tick;
-    let mut rng = rng::stream(e.seed, Purpose::Organisations, tick as u64, Phase::Organisations as u64);
+    let mut rng = rng::stream(
+        e.seed,
+        Purpose::Organisations,
+        tick as u64,
+        Phase::Organisations as u64,
+    );
     let s: &Scenario = &e.scenario;
     let o = &s.organisations;
     for org in e.world.organisations.iter_mut().filter(|o| o.alive) {
         org.funds = (org.funds - o.running_cost).max(0.0);
         org.idle_days += 1;
-        if org.idle_days > 30 && org.members > 0 && rng::unit_f64(&mut rng) < o.member_loss * org.members as f64 {
+        if org.idle_days > 30
+            && org.members > 0
+            && rng::unit_f64(&mut rng) < o.member_loss * org.members as f64
+        {
             org.members -= 1;
         }
         if org.funds <= 0.0 && org.members < o.min_members {
@@ -37,7 +45,10 @@ pub fn run(e: &mut Engine) {
     }
     if tick > 0 && tick % super::resourcing::YEAR == 0 {
         let renew = s.enterprises.resources;
-        e.world.enterprises.iter_mut().for_each(|en| en.resources = renew);
+        e.world
+            .enterprises
+            .iter_mut()
+            .for_each(|en| en.resources = renew);
     }
 }
 
@@ -49,13 +60,24 @@ pub fn pick_domain_of(domains: &[DomainSpec], rng: &mut Rng) -> u16 {
         .filter(|(_, d)| d.params.rate > 0.0 && !d.params.top_down)
         .map(|(k, _)| k as u16)
         .collect();
-    if candidates.is_empty() { 0 } else { candidates[rng::index(rng, candidates.len())] }
+    if candidates.is_empty() {
+        0
+    } else {
+        candidates[rng::index(rng, candidates.len())]
+    }
 }
 
 /// Founds an organisation in community `c`: recruits members among residents of the
 /// community who belong to none (engaged residents first, by a draw weighted toward
 /// engagement) and ties them to each other. Returns its index.
-pub fn found_organisation(w: &mut World, s: &Scenario, c: u32, domain: u16, funds: f64, rng: &mut Rng) -> u32 {
+pub fn found_organisation(
+    w: &mut World,
+    s: &Scenario,
+    c: u32,
+    domain: u16,
+    funds: f64,
+    rng: &mut Rng,
+) -> u32 {
     let o = &s.organisations;
     let id = w.organisations.len() as u32;
     let want = draw_poisson(o.members, rng) as u32;
@@ -67,7 +89,9 @@ pub fn found_organisation(w: &mut World, s: &Scenario, c: u32, domain: u16, fund
         tries += 1;
         let i = range.start + rng::index(rng, len) as u32;
         let iu = i as usize;
-        if w.residents.organisation[iu] == u32::MAX && rng::unit_f32(rng) < w.residents.engagement[iu] * 2.0 {
+        if w.residents.organisation[iu] == u32::MAX
+            && rng::unit_f32(rng) < w.residents.engagement[iu] * 2.0
+        {
             w.residents.organisation[iu] = id;
             w.residents.roles[iu] |= role::ORG_MEMBER;
             members.push(i);
@@ -79,7 +103,12 @@ pub fn found_organisation(w: &mut World, s: &Scenario, c: u32, domain: u16, fund
             for _ in 0..draw_poisson(deg / 2.0, rng) {
                 let b = members[rng::index(rng, members.len())];
                 if a != b {
-                    let kind = if w.residents.building[a as usize] == w.residents.building[b as usize] { TieKind::Bonding } else { TieKind::Bridging };
+                    let kind =
+                        if w.residents.building[a as usize] == w.residents.building[b as usize] {
+                            TieKind::Bonding
+                        } else {
+                            TieKind::Bridging
+                        };
                     w.new_ties.push(Edge { a, b, kind });
                 }
             }

@@ -179,7 +179,13 @@ pub fn run(e: &mut Engine) {
 fn prepare_fields(e: &mut Engine) {
     let sc = &mut e.scratch;
     let w = &e.world;
-    for v in [&mut sc.hardship_building, &mut sc.hardship_grid, &mut sc.hardship_community, &mut sc.hardship_household, &mut sc.strife_building] {
+    for v in [
+        &mut sc.hardship_building,
+        &mut sc.hardship_grid,
+        &mut sc.hardship_community,
+        &mut sc.hardship_household,
+        &mut sc.strife_building,
+    ] {
         v.iter_mut().for_each(|x| *x = 0.0);
     }
     let stall = e.scenario.residents.stall_days;
@@ -226,7 +232,14 @@ fn update_residents(e: &mut Engine) {
     let s: &Scenario = &e.scenario;
     let seed = e.seed;
     let tick = e.world.tick;
-    let World { residents: r, places, network, stats, performance, .. } = &mut e.world;
+    let World {
+        residents: r,
+        places,
+        network,
+        stats,
+        performance,
+        ..
+    } = &mut e.world;
     let sc = &mut e.scratch;
     let lv = &e.levers;
     let ev = &e.events;
@@ -359,23 +372,56 @@ struct Fixed<'a> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn update_chunk(f: &Fixed<'_>, k: usize, range: Range<u32>, brange: Range<u32>, c: ChunkCols<'_>, sums: &mut Sums, ties: &mut Vec<Edge>) {
+fn update_chunk(
+    f: &Fixed<'_>,
+    k: usize,
+    range: Range<u32>,
+    brange: Range<u32>,
+    c: ChunkCols<'_>,
+    sums: &mut Sums,
+    ties: &mut Vec<Edge>,
+) {
     let p = &f.s.residents;
-    let (lapse_p, w_eff, e_ref) = (p.lapse_probability as f32, p.efficacy_weight as f32, p.efficacy_reference as f32);
-    let (relax, gain_active, eta_up, eta_down) =
-        (p.engagement_relaxation as f32, p.engagement_gain_active as f32, p.efficacy_gain as f32, p.frustration as f32);
-    let (a_up, a_down, learn, drift) = (p.trust_gain as f32, p.trust_loss as f32, p.trust_social_learning as f32, p.trust_drift as f32);
+    let (lapse_p, w_eff, e_ref) = (
+        p.lapse_probability as f32,
+        p.efficacy_weight as f32,
+        p.efficacy_reference as f32,
+    );
+    let (relax, gain_active, eta_up, eta_down) = (
+        p.engagement_relaxation as f32,
+        p.engagement_gain_active as f32,
+        p.efficacy_gain as f32,
+        p.frustration as f32,
+    );
+    let (a_up, a_down, learn, drift) = (
+        p.trust_gain as f32,
+        p.trust_loss as f32,
+        p.trust_social_learning as f32,
+        p.trust_drift as f32,
+    );
     let (nt_gain, nt_loss) = (p.neighbour_trust_gain as f32, p.neighbour_trust_loss as f32);
     let (g_rate, hps) = (p.grievance_rate as f32, p.hardship_per_severity as f32);
     let (s_rate, x_rate) = (p.satisfaction_rate as f32, p.expectation_rate as f32);
     let (pet_g, pet_t) = (p.petition_grievance as f32, p.petition_trust as f32);
-    let form_p = f.s.network.formation_probability as f32 / f.s.network.rebuild_period.max(1) as f32;
+    let form_p =
+        f.s.network.formation_probability as f32 / f.s.network.rebuild_period.max(1) as f32;
     let mut rng = rng::stream(f.seed, Purpose::Residents, f.tick as u64, k as u64);
     let b0 = brange.start as usize;
-    for v in [&mut *c.b_active, &mut *c.b_active_party, &mut *c.b_would_petition] {
+    for v in [
+        &mut *c.b_active,
+        &mut *c.b_active_party,
+        &mut *c.b_would_petition,
+    ] {
         v.iter_mut().for_each(|x| *x = 0);
     }
-    for v in [&mut *c.b_engagement, &mut *c.b_engagement_online, &mut *c.b_trust_neighbour, &mut *c.b_grievance, &mut *c.b_trust, &mut *c.b_satisfaction] {
+    for v in [
+        &mut *c.b_engagement,
+        &mut *c.b_engagement_online,
+        &mut *c.b_trust_neighbour,
+        &mut *c.b_grievance,
+        &mut *c.b_trust,
+        &mut *c.b_satisfaction,
+    ] {
         v.iter_mut().for_each(|x| *x = 0.0);
     }
     ties.clear();
@@ -404,9 +450,17 @@ fn update_chunk(f: &Fixed<'_>, k: usize, range: Range<u32>, brange: Range<u32>, 
         // Activation (threshold cascade with mobilisation and efficacy).
         let mut e = c.engagement[li];
         let was = f.active_prev[iu];
-        let outside = f.mobilisation[b] + if online { f.online_mobilisation } else { 0.0 } + w_eff * (e - e_ref);
+        let outside = f.mobilisation[b]
+            + if online { f.online_mobilisation } else { 0.0 }
+            + w_eff * (e - e_ref);
         let lapses = was && rng::unit_f32(&mut rng) < lapse_p;
-        let act = activation::next_active(was, activation::active_fraction(on, all), outside, f.r_threshold[iu], lapses);
+        let act = activation::next_active(
+            was,
+            activation::active_fraction(on, all),
+            outside,
+            f.r_threshold[iu],
+            lapses,
+        );
 
         // Engagement: rest, learning by doing, efficacy and frustration.
         e += relax * (f.r_engagement_rest[iu] - e);
@@ -458,7 +512,11 @@ fn update_chunk(f: &Fixed<'_>, k: usize, range: Range<u32>, brange: Range<u32>, 
             let gr = f.places.grids.residents(g);
             let j = gr.start + rng::index(&mut rng, (gr.end - gr.start) as usize) as u32;
             if j != i && f.active_prev[j as usize] {
-                let kind = if f.r_building[j as usize] as usize == b { TieKind::Bonding } else { TieKind::Bridging };
+                let kind = if f.r_building[j as usize] as usize == b {
+                    TieKind::Bonding
+                } else {
+                    TieKind::Bridging
+                };
                 ties.push(Edge { a: i, b: j, kind });
             }
         }
@@ -502,7 +560,9 @@ fn update_chunk(f: &Fixed<'_>, k: usize, range: Range<u32>, brange: Range<u32>, 
 fn aggregate_communities(w: &mut World) {
     let p = &w.places;
     let st = &mut w.stats;
-    st.grievance_online_community.iter_mut().for_each(|x| *x = 0.0);
+    st.grievance_online_community
+        .iter_mut()
+        .for_each(|x| *x = 0.0);
     for c in 0..p.communities.len() {
         let r = p.communities.residents(c);
         let (mut sat, mut g_on, mut n_on) = (0.0f64, 0.0f64, 0u32);
@@ -527,7 +587,8 @@ pub fn refresh_stats(e: &mut Engine) {
     let r = &w.residents;
     let st = &mut w.stats;
     for k in 0..p.buildings.len() {
-        let (mut a, mut ap, mut en, mut eo, mut tn, mut g, mut t, mut s) = (0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut a, mut ap, mut en, mut eo, mut tn, mut g, mut t, mut s) =
+            (0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         for i in p.buildings.residents(k) {
             let iu = i as usize;
             a += r.active[iu] as u32;
@@ -611,5 +672,9 @@ pub fn capital_indices(w: &World) -> [f64; 3] {
         linked += link as u64;
     }
     let c = counted.max(1) as f64;
-    [bonding / c, bridging / c, linked as f64 / nres.max(1) as f64]
+    [
+        bonding / c,
+        bridging / c,
+        linked as f64 / nres.max(1) as f64,
+    ]
 }

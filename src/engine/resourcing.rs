@@ -28,32 +28,69 @@ pub fn run(e: &mut Engine) {
     let high = s.issues.high_complexity as f32;
     let social_share = e.levers.social_cover_share;
     let bonus = e.levers.enterprise_response_bonus;
-    let World { issues, ledger, enterprises, stats, places, .. } = &mut e.world;
+    let World {
+        issues,
+        ledger,
+        enterprises,
+        stats,
+        places,
+        ..
+    } = &mut e.world;
     for issue in issues.iter_mut().filter(|i| i.stage == Stage::Funding) {
         if !issue.asked {
             issue.asked = true;
             ask_residents(issue, s, places, stats, &mut e.tally, &mut e.totals, ledger);
-            ask_enterprises(issue, s, bonus, enterprises, ledger, &mut e.tally, &mut e.totals, &mut rng);
+            ask_enterprises(
+                issue,
+                s,
+                bonus,
+                enterprises,
+                ledger,
+                &mut e.tally,
+                &mut e.totals,
+                &mut rng,
+            );
         }
         let need = (issue.cost - issue.funding.total()).max(0.0);
         if need > 0.0 && social_share > 0.0 {
-            let want = (issue.cost * social_share - issue.funding.social).max(0.0).min(need);
+            let want = (issue.cost * social_share - issue.funding.social)
+                .max(0.0)
+                .min(need);
             let paid = ledger.social.spend(want);
             issue.funding.social += paid;
-            record(&mut e.tally.social, &mut e.totals.social, &mut e.totals.committed, paid);
+            record(
+                &mut e.tally.social,
+                &mut e.totals.social,
+                &mut e.totals.committed,
+                paid,
+            );
         }
         let need = (issue.cost - issue.funding.total()).max(0.0);
         if need > 0.0 {
             let paid = pay_public(issue, ledger, need);
             issue.funding.public += paid;
-            record(&mut e.tally.public, &mut e.totals.public, &mut e.totals.committed, paid);
+            record(
+                &mut e.tally.public,
+                &mut e.totals.public,
+                &mut e.totals.committed,
+                paid,
+            );
         }
         if issue.funding.total() >= issue.cost - 1e-6 {
             issue.stage = Stage::Working;
             issue.stage_since = tick;
             issue.work_left = issue.duration;
         } else if tick >= issue.stage_since + s.issues.funding_patience {
-            close_issue(issue, false, tick, places, high, &mut e.tally, &mut e.totals, &mut e.events);
+            close_issue(
+                issue,
+                false,
+                tick,
+                places,
+                high,
+                &mut e.tally,
+                &mut e.totals,
+                &mut e.events,
+            );
         }
     }
 }
@@ -61,8 +98,14 @@ pub fn run(e: &mut Engine) {
 /// Puts a year's public budgets into the pools.
 pub fn allocate_budgets(ledger: &mut Ledger, s: &Scenario) {
     ledger.district.allocate(s.government.district_budget);
-    ledger.streets.iter_mut().for_each(|p| p.allocate(s.government.street_budget));
-    ledger.communities.iter_mut().for_each(|p| p.allocate(s.government.community_budget));
+    ledger
+        .streets
+        .iter_mut()
+        .for_each(|p| p.allocate(s.government.street_budget));
+    ledger
+        .communities
+        .iter_mut()
+        .for_each(|p| p.allocate(s.government.community_budget));
 }
 
 fn record(flow: &mut f64, total: &mut f64, committed: &mut f64, amount: f64) {
@@ -90,13 +133,25 @@ fn pay_public(issue: &Issue, ledger: &mut Ledger, need: f64) -> f64 {
 /// Resident co-funding as a public good: unconditional cooperators always give, conditional
 /// cooperators give in proportion to what they believe others give (their neighbour trust),
 /// free riders never; nothing is provided below the critical mass.
-fn ask_residents(issue: &mut Issue, s: &Scenario, places: &Places, stats: &PlaceStats, tally: &mut Tally, totals: &mut Totals, ledger: &mut Ledger) {
+fn ask_residents(
+    issue: &mut Issue,
+    s: &Scenario,
+    places: &Places,
+    stats: &PlaceStats,
+    tally: &mut Tally,
+    totals: &mut Totals,
+    ledger: &mut Ledger,
+) {
     if issue.resident_share <= 0.0 || issue.cost <= 0.0 {
         return;
     }
     let br = crate::engine::detection::building_range(places, issue);
     let people = (places.buildings.starts[br.end] - places.buildings.starts[br.start]).max(1);
-    let belief = stats.trust_neighbour[br].iter().map(|&t| t as f64).sum::<f64>() / people as f64;
+    let belief = stats.trust_neighbour[br]
+        .iter()
+        .map(|&t| t as f64)
+        .sum::<f64>()
+        / people as f64;
     let i = &s.issues;
     let unconditional = (1.0 - i.conditional_cooperators - i.free_riders).max(0.0);
     let givers = unconditional + i.conditional_cooperators * belief;
@@ -110,7 +165,12 @@ fn ask_residents(issue: &mut Issue, s: &Scenario, places: &Places, stats: &Place
     issue.funding.resident += paid;
     issue.participated = true;
     tally.pledges += (givers * issue.households as f64).round() as u32;
-    record(&mut tally.resident, &mut totals.resident, &mut totals.committed, paid);
+    record(
+        &mut tally.resident,
+        &mut totals.resident,
+        &mut totals.committed,
+        paid,
+    );
 }
 
 /// Enterprise money: the matchmaking pool first, then one local enterprise, which pays with a
@@ -132,7 +192,12 @@ fn ask_enterprises(
     }
     let pooled = ledger.enterprise.spend(want);
     issue.funding.enterprise += pooled;
-    record(&mut tally.enterprise, &mut totals.enterprise, &mut totals.committed, pooled);
+    record(
+        &mut tally.enterprise,
+        &mut totals.enterprise,
+        &mut totals.committed,
+        pooled,
+    );
     let rest = want - pooled;
     if rest <= 0.0 {
         return;
@@ -141,7 +206,9 @@ fn ask_enterprises(
     let local: Vec<usize> = enterprises
         .iter()
         .enumerate()
-        .filter(|(_, en)| en.community == issue.community && en.property == property && en.resources > 0.0)
+        .filter(|(_, en)| {
+            en.community == issue.community && en.property == property && en.resources > 0.0
+        })
         .map(|(k, _)| k)
         .collect();
     if local.is_empty() {
@@ -157,6 +224,11 @@ fn ask_enterprises(
         let paid = ledger.enterprise.spend(pay);
         issue.funding.enterprise += paid;
         issue.enterprise = k as u32;
-        record(&mut tally.enterprise, &mut totals.enterprise, &mut totals.committed, paid);
+        record(
+            &mut tally.enterprise,
+            &mut totals.enterprise,
+            &mut totals.committed,
+            paid,
+        );
     }
 }

@@ -17,13 +17,22 @@ pub fn run(e: &mut Engine) {
     let s: &Scenario = &e.scenario;
     let lv = &e.levers;
     accrue_credits(&mut e.world, s, lv);
-    let World { issues, organisations, credits, .. } = &mut e.world;
+    let World {
+        issues,
+        organisations,
+        credits,
+        ..
+    } = &mut e.world;
     for issue in issues.iter_mut() {
         if !issue.is_open() || !issue.is_known() {
             continue;
         }
         if !issue.answered {
-            let p = if issue.online { lv.responsiveness.max(lv.online_responsiveness) } else { lv.responsiveness };
+            let p = if issue.online {
+                lv.responsiveness.max(lv.online_responsiveness)
+            } else {
+                lv.responsiveness
+            };
             issue.answered = rng::unit_f64(&mut rng) < p;
         }
         if issue.stage == Stage::Known {
@@ -38,7 +47,11 @@ pub fn run(e: &mut Engine) {
             };
             if *credit >= 1.0 {
                 *credit -= 1.0;
-                issue.stage = if issue.consent_share > 0.0 { Stage::Consent } else { Stage::Funding };
+                issue.stage = if issue.consent_share > 0.0 {
+                    Stage::Consent
+                } else {
+                    Stage::Funding
+                };
                 issue.stage_since = tick;
             }
         }
@@ -49,16 +62,32 @@ pub fn run(e: &mut Engine) {
 fn accrue_credits(w: &mut World, s: &Scenario, lv: &Levers) {
     let g = &s.government;
     let add = |credit: &mut f64, cap: f64| *credit = (*credit + cap).min(cap.max(1.0));
-    w.credits.community.iter_mut().for_each(|c| add(c, g.community_capacity));
-    w.credits.street.iter_mut().for_each(|c| add(c, g.street_capacity + lv.street_capacity_bonus));
-    w.credits.department.iter_mut().for_each(|c| add(c, g.department_capacity));
+    w.credits
+        .community
+        .iter_mut()
+        .for_each(|c| add(c, g.community_capacity));
+    w.credits
+        .street
+        .iter_mut()
+        .for_each(|c| add(c, g.street_capacity + lv.street_capacity_bonus));
+    w.credits
+        .department
+        .iter_mut()
+        .for_each(|c| add(c, g.department_capacity));
     for o in w.organisations.iter_mut().filter(|o| o.alive) {
         add(&mut o.credit, o.capacity);
     }
 }
 
 /// Routes a known issue to a handler and sets when that handler can take it.
-fn assign(issue: &mut Issue, s: &Scenario, lv: &Levers, orgs: &[crate::world::institutions::Organisation], tick: u32, rng: &mut Rng) {
+fn assign(
+    issue: &mut Issue,
+    s: &Scenario,
+    lv: &Levers,
+    orgs: &[crate::world::institutions::Organisation],
+    tick: u32,
+    rng: &mut Rng,
+) {
     let g = &s.government;
     if !issue.top_down {
         issue.handler = if issue.complexity as f64 <= g.community_max_complexity {
@@ -72,7 +101,9 @@ fn assign(issue: &mut Issue, s: &Scenario, lv: &Levers, orgs: &[crate::world::in
             let matching = orgs
                 .iter()
                 .enumerate()
-                .filter(|(_, o)| o.alive && o.community == issue.community && o.domain == issue.domain)
+                .filter(|(_, o)| {
+                    o.alive && o.community == issue.community && o.domain == issue.domain
+                })
                 .max_by(|a, b| a.1.credit.total_cmp(&b.1.credit).then(b.0.cmp(&a.0)));
             if let Some((k, _)) = matching {
                 issue.handler = Handler::Organisation;

@@ -78,11 +78,7 @@ impl Mechanism for PartyMasses {
                     }
                 }
             }
-            Phase::Resourcing => {
-                if tick % 365 == 0 {
-                    ctx.world.ledger.enterprise.allocate(self.regional_funds);
-                }
-            }
+            Phase::Resourcing if tick % 365 == 0 => ctx.world.ledger.enterprise.allocate(self.regional_funds),
             Phase::Residents => {
                 let w = &mut *ctx.world;
                 for b in 0..w.places.buildings.len() {

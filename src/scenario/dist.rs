@@ -26,8 +26,12 @@ impl Dist {
     /// Draws one value (not clipped).
     pub fn sample(&self, rng: &mut Rng) -> f64 {
         match *self {
-            Dist::Beta(a, b) => rand_distr::Beta::new(a, b).map(|d| d.sample(rng)).unwrap_or(a / (a + b)),
-            Dist::Normal(m, s) => rand_distr::Normal::new(m, s).map(|d| d.sample(rng)).unwrap_or(m),
+            Dist::Beta(a, b) => rand_distr::Beta::new(a, b)
+                .map(|d| d.sample(rng))
+                .unwrap_or(a / (a + b)),
+            Dist::Normal(m, s) => rand_distr::Normal::new(m, s)
+                .map(|d| d.sample(rng))
+                .unwrap_or(m),
             Dist::Uniform(lo, hi) => lo + (hi - lo) * rng::unit_f64(rng),
             Dist::Constant(c) => c,
         }
@@ -50,7 +54,8 @@ impl Dist {
 }
 
 /// What the parser accepts, for error messages.
-pub const ALLOWED: &str = "\"beta(a, b)\", \"normal(mean, sd)\", \"uniform(low, high)\" or \"constant(x)\"";
+pub const ALLOWED: &str =
+    "\"beta(a, b)\", \"normal(mean, sd)\", \"uniform(low, high)\" or \"constant(x)\"";
 
 impl FromStr for Dist {
     type Err = String;
@@ -65,7 +70,9 @@ impl FromStr for Dist {
             .map(|a| a.trim().parse::<f64>().map_err(|_| bad()))
             .collect::<Result<_, _>>()?;
         if args.iter().any(|a| !a.is_finite()) {
-            return Err(format!("distribution \"{s}\" has a parameter that is not a finite number"));
+            return Err(format!(
+                "distribution \"{s}\" has a parameter that is not a finite number"
+            ));
         }
         match (name.as_str(), args.as_slice()) {
             ("beta", &[a, b]) if a > 0.0 && b > 0.0 => Ok(Dist::Beta(a, b)),
@@ -127,7 +134,12 @@ mod tests {
 
     #[test]
     fn parses_and_prints_round_trip() {
-        for s in ["beta(2, 5)", "normal(0.25, 0.1)", "uniform(0, 1)", "constant(0.5)"] {
+        for s in [
+            "beta(2, 5)",
+            "normal(0.25, 0.1)",
+            "uniform(0, 1)",
+            "constant(0.5)",
+        ] {
             let d: Dist = s.parse().unwrap();
             assert_eq!(d.to_string(), s);
         }

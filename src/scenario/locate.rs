@@ -8,7 +8,11 @@ pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
     let pos = pos.min(text.len());
     let before = &text[..pos];
     let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map(|nl| before[nl + 1..].chars().count()).unwrap_or(before.chars().count()) + 1;
+    let col = before
+        .rfind('\n')
+        .map(|nl| before[nl + 1..].chars().count())
+        .unwrap_or(before.chars().count())
+        + 1;
     (line, col)
 }
 
@@ -22,7 +26,10 @@ pub fn span_of(text: &str, path: &str, value: bool) -> Option<std::ops::Range<us
     let mut span = None;
     for (i, seg) in segments.iter().enumerate() {
         let (key, index) = match seg.find('[') {
-            Some(b) => (&seg[..b], seg[b + 1..].trim_end_matches(']').parse::<usize>().ok()),
+            Some(b) => (
+                &seg[..b],
+                seg[b + 1..].trim_end_matches(']').parse::<usize>().ok(),
+            ),
             None => (*seg, None),
         };
         let table = item.as_table_like()?;
@@ -31,7 +38,9 @@ pub fn span_of(text: &str, path: &str, value: bool) -> Option<std::ops::Range<us
         item = next;
         if let Some(idx) = index {
             let tbl = item.as_array_of_tables()?.get(idx)?;
-            return descend_table(tbl, &segments[i + 1..], value).or(tbl.span()).or(span);
+            return descend_table(tbl, &segments[i + 1..], value)
+                .or(tbl.span())
+                .or(span);
         }
         if value && i + 1 == segments.len() {
             span = item.span().or(span);
@@ -40,7 +49,11 @@ pub fn span_of(text: &str, path: &str, value: bool) -> Option<std::ops::Range<us
     span
 }
 
-fn descend_table(table: &toml_edit::Table, rest: &[&str], value: bool) -> Option<std::ops::Range<usize>> {
+fn descend_table(
+    table: &toml_edit::Table,
+    rest: &[&str],
+    value: bool,
+) -> Option<std::ops::Range<usize>> {
     let mut item: Option<&Item> = None;
     let mut span = table.span();
     for (i, seg) in rest.iter().enumerate() {

@@ -66,10 +66,16 @@ section! {
         pub policy: Vec<Policy> = Vec::new(), "", Any;
         /// Swept parameters: dotted path → values.
         pub sweep: BTreeMap<String, SweepSpec> = BTreeMap::new(), "", Any;
+        /// Figures: metrics, size, formats and policies shown.
+        pub plot: crate::plot::PlotConfig = crate::plot::PlotConfig::default(), "", Any;
     }
 }
 
 impl Node for Vec<Policy> {
+    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
+}
+
+impl Node for crate::plot::PlotConfig {
     fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
 }
 
@@ -94,7 +100,10 @@ pub struct Problem {
 
 impl Problem {
     fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem { path: path.into(), message: message.into() }
+        Problem {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -118,13 +127,19 @@ impl Scenario {
     pub fn from_toml(text: &str, file: &str) -> Result<Scenario> {
         let src = Source { file, text };
         parse_as_written(&src)?;
-        let user: toml::Table = text.parse().map_err(|e: toml::de::Error| syntax_error(&src, &e))?;
+        let user: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| syntax_error(&src, &e))?;
         let mut merged = Scenario::default().to_table();
         // Lists of tables replace the default list; tables merge key by key.
         overrides::deep_merge(&mut merged, &user);
         let scenario = Scenario::from_table(merged, &src)?;
         let problems = scenario.problems();
-        if problems.is_empty() { Ok(scenario) } else { Err(report(&src, &problems)) }
+        if problems.is_empty() {
+            Ok(scenario)
+        } else {
+            Err(report(&src, &problems))
+        }
     }
 
     /// The scenario as a TOML table (every parameter, resolved).
@@ -162,10 +177,17 @@ impl Scenario {
         for (path, value) in set {
             overrides::set_path(&mut table, path, value.clone()).map_err(Error::input)?;
         }
-        let src = Source { file: "(overrides)", text: "" };
+        let src = Source {
+            file: "(overrides)",
+            text: "",
+        };
         let s = Scenario::from_table(table, &src)?;
         let problems = s.model_problems();
-        if problems.is_empty() { Ok(s) } else { Err(report(&src, &problems)) }
+        if problems.is_empty() {
+            Ok(s)
+        } else {
+            Err(report(&src, &problems))
+        }
     }
 
     /// Every problem with the whole scenario (model and experiment parts).
@@ -209,19 +231,35 @@ impl Scenario {
             }
         }
         if w.service_complexes > w.communities {
-            out.push(Problem::new("world.service_complexes", format!("{} exceeds the {} communities", w.service_complexes, w.communities)));
+            out.push(Problem::new(
+                "world.service_complexes",
+                format!(
+                    "{} exceeds the {} communities",
+                    w.service_complexes, w.communities
+                ),
+            ));
         }
         if self.government.community_max_complexity > self.government.street_max_complexity {
-            out.push(Problem::new("government.community_max_complexity", "must not exceed government.street_max_complexity"));
+            out.push(Problem::new(
+                "government.community_max_complexity",
+                "must not exceed government.street_max_complexity",
+            ));
         }
         if self.domains.is_empty() {
-            out.push(Problem::new("domains", "at least one issue domain is required"));
+            out.push(Problem::new(
+                "domains",
+                "at least one issue domain is required",
+            ));
         }
         for (name, d) in &self.domains {
             if d.department >= w.departments {
                 out.push(Problem::new(
                     format!("domains.{name}.department"),
-                    format!("department {} does not exist; allowed 0 to {}", d.department, w.departments - 1),
+                    format!(
+                        "department {} does not exist; allowed 0 to {}",
+                        d.department,
+                        w.departments - 1
+                    ),
                 ));
             }
         }
@@ -229,21 +267,39 @@ impl Scenario {
         let domain_list = || domain_names.iter().copied().collect::<Vec<_>>().join(", ");
         for (k, p) in self.projects.iter().enumerate() {
             if !domain_names.contains(p.domain.as_str()) {
-                out.push(Problem::new(format!("projects[{k}].domain"), format!("unknown domain \"{}\"; known: {}", p.domain, domain_list())));
+                out.push(Problem::new(
+                    format!("projects[{k}].domain"),
+                    format!("unknown domain \"{}\"; known: {}", p.domain, domain_list()),
+                ));
             }
             if let Some(c) = p.communities.iter().find(|&&c| c >= w.communities) {
-                out.push(Problem::new(format!("projects[{k}].communities"), format!("community {c} does not exist; allowed 0 to {}", w.communities - 1)));
+                out.push(Problem::new(
+                    format!("projects[{k}].communities"),
+                    format!(
+                        "community {c} does not exist; allowed 0 to {}",
+                        w.communities - 1
+                    ),
+                ));
             }
             if p.communities.is_empty() {
-                out.push(Problem::new(format!("projects[{k}].communities"), "a project needs at least one community"));
+                out.push(Problem::new(
+                    format!("projects[{k}].communities"),
+                    "a project needs at least one community",
+                ));
             }
         }
         for (k, s) in self.shocks.iter().enumerate() {
             if !domain_names.contains(s.domain.as_str()) {
-                out.push(Problem::new(format!("shocks[{k}].domain"), format!("unknown domain \"{}\"; known: {}", s.domain, domain_list())));
+                out.push(Problem::new(
+                    format!("shocks[{k}].domain"),
+                    format!("unknown domain \"{}\"; known: {}", s.domain, domain_list()),
+                ));
             }
             if s.end < s.start {
-                out.push(Problem::new(format!("shocks[{k}].end"), "end must not be before start"));
+                out.push(Problem::new(
+                    format!("shocks[{k}].end"),
+                    "end must not be before start",
+                ));
             }
         }
         out.extend(self.mechanisms.problems(self));
@@ -260,15 +316,30 @@ impl Scenario {
         }
         let e = &self.experiment;
         if e.record_every > self.ticks {
-            out.push(Problem::new("experiment.record_every", format!("{} is greater than the horizon of {} ticks; allowed 1 to {}", e.record_every, self.ticks, self.ticks)));
+            out.push(Problem::new(
+                "experiment.record_every",
+                format!(
+                    "{} is greater than the horizon of {} ticks; allowed 1 to {}",
+                    e.record_every, self.ticks, self.ticks
+                ),
+            ));
         }
         let mut seen = BTreeSet::new();
         for (k, p) in self.policy.iter().enumerate() {
             if p.name.trim().is_empty() {
-                out.push(Problem::new(format!("policy[{k}].name"), "a policy needs a non-empty name"));
+                out.push(Problem::new(
+                    format!("policy[{k}].name"),
+                    "a policy needs a non-empty name",
+                ));
             }
             if !seen.insert(p.name.as_str()) {
-                out.push(Problem::new(format!("policy[{k}].name"), format!("duplicate policy name \"{}\"; policy names must be unique", p.name)));
+                out.push(Problem::new(
+                    format!("policy[{k}].name"),
+                    format!(
+                        "duplicate policy name \"{}\"; policy names must be unique",
+                        p.name
+                    ),
+                ));
             }
             let mut table = self.to_table();
             for (path, value) in &p.set {
@@ -281,20 +352,40 @@ impl Scenario {
             let names: Vec<&str> = self.policy.iter().map(|p| p.name.as_str()).collect();
             out.push(Problem::new(
                 "experiment.baseline",
-                format!("baseline \"{}\" is not a policy; policies: {}", e.baseline, if names.is_empty() { "(none)".into() } else { names.join(", ") }),
+                format!(
+                    "baseline \"{}\" is not a policy; policies: {}",
+                    e.baseline,
+                    if names.is_empty() {
+                        "(none)".into()
+                    } else {
+                        names.join(", ")
+                    }
+                ),
             ));
         }
         let table = self.to_table();
         let leaves = overrides::leaf_paths(&table);
         for (path, spec) in &self.sweep {
-            if !leaves.iter().any(|l| l == path) || path.starts_with("sweep.") || path.starts_with("policy") {
+            if !leaves.iter().any(|l| l == path)
+                || path.starts_with("sweep.")
+                || path.starts_with("policy")
+            {
                 let near = overrides::nearest(path, &leaves, 3);
-                out.push(Problem::new(format!("sweep.{path}"), format!("no parameter \"{path}\"; nearest valid paths: {}", near.join(", "))));
+                out.push(Problem::new(
+                    format!("sweep.{path}"),
+                    format!(
+                        "no parameter \"{path}\"; nearest valid paths: {}",
+                        near.join(", ")
+                    ),
+                ));
             }
             if let SweepSpec::Range { from, to, .. } = spec
                 && (!from.is_finite() || !to.is_finite())
             {
-                out.push(Problem::new(format!("sweep.{path}"), "from and to must be finite numbers"));
+                out.push(Problem::new(
+                    format!("sweep.{path}"),
+                    "from and to must be finite numbers",
+                ));
             }
         }
         out
@@ -304,13 +395,18 @@ impl Scenario {
 fn check_bounds(param: &Param, out: &mut Vec<Problem>) {
     use schema::Bounds;
     let bad = match (&param.value, param.meta.bounds) {
-        (toml::Value::String(s), Bounds::OneOf(opts)) if !opts.contains(&s.as_str()) => Some(format!("\"{s}\" is not allowed")),
+        (toml::Value::String(s), Bounds::OneOf(opts)) if !opts.contains(&s.as_str()) => {
+            Some(format!("\"{s}\" is not allowed"))
+        }
         (toml::Value::Float(f), b) => b.check_number(*f),
         (toml::Value::Integer(i), b) => b.check_number(*i as f64),
         _ => None,
     };
     if let Some(what) = bad {
-        out.push(Problem::new(&param.path, format!("{what}; allowed: {}", param.meta.bounds.describe())));
+        out.push(Problem::new(
+            &param.path,
+            format!("{what}; allowed: {}", param.meta.bounds.describe()),
+        ));
     }
 }
 
@@ -336,8 +432,12 @@ fn parse_as_written(src: &Source<'_>) -> Result<()> {
 
 /// For an unknown key, suggests the nearest valid key at the same level.
 fn did_you_mean(path: &str, msg: &str) -> String {
-    let Some(rest) = msg.strip_prefix("unknown field `") else { return String::new() };
-    let Some(end) = rest.find('`') else { return String::new() };
+    let Some(rest) = msg.strip_prefix("unknown field `") else {
+        return String::new();
+    };
+    let Some(end) = rest.find('`') else {
+        return String::new();
+    };
     let bad = &rest[..end];
     let parent = path.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
     let parent = if path.ends_with(bad) { parent } else { path };
@@ -345,14 +445,22 @@ fn did_you_mean(path: &str, msg: &str) -> String {
         .params()
         .into_iter()
         .filter_map(|p| {
-            let rel = if parent.is_empty() || parent == "." { Some(p.path.as_str()) } else { p.path.strip_prefix(parent).and_then(|r| r.strip_prefix('.')) }?;
+            let rel = if parent.is_empty() || parent == "." {
+                Some(p.path.as_str())
+            } else {
+                p.path
+                    .strip_prefix(parent)
+                    .and_then(|r| r.strip_prefix('.'))
+            }?;
             Some(rel.split('.').next().unwrap_or(rel).to_string())
         })
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
     match overrides::nearest(bad, &siblings, 1).first() {
-        Some(best) if strsim::jaro_winkler(bad, best) > 0.7 => format!("\n  did you mean `{best}`?"),
+        Some(best) if strsim::jaro_winkler(bad, best) > 0.7 => {
+            format!("\n  did you mean `{best}`?")
+        }
         _ => String::new(),
     }
 }
@@ -365,7 +473,10 @@ fn syntax_error(src: &Source<'_>, e: &toml::de::Error) -> Error {
         }
         None => src.file.to_string(),
     };
-    Error::input(format!("{place}: TOML syntax error: {}", e.message().trim()))
+    Error::input(format!(
+        "{place}: TOML syntax error: {}",
+        e.message().trim()
+    ))
 }
 
 fn report(src: &Source<'_>, problems: &[Problem]) -> Error {
@@ -373,7 +484,14 @@ fn report(src: &Source<'_>, problems: &[Problem]) -> Error {
     let mut lines: Vec<String> = problems
         .iter()
         .take(MAX)
-        .map(|p| format!("{}: `{}`: {}", locate::where_is(src.file, src.text, &p.path), p.path, p.message))
+        .map(|p| {
+            format!(
+                "{}: `{}`: {}",
+                locate::where_is(src.file, src.text, &p.path),
+                p.path,
+                p.message
+            )
+        })
         .collect();
     if problems.len() > MAX {
         lines.push(format!("... and {} more problems", problems.len() - MAX));
@@ -415,7 +533,10 @@ mod tests {
     #[test]
     fn wrong_type_and_range_are_located() {
         let e = err("[world]\nresidents = \"many\"\n");
-        assert!(e.contains("s.toml:2:13") && e.contains("world.residents"), "{e}");
+        assert!(
+            e.contains("s.toml:2:13") && e.contains("world.residents"),
+            "{e}"
+        );
         let e = err("[world]\nparty_share = 1.5\n");
         assert!(e.contains("s.toml:2:15") && e.contains("[0, 1]"), "{e}");
     }
@@ -434,8 +555,13 @@ mod tests {
 
     #[test]
     fn experiment_errors() {
-        let e = err("[experiment]\nbaseline = \"none\"\n[[policy]]\nname = \"a\"\n[[policy]]\nname = \"a\"\n");
-        assert!(e.contains("duplicate policy name") && e.contains("not a policy"), "{e}");
+        let e = err(
+            "[experiment]\nbaseline = \"none\"\n[[policy]]\nname = \"a\"\n[[policy]]\nname = \"a\"\n",
+        );
+        assert!(
+            e.contains("duplicate policy name") && e.contains("not a policy"),
+            "{e}"
+        );
         let e = err("[[policy]]\nname = \"a\"\nset = { \"mechanisms.grid.enabeld\" = true }\n");
         assert!(e.contains("mechanisms.grid.enabled"), "{e}");
         let e = err("ticks = 10\n[experiment]\nrecord_every = 20\n");

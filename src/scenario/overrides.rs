@@ -42,18 +42,26 @@ pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), Strin
     let all = leaf_paths(table);
     if !all.iter().any(|p| p == path) {
         let near = nearest(path, &all, 3);
-        return Err(format!("no parameter \"{path}\"; nearest valid paths: {}", near.join(", ")));
+        return Err(format!(
+            "no parameter \"{path}\"; nearest valid paths: {}",
+            near.join(", ")
+        ));
     }
     let mut cur = &mut *table;
     let mut keys = path.split('.').peekable();
     while let Some(key) = keys.next() {
-        let slot = cur.get_mut(key).ok_or_else(|| format!("no parameter \"{path}\""))?;
+        let slot = cur
+            .get_mut(key)
+            .ok_or_else(|| format!("no parameter \"{path}\""))?;
         if keys.peek().is_none() {
             let found = value.type_str();
-            *slot = coerce(slot, value).map_err(|want| format!("\"{path}\" takes {want}, not a {found}"))?;
+            *slot = coerce(slot, value)
+                .map_err(|want| format!("\"{path}\" takes {want}, not a {found}"))?;
             return Ok(());
         }
-        cur = slot.as_table_mut().ok_or_else(|| format!("no parameter \"{path}\""))?;
+        cur = slot
+            .as_table_mut()
+            .ok_or_else(|| format!("no parameter \"{path}\""))?;
     }
     Err(format!("no parameter \"{path}\""))
 }
@@ -62,7 +70,9 @@ pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), Strin
 fn coerce(old: &Value, new: Value) -> Result<Value, String> {
     match (old, new) {
         (Value::Float(_), Value::Integer(i)) => Ok(Value::Float(i as f64)),
-        (Value::Integer(_), Value::Float(f)) if f.fract() == 0.0 && f.is_finite() => Ok(Value::Integer(f as i64)),
+        (Value::Integer(_), Value::Float(f)) if f.fract() == 0.0 && f.is_finite() => {
+            Ok(Value::Integer(f as i64))
+        }
         (o, n) if std::mem::discriminant(o) == std::mem::discriminant(&n) => Ok(n),
         (o, _) => Err(format!("a {}", o.type_str())),
     }
@@ -106,8 +116,16 @@ mod tests {
         let mut t = table("[mechanisms.online]\nenabled = false\nresponsiveness = 0.8");
         set_path(&mut t, "mechanisms.online.enabled", Value::Boolean(true)).unwrap();
         assert_eq!(t["mechanisms"]["online"]["enabled"].as_bool(), Some(true));
-        set_path(&mut t, "mechanisms.online.responsiveness", Value::Integer(1)).unwrap();
-        assert_eq!(t["mechanisms"]["online"]["responsiveness"].as_float(), Some(1.0));
+        set_path(
+            &mut t,
+            "mechanisms.online.responsiveness",
+            Value::Integer(1),
+        )
+        .unwrap();
+        assert_eq!(
+            t["mechanisms"]["online"]["responsiveness"].as_float(),
+            Some(1.0)
+        );
         let err = set_path(&mut t, "mechanisms.online.enabld", Value::Boolean(true)).unwrap_err();
         assert!(err.contains("mechanisms.online.enabled"), "{err}");
         let err = set_path(&mut t, "mechanisms.online.enabled", Value::Float(0.5)).unwrap_err();

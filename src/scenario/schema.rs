@@ -33,7 +33,13 @@ impl Bounds {
             Bounds::Range(lo, hi) => format!("a number in [{lo}, {hi}]"),
             Bounds::AtLeast(lo) => format!("a number ≥ {lo}"),
             Bounds::Positive => "a number > 0".into(),
-            Bounds::OneOf(opts) => format!("one of {}", opts.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", ")),
+            Bounds::OneOf(opts) => format!(
+                "one of {}",
+                opts.iter()
+                    .map(|o| format!("\"{o}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 
@@ -85,7 +91,11 @@ pub trait Node {
 
 /// Joins a parent path and a key.
 pub fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") }
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
 }
 
 fn to_value<T: serde::Serialize + ?Sized>(v: &T) -> toml::Value {
@@ -101,13 +111,28 @@ macro_rules! leaf {
         }
     )*};
 }
-leaf!(f64, u32, u64, bool, String, Vec<String>, Vec<u32>, Vec<f64>, toml::Value);
+leaf!(
+    f64,
+    u32,
+    u64,
+    bool,
+    String,
+    Vec<String>,
+    Vec<u32>,
+    Vec<f64>,
+    toml::Value
+);
 
 impl<T: Node + Default> Node for BTreeMap<String, T> {
     fn visit_node(&self, default: &Self, path: &str, meta: Meta, out: &mut Vec<Param>) {
         let fallback = T::default();
         for (k, v) in self {
-            v.visit_node(default.get(k).unwrap_or(&fallback), &join(path, k), meta, out);
+            v.visit_node(
+                default.get(k).unwrap_or(&fallback),
+                &join(path, k),
+                meta,
+                out,
+            );
         }
     }
 }
@@ -206,7 +231,10 @@ mod tests {
 
     #[test]
     fn walk_reports_paths_values_and_defaults() {
-        let d = Demo { share: 0.25, ..Demo::default() };
+        let d = Demo {
+            share: 0.25,
+            ..Demo::default()
+        };
         let mut out = Vec::new();
         d.params_under(&Demo::default(), "demo", &mut out);
         assert_eq!(out.len(), 2);

@@ -62,11 +62,11 @@ section! {
         /// Engagement of elders. Assumption: elders are the core of community activity.
         pub engagement_elder: Dist = Dist::Beta(3.0, 6.0), "index", Any;
         /// Trust in party and government. Assumption.
-        pub trust_institutional: Dist = Dist::Beta(5.0, 4.0), "index", Any;
+        pub trust_institutional: Dist = Dist::Beta(6.0, 3.6), "index", Any;
         /// Trust in neighbours. Assumption: "strangers' society" in new blocks.
         pub trust_neighbour: Dist = Dist::Beta(4.0, 5.0), "index", Any;
         /// Grievance. Assumption.
-        pub grievance: Dist = Dist::Beta(1.0, 12.0), "index", Any;
+        pub grievance: Dist = Dist::Beta(1.0, 30.0), "index", Any;
         /// Satisfaction. Assumption.
         pub satisfaction: Dist = Dist::Beta(5.0, 4.0), "index", Any;
         /// Expected service level (Van Ryzin 2004). Assumption: slightly above what is received.
@@ -114,11 +114,11 @@ section! {
     /// complaints and petitions (MODEL.md §3, §4, §8).
     pub struct Residents {
         /// Probability per day that an active resident lapses. Assumption: activity lasts ~2 months.
-        pub lapse_probability: f64 = 0.015, "probability/day", Unit;
+        pub lapse_probability: f64 = 0.02, "probability/day", Unit;
         /// Weight of efficacy in activation pressure: pressure += w·(e − reference).
-        pub efficacy_weight: f64 = 0.3, "index", Range(0.0, 5.0);
+        pub efficacy_weight: f64 = 1.0, "index", Range(0.0, 5.0);
         /// Engagement at which efficacy adds no pressure.
-        pub efficacy_reference: f64 = 0.3, "index", Unit;
+        pub efficacy_reference: f64 = 0.45, "index", Unit;
         /// Daily rate at which engagement relaxes toward its resting level.
         pub engagement_relaxation: f64 = 0.002, "1/day", Unit;
         /// Engagement gain while active (learning by doing).
@@ -142,25 +142,25 @@ section! {
         /// Daily rate at which grievance moves toward hardship × (1 − legitimacy) (Epstein 2002).
         pub grievance_rate: f64 = 0.05, "1/day", Unit;
         /// Hardship per unit of severity of an unresolved issue affecting the resident.
-        pub hardship_per_severity: f64 = 1.0, "index", Range(0.0, 10.0);
+        pub hardship_per_severity: f64 = 2.0, "index", Range(0.0, 10.0);
         /// Daily rate at which satisfaction follows the gap between performance and
         /// expectation (Van Ryzin 2004).
         pub satisfaction_rate: f64 = 0.02, "1/day", Unit;
         /// Daily rate at which expectations adapt to experienced performance (slow).
         pub expectation_rate: f64 = 0.002, "1/day", Unit;
         /// Complaint threshold: a resident may complain when g − cost > threshold (Epstein 2002).
-        pub complaint_threshold: f64 = 0.15, "index", Unit;
+        pub complaint_threshold: f64 = 0.05, "index", Unit;
         /// Perceived cost of complaining offline.
-        pub complaint_cost: f64 = 0.1, "index", Unit;
+        pub complaint_cost: f64 = 0.05, "index", Unit;
         /// Probability per day of complaining while above the threshold.
         pub complaint_probability: f64 = 0.05, "probability/day", Unit;
         /// Probability per day that an engaged resident affected by a latent issue reports it,
         /// scaled by engagement and severity.
-        pub report_probability: f64 = 0.004, "probability/day", Unit;
+        pub report_probability: f64 = 0.04, "probability/day", Unit;
         /// Grievance above which an affected resident would join a collective petition.
-        pub petition_grievance: f64 = 0.3, "index", Unit;
+        pub petition_grievance: f64 = 0.15, "index", Unit;
         /// Institutional trust below which an affected resident would join a petition.
-        pub petition_trust: f64 = 0.45, "index", Unit;
+        pub petition_trust: f64 = 0.5, "index", Unit;
         /// A stalled issue becomes a collective petition when this share of its affected
         /// residents would join (a threshold on their count, as in activation).
         pub petition_share: f64 = 0.08, "share", Unit;
@@ -283,13 +283,117 @@ section! {
 pub fn default_domains() -> BTreeMap<String, Domain> {
     let d = Domain::default();
     let mut m = BTreeMap::new();
-    m.insert("maintenance".into(), Domain { rate: 0.8, severity: 0.25, cost: 15_000.0, complexity: 0.3, contention: 0.1, department: 0, duration: 7.0, enterprise_share: 0.3, ..d.clone() });
-    m.insert("environment".into(), Domain { scope: "grid".into(), rate: 4.0, severity: 0.2, cost: 30_000.0, complexity: 0.35, contention: 0.15, department: 1, duration: 10.0, ..d.clone() });
-    m.insert("elder_care".into(), Domain { scope: "household".into(), elders_only: true, elder_care: true, rate: 0.25, severity: 0.35, cost: 3_000.0, complexity: 0.4, contention: 0.0, department: 2, duration: 14.0, resident_share: 0.3, enterprise_share: 0.0, ..d.clone() });
-    m.insert("neighbour_dispute".into(), Domain { rate: 0.3, severity: 0.2, cost: 0.0, complexity: 0.5, contention: 0.6, support: 0.5, department: 3, duration: 10.0, enterprise_share: 0.0, ..d.clone() });
-    m.insert("parking_public_space".into(), Domain { scope: "grid".into(), rate: 1.0, severity: 0.3, cost: 80_000.0, complexity: 0.55, contention: 0.5, support: 0.55, department: 4, duration: 30.0, enterprise_share: 0.2, ..d.clone() });
-    m.insert("elevator_retrofit".into(), Domain { rate: 0.03, severity: 0.3, cost: 600_000.0, complexity: 0.7, contention: 0.45, support: 0.58, consent_share: 2.0 / 3.0, department: 0, duration: 120.0, resident_share: 0.4, enterprise_share: 0.05, ..d.clone() });
-    m.insert("renovation".into(), Domain { scope: "community".into(), rate: 0.0, severity: 0.45, cost: 8_000_000.0, complexity: 0.75, contention: 0.6, support: 0.55, department: 0, duration: 180.0, enterprise_share: 0.05, top_down: true, ..d });
+    m.insert(
+        "maintenance".into(),
+        Domain {
+            rate: 0.8,
+            severity: 0.25,
+            cost: 15_000.0,
+            complexity: 0.3,
+            contention: 0.1,
+            department: 0,
+            duration: 7.0,
+            enterprise_share: 0.3,
+            ..d.clone()
+        },
+    );
+    m.insert(
+        "environment".into(),
+        Domain {
+            scope: "grid".into(),
+            rate: 4.0,
+            severity: 0.2,
+            cost: 30_000.0,
+            complexity: 0.35,
+            contention: 0.15,
+            department: 1,
+            duration: 10.0,
+            ..d.clone()
+        },
+    );
+    m.insert(
+        "elder_care".into(),
+        Domain {
+            scope: "household".into(),
+            elders_only: true,
+            elder_care: true,
+            rate: 0.25,
+            severity: 0.35,
+            cost: 3_000.0,
+            complexity: 0.4,
+            contention: 0.0,
+            department: 2,
+            duration: 14.0,
+            resident_share: 0.3,
+            enterprise_share: 0.0,
+            ..d.clone()
+        },
+    );
+    m.insert(
+        "neighbour_dispute".into(),
+        Domain {
+            rate: 0.3,
+            severity: 0.2,
+            cost: 0.0,
+            complexity: 0.5,
+            contention: 0.6,
+            support: 0.5,
+            department: 3,
+            duration: 10.0,
+            enterprise_share: 0.0,
+            ..d.clone()
+        },
+    );
+    m.insert(
+        "parking_public_space".into(),
+        Domain {
+            scope: "grid".into(),
+            rate: 1.0,
+            severity: 0.3,
+            cost: 80_000.0,
+            complexity: 0.55,
+            contention: 0.5,
+            support: 0.55,
+            department: 4,
+            duration: 30.0,
+            enterprise_share: 0.2,
+            ..d.clone()
+        },
+    );
+    m.insert(
+        "elevator_retrofit".into(),
+        Domain {
+            rate: 0.03,
+            severity: 0.3,
+            cost: 600_000.0,
+            complexity: 0.7,
+            contention: 0.45,
+            support: 0.58,
+            consent_share: 2.0 / 3.0,
+            department: 0,
+            duration: 120.0,
+            resident_share: 0.4,
+            enterprise_share: 0.05,
+            ..d.clone()
+        },
+    );
+    m.insert(
+        "renovation".into(),
+        Domain {
+            scope: "community".into(),
+            rate: 0.0,
+            severity: 0.45,
+            cost: 8_000_000.0,
+            complexity: 0.75,
+            contention: 0.6,
+            support: 0.55,
+            department: 0,
+            duration: 180.0,
+            enterprise_share: 0.05,
+            top_down: true,
+            ..d
+        },
+    );
     m
 }
 

@@ -16,7 +16,10 @@ use crate::world::{InstitutionNodes, PlaceStats, World};
 /// columns, the network while it is built (edge list plus CSR), and per-place tables.
 pub fn estimate_bytes(s: &Scenario) -> u64 {
     let n = s.world.residents as u64;
-    let degree = 2.0 * s.network.building_degree + s.network.grid_ring_degree as f64 + s.world.household_size_mean + 2.0;
+    let degree = 2.0 * s.network.building_degree
+        + s.network.grid_ring_degree as f64
+        + s.world.household_size_mean
+        + 2.0;
     let ties = (n as f64 * degree / 2.0) as u64;
     let columns = n * 60;
     let network = ties * 2 * (16 + 7) + n * 4;
@@ -34,7 +37,11 @@ fn apportion(total: u32, weights: &[f64], min: u32) -> Vec<u32> {
     let mut out: Vec<u32> = raw.iter().map(|r| min + r.floor() as u32).collect();
     let mut left = total.saturating_sub(out.iter().sum());
     let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| (raw[b] - raw[b].floor()).total_cmp(&(raw[a] - raw[a].floor())).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (raw[b] - raw[b].floor())
+            .total_cmp(&(raw[a] - raw[a].floor()))
+            .then(a.cmp(&b))
+    });
     for &k in order.iter().cycle().take(weights.len() * 2) {
         if left == 0 {
             break;
@@ -56,13 +63,21 @@ pub fn build(s: &Scenario, seed: u64) -> World {
     let weights: Vec<f64> = if cv > 0.0 {
         let sigma = (1.0 + cv * cv).ln().sqrt();
         let ln = LogNormal::new(-sigma * sigma / 2.0, sigma).ok();
-        (0..nc).map(|_| ln.map(|d| d.sample(&mut rng)).unwrap_or(1.0)).collect()
+        (0..nc)
+            .map(|_| ln.map(|d| d.sample(&mut rng)).unwrap_or(1.0))
+            .collect()
     } else {
         vec![1.0; nc]
     };
-    let community_residents = apportion(w.residents, &weights, w.grids.div_ceil(w.communities).max(1));
+    let community_residents = apportion(
+        w.residents,
+        &weights,
+        w.grids.div_ceil(w.communities).max(1),
+    );
     let community_grids = apportion(w.grids, &weights, 1);
-    let community_street: Vec<u32> = (0..w.communities).map(|c| (c as u64 * w.streets as u64 / w.communities as u64) as u32).collect();
+    let community_street: Vec<u32> = (0..w.communities)
+        .map(|c| (c as u64 * w.streets as u64 / w.communities as u64) as u32)
+        .collect();
 
     let mut r = Residents::default();
     let mut p = Places::default();
@@ -75,7 +90,11 @@ pub fn build(s: &Scenario, seed: u64) -> World {
     let per_building = w.households_per_building;
     let elder_dist = w.elder_share;
     let young = w.young_share;
-    let engagement_by_age = [s.init.engagement_young, s.init.engagement_middle, s.init.engagement_elder];
+    let engagement_by_age = [
+        s.init.engagement_young,
+        s.init.engagement_middle,
+        s.init.engagement_elder,
+    ];
     let mut grid_id = 0u32;
     for c in 0..nc {
         let grids = community_grids[c];
@@ -91,7 +110,13 @@ pub fn build(s: &Scenario, seed: u64) -> World {
                 let mut has_elder = false;
                 for _ in 0..size {
                     let u = rng::unit_f64(&mut rng);
-                    let age = if u < young { Age::Young } else if u < 1.0 - elder_dist { Age::Middle } else { Age::Elder };
+                    let age = if u < young {
+                        Age::Young
+                    } else if u < 1.0 - elder_dist {
+                        Age::Middle
+                    } else {
+                        Age::Elder
+                    };
                     has_elder |= age == Age::Elder;
                     let rest = engagement_by_age[age as usize].sample_unit(&mut rng);
                     r.household.push(household);
@@ -110,12 +135,16 @@ pub fn build(s: &Scenario, seed: u64) -> World {
                     r.threshold.push(w.threshold.sample_unit(&mut rng));
                     r.engagement.push(rest);
                     r.engagement_rest.push(rest);
-                    r.trust_institutional.push(s.init.trust_institutional.sample_unit(&mut rng));
-                    r.trust_neighbour.push(s.init.trust_neighbour.sample_unit(&mut rng));
+                    r.trust_institutional
+                        .push(s.init.trust_institutional.sample_unit(&mut rng));
+                    r.trust_neighbour
+                        .push(s.init.trust_neighbour.sample_unit(&mut rng));
                     r.grievance.push(s.init.grievance.sample_unit(&mut rng));
-                    r.satisfaction.push(s.init.satisfaction.sample_unit(&mut rng));
+                    r.satisfaction
+                        .push(s.init.satisfaction.sample_unit(&mut rng));
                     r.expectation.push(s.init.expectation.sample_unit(&mut rng));
-                    r.active.push(rng::unit_f64(&mut rng) < s.init.seed_active_share);
+                    r.active
+                        .push(rng::unit_f64(&mut rng) < s.init.seed_active_share);
                     r.organisation.push(u32::MAX);
                 }
                 placed += size;
@@ -143,13 +172,25 @@ pub fn build(s: &Scenario, seed: u64) -> World {
     p.community_street = community_street.clone();
     p.streets.starts.push(0);
     for st in 0..w.streets {
-        let last = community_street.iter().rposition(|&x| x == st).map(|c| p.communities.starts[c + 1]).unwrap_or(*p.streets.starts.last().unwrap_or(&0));
+        let last = community_street
+            .iter()
+            .rposition(|&x| x == st)
+            .map(|c| p.communities.starts[c + 1])
+            .unwrap_or(*p.streets.starts.last().unwrap_or(&0));
         p.streets.starts.push(last);
     }
-    p.community_has_complex = (0..nc).map(|c| (c as u64 * w.service_complexes as u64 / nc as u64) != ((c as u64 + 1) * w.service_complexes as u64 / nc as u64)).collect();
+    p.community_has_complex = (0..nc)
+        .map(|c| {
+            (c as u64 * w.service_complexes as u64 / nc as u64)
+                != ((c as u64 + 1) * w.service_complexes as u64 / nc as u64)
+        })
+        .collect();
 
     let n = r.building.len() as u32;
-    let mut nodes = InstitutionNodes { party: n, ..Default::default() };
+    let mut nodes = InstitutionNodes {
+        party: n,
+        ..Default::default()
+    };
     nodes.grid_leader = nodes.party + w.communities;
     nodes.committee = nodes.grid_leader + w.grids;
     nodes.social_worker = nodes.committee + w.communities;
@@ -168,7 +209,11 @@ pub fn build(s: &Scenario, seed: u64) -> World {
             communities: vec![Pool::default(); nc],
             ..Ledger::default()
         },
-        credits: Credits { community: vec![0.0; nc], street: vec![0.0; w.streets as usize], department: vec![0.0; w.departments as usize] },
+        credits: Credits {
+            community: vec![0.0; nc],
+            street: vec![0.0; w.streets as usize],
+            department: vec![0.0; w.departments as usize],
+        },
         issues: Vec::new(),
         new_ties: Vec::new(),
         stats: PlaceStats {
@@ -201,8 +246,19 @@ pub fn build(s: &Scenario, seed: u64) -> World {
         .collect();
     for k in 0..w.organisations {
         let c = k % w.communities;
-        let domain = if org_domains.is_empty() { 0 } else { org_domains[rng::index(&mut org_rng, org_domains.len())] };
-        crate::engine::organisations::found_organisation(&mut world, s, c, domain, s.organisations.initial_funds, &mut org_rng);
+        let domain = if org_domains.is_empty() {
+            0
+        } else {
+            org_domains[rng::index(&mut org_rng, org_domains.len())]
+        };
+        crate::engine::organisations::found_organisation(
+            &mut world,
+            s,
+            c,
+            domain,
+            s.organisations.initial_funds,
+            &mut org_rng,
+        );
     }
     for k in 0..(w.property_companies + w.businesses) {
         let property = k < w.property_companies;
@@ -210,7 +266,11 @@ pub fn build(s: &Scenario, seed: u64) -> World {
             community: (rng::index(&mut org_rng, nc)) as u32,
             property,
             resources: s.enterprises.resources,
-            orientation: s.enterprises.social_orientation.sample(&mut org_rng).clamp(0.0, 1.0),
+            orientation: s
+                .enterprises
+                .social_orientation
+                .sample(&mut org_rng)
+                .clamp(0.0, 1.0),
             reputation: 0.5,
         });
     }
@@ -222,17 +282,35 @@ pub fn build(s: &Scenario, seed: u64) -> World {
 
 /// The tie network of MODEL.md §2: households complete, random ties within buildings, a
 /// Watts–Strogatz layer within each grid, and linking ties to institutional nodes.
-fn build_network(s: &Scenario, seed: u64, r: &Residents, p: &Places, nodes: &InstitutionNodes) -> Network {
+fn build_network(
+    s: &Scenario,
+    seed: u64,
+    r: &Residents,
+    p: &Places,
+    nodes: &InstitutionNodes,
+) -> Network {
     let mut rng: Rng = rng::stream(seed, Purpose::Network, 0, 0);
     let ns = &s.network;
     let n = r.building.len() as u32;
-    let mut edges: Vec<Edge> = Vec::with_capacity((n as f64 * (ns.building_degree + ns.grid_ring_degree as f64 + 2.0) / 2.0) as usize);
-    let kind_of = |a: u32, b: u32| if r.building[a as usize] == r.building[b as usize] { TieKind::Bonding } else { TieKind::Bridging };
+    let mut edges: Vec<Edge> = Vec::with_capacity(
+        (n as f64 * (ns.building_degree + ns.grid_ring_degree as f64 + 2.0) / 2.0) as usize,
+    );
+    let kind_of = |a: u32, b: u32| {
+        if r.building[a as usize] == r.building[b as usize] {
+            TieKind::Bonding
+        } else {
+            TieKind::Bridging
+        }
+    };
     for h in 0..p.households.len() {
         let range = p.households.residents(h);
         for a in range.clone() {
             for b in a + 1..range.end {
-                edges.push(Edge { a, b, kind: TieKind::Bonding });
+                edges.push(Edge {
+                    a,
+                    b,
+                    kind: TieKind::Bonding,
+                });
             }
         }
     }
@@ -246,7 +324,11 @@ fn build_network(s: &Scenario, seed: u64, r: &Residents, p: &Places, nodes: &Ins
             for _ in 0..draw_poisson(ns.building_degree / 2.0, &mut rng) {
                 let other = range.start + rng::index(&mut rng, size) as u32;
                 if other != a {
-                    edges.push(Edge { a, b: other, kind: TieKind::Bonding });
+                    edges.push(Edge {
+                        a,
+                        b: other,
+                        kind: TieKind::Bonding,
+                    });
                 }
             }
         }
@@ -261,18 +343,36 @@ fn build_network(s: &Scenario, seed: u64, r: &Residents, p: &Places, nodes: &Ins
             let j = rng::index(&mut rng, k + 1);
             order.swap(k, j);
         }
-        generators::watts_strogatz(order.len() as u32, ns.grid_ring_degree, ns.grid_rewire, &mut rng, |a, b| {
-            let (a, b) = (order[a as usize], order[b as usize]);
-            edges.push(Edge { a, b, kind: kind_of(a, b) });
-        });
+        generators::watts_strogatz(
+            order.len() as u32,
+            ns.grid_ring_degree,
+            ns.grid_rewire,
+            &mut rng,
+            |a, b| {
+                let (a, b) = (order[a as usize], order[b as usize]);
+                edges.push(Edge {
+                    a,
+                    b,
+                    kind: kind_of(a, b),
+                });
+            },
+        );
     }
     for i in 0..n {
         let iu = i as usize;
         let c = r.community[iu] as u32;
         if r.roles[iu] & role::PARTY != 0 {
-            edges.push(Edge { a: i, b: nodes.party + c, kind: TieKind::Linking });
+            edges.push(Edge {
+                a: i,
+                b: nodes.party + c,
+                kind: TieKind::Linking,
+            });
         } else if rng::unit_f64(&mut rng) < ns.initial_linking_share {
-            edges.push(Edge { a: i, b: nodes.committee + c, kind: TieKind::Linking });
+            edges.push(Edge {
+                a: i,
+                b: nodes.committee + c,
+                kind: TieKind::Linking,
+            });
         }
     }
     Network::from_edges(nodes.end, n, &edges)
@@ -308,7 +408,11 @@ mod tests {
         for k in 0..p.buildings.len() {
             let range = p.buildings.residents(k);
             assert!(range.end > range.start);
-            assert!(range.clone().all(|i| w.residents.building[i as usize] == k as u32));
+            assert!(
+                range
+                    .clone()
+                    .all(|i| w.residents.building[i as usize] == k as u32)
+            );
         }
         for g in 0..p.grids.len() {
             let first_b = p.grid_buildings[g] as usize;
@@ -331,7 +435,9 @@ mod tests {
         let s = small();
         let w = build(&s, 3);
         let n = w.n_residents() as u32;
-        let resident_ties: usize = (0..n).map(|i| w.network.neighbours(i).iter().filter(|&&j| j < n).count()).sum();
+        let resident_ties: usize = (0..n)
+            .map(|i| w.network.neighbours(i).iter().filter(|&&j| j < n).count())
+            .sum();
         let z = resident_ties as f64 / n as f64;
         assert!((6.0..11.0).contains(&z), "mean resident degree {z}");
     }

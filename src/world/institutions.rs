@@ -89,10 +89,15 @@ pub struct Ledger {
 impl Ledger {
     /// All pools, for invariant checks.
     pub fn pools(&self) -> impl Iterator<Item = &Pool> {
-        [&self.district, &self.social, &self.enterprise, &self.resident]
-            .into_iter()
-            .chain(self.streets.iter())
-            .chain(self.communities.iter())
+        [
+            &self.district,
+            &self.social,
+            &self.enterprise,
+            &self.resident,
+        ]
+        .into_iter()
+        .chain(self.streets.iter())
+        .chain(self.communities.iter())
     }
 }
 

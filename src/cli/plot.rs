@@ -1,0 +1,84 @@
+//! `cogov plot DIR`: redraws the figures and `report.html` of a run or experiment
+//! directory from its CSV files.
+
+use std::path::PathBuf;
+
+use crate::plot::{self, Format};
+use anyhow::Context as _;
+
+/// Arguments of `cogov plot`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  cogov plot results/policies                       all figures and report.html, as in [plot]
+  cogov plot results/policies --formats svg,pdf     vector files only
+  cogov plot results/policies --width 3.5           single-column figures
+  cogov plot results/run1 --metrics active_share,complaints --out /tmp/figs")]
+pub struct Args {
+    /// A `cogov run` or `cogov experiment` output directory.
+    pub dir: PathBuf,
+    /// Where to write `figures/` and `report.html` (default: DIR).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Figure formats, comma-separated: svg, pdf, png (default: from [plot], else all three).
+    #[arg(long, value_delimiter = ',')]
+    pub formats: Option<Vec<String>>,
+    /// Metrics to draw, comma-separated (default: from [plot]).
+    #[arg(long, value_delimiter = ',')]
+    pub metrics: Option<Vec<String>>,
+    /// Policies to show, comma-separated, in this order (default: all).
+    #[arg(long, value_delimiter = ',')]
+    pub policies: Option<Vec<String>>,
+    /// Figure width in inches (3.5 single column, 7 double column).
+    #[arg(long)]
+    pub width: Option<f64>,
+    /// Height of single-panel figures in inches.
+    #[arg(long)]
+    pub height: Option<f64>,
+    /// Put titles on the figures.
+    #[arg(long)]
+    pub titles: bool,
+    /// Do not write report.html.
+    #[arg(long)]
+    pub no_report: bool,
+}
+
+/// Draws the figures; prints what was written and what was left out.
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let mut cfg = plot::config_from_manifest(&args.dir)?;
+    if let Some(f) = &args.formats {
+        cfg.formats = f
+            .iter()
+            .map(|s| Format::parse(s))
+            .collect::<Result<_, _>>()?;
+    }
+    if let Some(m) = &args.metrics {
+        cfg.metrics = m.clone();
+    }
+    if let Some(p) = &args.policies {
+        cfg.policies = p.clone();
+    }
+    if let Some(w) = args.width {
+        cfg.width_in = w;
+    }
+    if let Some(h) = args.height {
+        cfg.height_in = h;
+    }
+    cfg.titles |= args.titles;
+    cfg.report &= !args.no_report;
+    let out = args.out.clone().unwrap_or_else(|| args.dir.clone());
+    let rep = plot::plot_dir_to(&args.dir, &out, &cfg)
+        .with_context(|| format!("plotting {}", args.dir.display()))?;
+    let files: usize = rep.figures.iter().map(|f| f.files.len()).sum();
+    println!(
+        "{} figures ({files} files) in {}",
+        rep.figures.len(),
+        out.join("figures").display()
+    );
+    if let Some(r) = &rep.report {
+        println!("report: {}", r.display());
+    }
+    for n in &rep.notes {
+        eprintln!("note: {n}");
+    }
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! By community: the distribution across communities of a final community-level metric,
+//! per policy: a box plot (quartiles, whiskers to the most extreme values within 1.5 IQR;
+//! Tukey 1977) over a strip of the community values.
+
+use std::collections::BTreeMap;
+
+use plotters::prelude::*;
+
+use super::chart::{self, Axes, Panel, de};
+use super::data::{Dataset, Table, num};
+use super::style::{self, Scale};
+use super::{Figure, axis_label};
+use crate::Result;
+
+/// Per group: the community means (across replicates) of `column`.
+pub fn values(ds: &Dataset, table: &Table, column: &str) -> Result<Vec<Vec<f64>>> {
+    let c_val = table.require(column)?;
+    let c_comm = table.require("community")?;
+    let c_run = table.col("run_id");
+    let mut acc: Vec<BTreeMap<String, (f64, usize)>> = vec![BTreeMap::new(); ds.groups.len()];
+    for r in &table.rows {
+        let Some(g) = ds.group_of(c_run.map(|c| &r[c])) else {
+            continue;
+        };
+        let v = num(&r[c_val]);
+        if v.is_finite() {
+            let e = acc[g].entry(r[c_comm].to_string()).or_insert((0.0, 0));
+            e.0 += v;
+            e.1 += 1;
+        }
+    }
+    Ok(acc
+        .into_iter()
+        .map(|m| m.into_values().map(|(s, n)| s / n as f64).collect())
+        .collect())
+}
+
+/// Linear-interpolation quantile (type 7) of sorted values.
+pub fn quantile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * p;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// The figure; None when no community has a value.
+pub fn figure(
+    ds: &Dataset,
+    vals: &[Vec<f64>],
+    column: &str,
+    s: &Scale,
+    titles: bool,
+) -> Result<Option<Figure>> {
+    let shown: Vec<usize> = (0..vals.len()).filter(|&g| !vals[g].is_empty()).collect();
+    if shown.is_empty() {
+        return Ok(None);
+    }
+    let n = shown.len();
+    let (lo, hi) = chart::extent(vals.iter().flatten().copied()).unwrap_or((0.0, 1.0));
+    let label = axis_label(column);
+    let n_comm = vals.iter().map(Vec::len).max().unwrap_or(0);
+    let axes = Axes {
+        title: titles.then(|| format!("{label} across communities")),
+        x_label: super::axis_label(column).replacen(" (", ", community mean (", 1),
+        y_label: String::new(),
+        x: chart::padded(lo, hi, 0.05),
+        y: -0.6..n as f64 - 0.4,
+        y_categories: Some(shown.iter().map(|&g| ds.groups[g].label.clone()).collect()),
+        ..Axes::default()
+    };
+    let shown_ref = &shown;
+    let draw: chart::DrawFn = Box::new(move |c, s| {
+        for (row, &g) in shown_ref.iter().enumerate() {
+            let y = (n - 1 - row) as f64;
+            let st = style::series(g);
+            let mut v = vals[g].clone();
+            v.sort_by(f64::total_cmp);
+            let (q1, med, q3) = (quantile(&v, 0.25), quantile(&v, 0.5), quantile(&v, 0.75));
+            let iqr = q3 - q1;
+            let wl = v
+                .iter()
+                .copied()
+                .find(|&x| x >= q1 - 1.5 * iqr)
+                .unwrap_or(q1);
+            let wh = v
+                .iter()
+                .rev()
+                .copied()
+                .find(|&x| x <= q3 + 1.5 * iqr)
+                .unwrap_or(q3);
+            let stroke = ShapeStyle {
+                color: st.color.to_rgba(),
+                filled: false,
+                stroke_width: s.upt(0.9),
+            };
+            let dark = ShapeStyle {
+                color: BLACK.to_rgba(),
+                filled: false,
+                stroke_width: s.upt(0.9),
+            };
+            let hb = 0.3;
+            c.draw_series(std::iter::once(Rectangle::new(
+                [(q1, y - hb), (q3, y + hb)],
+                st.color.mix(0.15).filled(),
+            )))
+            .map_err(de)?;
+            c.draw_series(std::iter::once(Rectangle::new(
+                [(q1, y - hb), (q3, y + hb)],
+                stroke,
+            )))
+            .map_err(de)?;
+            c.draw_series(std::iter::once(PathElement::new(
+                vec![(med, y - hb), (med, y + hb)],
+                dark.stroke_width(s.upt(1.4)),
+            )))
+            .map_err(de)?;
+            for (a, b) in [(wl, q1), (q3, wh)] {
+                c.draw_series(std::iter::once(PathElement::new(
+                    vec![(a, y), (b, y)],
+                    stroke,
+                )))
+                .map_err(de)?;
+            }
+            // Deterministic jitter: golden-ratio sequence, no randomness needed.
+            let pts: Vec<(f64, f64)> = vals[g]
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| (x, y - 0.25 + 0.5 * ((i as f64 * 0.618_033_988_75).fract())))
+                .collect();
+            c.draw_series(
+                pts.iter()
+                    .map(|&p| Circle::new(p, s.upt(0.9) as i32, st.color.mix(0.55).filled())),
+            )
+            .map_err(de)?;
+        }
+        Ok(())
+    });
+    let svg = chart::grid_figure(
+        s,
+        vec![Panel { axes, draw }],
+        1,
+        chart::category_panel_height(s, n).max(s.height),
+        &[],
+    )?;
+    Ok(Some(Figure {
+        name: format!("communities_{column}"),
+        title: format!("{label} across communities"),
+        caption: format!(
+            "{label} in each of {n_comm} communities (mean across replicates), per policy: box = quartiles, thick line = median, whiskers = most extreme values within 1.5 IQR, dots = communities."
+        ),
+        svg,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile(&v, 0.5), 2.5);
+        assert_eq!(quantile(&v, 0.0), 1.0);
+        assert_eq!(quantile(&v, 1.0), 4.0);
+        assert!(quantile(&[], 0.5).is_nan());
+    }
+}

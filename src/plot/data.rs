@@ -1,0 +1,420 @@
+//! Reading a run or experiment directory's CSV files (the figures never re-run anything).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Result};
+
+/// Parses a CSV cell; `NA`, empty and unparsable cells are NaN.
+pub fn num(cell: &str) -> f64 {
+    cell.trim().parse::<f64>().unwrap_or(f64::NAN)
+}
+
+/// A small CSV file held in memory.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Column names.
+    pub headers: Vec<String>,
+    /// Data rows.
+    pub rows: Vec<csv::StringRecord>,
+}
+
+impl Table {
+    /// Reads `dir/name`; `Ok(None)` if the file does not exist, an input error if it is empty.
+    pub fn read(dir: &Path, name: &str) -> Result<Option<Table>> {
+        let path = dir.join(name);
+        if !path.exists() {
+            return Ok(None);
+        }
+        let mut rdr = open(&path)?;
+        let headers: Vec<String> = headers(&mut rdr, &path)?;
+        let mut rows = Vec::new();
+        for rec in rdr.records() {
+            rows.push(rec.map_err(|e| Error::Csv {
+                path: path.clone(),
+                source: e,
+            })?);
+        }
+        if rows.is_empty() {
+            return Err(Error::input(format!(
+                "{} has a header but no rows",
+                path.display()
+            )));
+        }
+        Ok(Some(Table {
+            path,
+            headers,
+            rows,
+        }))
+    }
+
+    /// Index of column `name`, if present.
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+
+    /// Index of column `name`, or an input error naming the file and the columns it has.
+    pub fn require(&self, name: &str) -> Result<usize> {
+        self.col(name).ok_or_else(|| {
+            Error::input(format!(
+                "{} has no column `{name}`; its columns are: {}",
+                self.path.display(),
+                self.headers.join(", ")
+            ))
+        })
+    }
+}
+
+/// Opens a CSV file for reading.
+pub fn open(path: &Path) -> Result<csv::Reader<std::fs::File>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    Ok(csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(file))
+}
+
+/// The header row, or an input error if the file is empty.
+pub fn headers<R: std::io::Read>(rdr: &mut csv::Reader<R>, path: &Path) -> Result<Vec<String>> {
+    let h = rdr.headers().map_err(|e| Error::Csv {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    if h.is_empty() || (h.len() == 1 && h[0].is_empty()) {
+        return Err(Error::input(format!(
+            "{} is empty; expected a CSV header row",
+            path.display()
+        )));
+    }
+    Ok(h.iter().map(str::to_string).collect())
+}
+
+/// One series group: a policy, and the sweep point when parameters were swept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// Label in legends and tables, e.g. `grid` or `grid (patrol_probability=0.2)`.
+    pub label: String,
+    /// The policy name.
+    pub policy: String,
+    /// Sweep values, in the order of [`Dataset::sweep_cols`].
+    pub sweep: Vec<String>,
+}
+
+/// What kind of directory was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirKind {
+    /// A `cogov run` directory (one run).
+    Run,
+    /// A `cogov experiment` directory.
+    Experiment,
+}
+
+/// A run or experiment directory's tables and its series groups.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// The directory.
+    pub dir: PathBuf,
+    /// Run or experiment.
+    pub kind: DirKind,
+    /// `manifest.json` (Null when absent).
+    pub manifest: serde_json::Value,
+    /// Swept parameters (dotted paths): the columns between `policy` and `replicate`.
+    pub sweep_cols: Vec<String>,
+    /// `runs.csv` (experiments only).
+    pub runs: Option<Table>,
+    /// Groups to draw, in display order (filtered by `PlotConfig::policies`).
+    pub groups: Vec<Group>,
+    /// Group index of each run id (runs of filtered-out policies are absent).
+    pub run_group: HashMap<String, usize>,
+}
+
+/// Short name of a dotted parameter path (its last segment).
+pub fn short_param(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+impl Dataset {
+    /// Reads `dir`: an experiment if it has `runs.csv`, a single run if it has
+    /// `timeseries.csv`, else an input error. `policies` filters and orders the groups.
+    pub fn load(dir: &Path, policies: &[String]) -> Result<Dataset> {
+        if !dir.is_dir() {
+            return Err(Error::input(format!(
+                "{} is not a directory; give a `cogov run` or `cogov experiment` output directory",
+                dir.display()
+            )));
+        }
+        let manifest = match std::fs::read_to_string(dir.join("manifest.json")) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+                Error::input(format!(
+                    "{}: not valid JSON: {e}",
+                    dir.join("manifest.json").display()
+                ))
+            })?,
+            Err(_) => serde_json::Value::Null,
+        };
+        let Some(runs) = Table::read(dir, "runs.csv")? else {
+            if !dir.join("timeseries.csv").exists() {
+                return Err(Error::input(format!(
+                    "{} holds neither runs.csv (an experiment) nor timeseries.csv (a single run); nothing to plot",
+                    dir.display()
+                )));
+            }
+            let name = manifest
+                .get("scenario_name")
+                .and_then(|v| v.as_str())
+                .unwrap_or("run")
+                .to_string();
+            let group = Group {
+                label: name.clone(),
+                policy: name,
+                sweep: vec![],
+            };
+            return Ok(Dataset {
+                dir: dir.to_path_buf(),
+                kind: DirKind::Run,
+                manifest,
+                sweep_cols: vec![],
+                runs: None,
+                groups: vec![group],
+                run_group: HashMap::new(),
+            });
+        };
+        let (c_id, c_pol, c_rep) = (
+            runs.require("run_id")?,
+            runs.require("policy")?,
+            runs.require("replicate")?,
+        );
+        if c_rep < c_pol {
+            return Err(Error::input(format!(
+                "{}: column `replicate` must come after `policy`",
+                runs.path.display()
+            )));
+        }
+        let sweep_idx: Vec<usize> = (c_pol + 1..c_rep).collect();
+        let sweep_cols: Vec<String> = sweep_idx.iter().map(|&i| runs.headers[i].clone()).collect();
+        let mut all: Vec<Group> = Vec::new();
+        let mut of_run = Vec::with_capacity(runs.rows.len());
+        for row in &runs.rows {
+            let policy = row[c_pol].to_string();
+            let sweep: Vec<String> = sweep_idx.iter().map(|&i| row[i].to_string()).collect();
+            let idx = match all
+                .iter()
+                .position(|g| g.policy == policy && g.sweep == sweep)
+            {
+                Some(i) => i,
+                None => {
+                    let label = if sweep.is_empty() {
+                        policy.clone()
+                    } else {
+                        let pts: Vec<String> = sweep_cols
+                            .iter()
+                            .zip(&sweep)
+                            .map(|(c, v)| format!("{}={v}", short_param(c)))
+                            .collect();
+                        format!("{policy} ({})", pts.join(", "))
+                    };
+                    all.push(Group {
+                        label,
+                        policy,
+                        sweep,
+                    });
+                    all.len() - 1
+                }
+            };
+            of_run.push((row[c_id].to_string(), idx));
+        }
+        // Filter and order by the configured policies.
+        let order: Vec<usize> = if policies.is_empty() {
+            (0..all.len()).collect()
+        } else {
+            let mut order = Vec::new();
+            for p in policies {
+                let found: Vec<usize> = (0..all.len()).filter(|&i| &all[i].policy == p).collect();
+                if found.is_empty() {
+                    let mut names: Vec<&str> = all.iter().map(|g| g.policy.as_str()).collect();
+                    names.dedup();
+                    return Err(Error::input(format!(
+                        "plot.policies names `{p}`, which is not in {}; policies there: {}",
+                        runs.path.display(),
+                        names.join(", ")
+                    )));
+                }
+                order.extend(found);
+            }
+            order
+        };
+        let new_index: HashMap<usize, usize> = order
+            .iter()
+            .enumerate()
+            .map(|(new, &old)| (old, new))
+            .collect();
+        let groups = order.iter().map(|&i| all[i].clone()).collect();
+        let run_group = of_run
+            .into_iter()
+            .filter_map(|(id, g)| new_index.get(&g).map(|&n| (id, n)))
+            .collect();
+        Ok(Dataset {
+            dir: dir.to_path_buf(),
+            kind: DirKind::Experiment,
+            manifest,
+            sweep_cols,
+            runs: Some(runs),
+            groups,
+            run_group,
+        })
+    }
+
+    /// The same data with one group per policy: runs at different sweep points pooled.
+    pub fn pooled_by_policy(&self) -> Dataset {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut map = Vec::with_capacity(self.groups.len());
+        for g in &self.groups {
+            let i = groups
+                .iter()
+                .position(|p| p.policy == g.policy)
+                .unwrap_or_else(|| {
+                    groups.push(Group {
+                        label: g.policy.clone(),
+                        policy: g.policy.clone(),
+                        sweep: vec![],
+                    });
+                    groups.len() - 1
+                });
+            map.push(i);
+        }
+        let run_group = self
+            .run_group
+            .iter()
+            .map(|(id, &g)| (id.clone(), map[g]))
+            .collect();
+        Dataset {
+            groups,
+            run_group,
+            ..self.clone()
+        }
+    }
+
+    /// The manifest's string field `key`, if any.
+    pub fn manifest_str(&self, key: &str) -> Option<&str> {
+        self.manifest.get(key).and_then(|v| v.as_str())
+    }
+
+    /// Group index of a row of a table with an optional `run_id` column (single runs: group 0).
+    pub fn group_of(&self, run_id: Option<&str>) -> Option<usize> {
+        match (self.kind, run_id) {
+            (DirKind::Run, _) => Some(0),
+            (DirKind::Experiment, Some(id)) => self.run_group.get(id).copied(),
+            (DirKind::Experiment, None) => None,
+        }
+    }
+
+    /// Group index of a row of `aggregate.csv`/`contrasts.csv` given its policy and sweep cells.
+    pub fn group_by_key(&self, policy: &str, sweep: &[&str]) -> Option<usize> {
+        self.groups.iter().position(|g| {
+            g.policy == policy && g.sweep.iter().map(String::as_str).eq(sweep.iter().copied())
+        })
+    }
+}
+
+/// Per-group, per-tick values of some metrics, gathered from `timeseries.csv`.
+#[derive(Debug, Clone)]
+pub struct TimeSeries {
+    /// The metrics read, in the order asked for.
+    pub metrics: Vec<String>,
+    /// For each group: tick → for each metric, the values across replicates.
+    pub by_group: Vec<std::collections::BTreeMap<i64, Vec<Vec<f64>>>>,
+}
+
+/// Reads the chosen metric columns of `timeseries.csv`, parsing only those cells.
+/// Metrics missing from the file are left out (the caller reports them).
+pub fn read_timeseries(ds: &Dataset, metrics: &[String]) -> Result<TimeSeries> {
+    let path = ds.dir.join("timeseries.csv");
+    if !path.exists() {
+        return Err(Error::input(format!(
+            "{} is missing; the time-series figures need it",
+            path.display()
+        )));
+    }
+    let mut rdr = open(&path)?;
+    let headers = headers(&mut rdr, &path)?;
+    let col = |n: &str| headers.iter().position(|h| h == n);
+    let c_tick = col("tick")
+        .ok_or_else(|| Error::input(format!("{} has no `tick` column", path.display())))?;
+    let c_run = col("run_id");
+    if ds.kind == DirKind::Experiment && c_run.is_none() {
+        return Err(Error::input(format!(
+            "{} has no `run_id` column (needed in an experiment directory)",
+            path.display()
+        )));
+    }
+    let present: Vec<(String, usize)> = metrics
+        .iter()
+        .filter_map(|m| col(m).map(|c| (m.clone(), c)))
+        .collect();
+    let mut by_group =
+        vec![std::collections::BTreeMap::<i64, Vec<Vec<f64>>>::new(); ds.groups.len()];
+    let mut rec = csv::ByteRecord::new();
+    let mut rows = 0usize;
+    let mut last_run: Option<(Vec<u8>, Option<usize>)> = None;
+    while rdr.read_byte_record(&mut rec).map_err(|e| Error::Csv {
+        path: path.clone(),
+        source: e,
+    })? {
+        rows += 1;
+        let g = match c_run {
+            None => Some(0),
+            Some(c) => {
+                let id = &rec[c];
+                match &last_run {
+                    Some((prev, g)) if prev.as_slice() == id => *g,
+                    _ => {
+                        let g = ds.group_of(std::str::from_utf8(id).ok());
+                        last_run = Some((id.to_vec(), g));
+                        g
+                    }
+                }
+            }
+        };
+        let Some(g) = g else { continue };
+        let tick = num(std::str::from_utf8(&rec[c_tick]).unwrap_or("NA"));
+        if !tick.is_finite() {
+            return Err(Error::input(format!(
+                "{}: row {rows} has a non-numeric tick",
+                path.display()
+            )));
+        }
+        let slot = by_group[g]
+            .entry(tick as i64)
+            .or_insert_with(|| vec![Vec::new(); present.len()]);
+        for (k, (_, c)) in present.iter().enumerate() {
+            slot[k].push(num(std::str::from_utf8(&rec[*c]).unwrap_or("NA")));
+        }
+    }
+    if rows == 0 {
+        return Err(Error::input(format!(
+            "{} has a header but no rows",
+            path.display()
+        )));
+    }
+    Ok(TimeSeries {
+        metrics: present.into_iter().map(|(m, _)| m).collect(),
+        by_group,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn na_is_nan() {
+        assert!(num("NA").is_nan());
+        assert!(num("").is_nan());
+        assert_eq!(num(" 1.5"), 1.5);
+        assert_eq!(
+            short_param("mechanisms.grid.patrol_probability"),
+            "patrol_probability"
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! Publication figures and a one-page HTML report, drawn from a run's or an experiment's
+//! CSV files alone (nothing is re-run).
+//!
+//! Chart types: [`timeseries`], [`contrasts`], [`sweep`], [`community`], [`sensitivity`];
+//! all are built from the shared helpers in [`chart`] and styled by [`style`]. [`export`]
+//! writes SVG, PDF and PNG; [`report`] writes `report.html`. Call [`plot_dir`].
+
+pub mod chart;
+pub mod community;
+pub mod config;
+pub mod contrasts;
+pub mod data;
+pub mod export;
+pub mod fixture;
+pub mod fonts;
+pub mod report;
+pub mod sensitivity;
+pub mod style;
+pub mod sweep;
+pub mod timeseries;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+pub use config::{Format, PlotConfig};
+use data::{Dataset, DirKind, Table};
+
+use crate::{Error, Result};
+
+/// One drawn figure, before it is written.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// File stem, e.g. `timeseries_active_share`.
+    pub name: String,
+    /// Heading in the report.
+    pub title: String,
+    /// Caption: what is shown and how the intervals are computed.
+    pub caption: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// A figure and the files written for it.
+#[derive(Debug, Clone)]
+pub struct WrittenFigure {
+    /// The figure (its SVG is inlined in the report).
+    pub figure: Figure,
+    /// One file per format.
+    pub files: Vec<PathBuf>,
+}
+
+/// What [`plot_dir`] produced.
+#[derive(Debug, Clone)]
+pub struct PlotReport {
+    /// Figures in report order.
+    pub figures: Vec<WrittenFigure>,
+    /// `report.html`, when written.
+    pub report: Option<PathBuf>,
+    /// Things left out and why (e.g. a missing optional file or metric column).
+    pub notes: Vec<String>,
+}
+
+/// The axis label of a metric or summary column, with its unit: `active share, final (share)`.
+pub fn axis_label(column: &str) -> String {
+    match config::base_metric(column) {
+        Ok(info) => {
+            let what = match &column[info.name.len()..] {
+                "_final" => ", final",
+                "_mean" => ", run mean",
+                "_total" => ", total",
+                _ => "",
+            };
+            format!("{}{what} ({})", info.name.replace('_', " "), info.unit)
+        }
+        Err(_) => column.replace('_', " "),
+    }
+}
+
+/// The `[plot]` section stored in `dir/manifest.json`, or the defaults when there is none.
+pub fn config_from_manifest(dir: &Path) -> Result<PlotConfig> {
+    let path = dir.join("manifest.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(PlotConfig::default());
+    };
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Error::input(format!("{}: not valid JSON: {e}", path.display())))?;
+    match v.get("plot") {
+        None | Some(serde_json::Value::Null) => Ok(PlotConfig::default()),
+        Some(p) => serde_json::from_value(p.clone())
+            .map_err(|e| Error::input(format!("{}: bad `plot` section: {e}", path.display()))),
+    }
+}
+
+/// Draws every figure for the run or experiment in `dir` into `dir/figures/` and writes
+/// `dir/report.html`.
+pub fn plot_dir(dir: &Path, cfg: &PlotConfig) -> Result<PlotReport> {
+    plot_dir_to(dir, dir, cfg)
+}
+
+/// Like [`plot_dir`], writing into `out` (figures in `out/figures/`, report in `out`).
+pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotReport> {
+    cfg.validate()?;
+    fonts::register()?;
+    let ds = Dataset::load(dir, &cfg.policies)?;
+    // Time series and community figures show one series per policy, pooling sweep points.
+    let pooled = if ds.sweep_cols.is_empty() {
+        ds.clone()
+    } else {
+        ds.pooled_by_policy()
+    };
+    let s = style::Scale::new(cfg);
+    let mut notes = Vec::new();
+    let mut figs: Vec<Figure> = Vec::new();
+
+    let mut base: Vec<String> = Vec::new();
+    for m in &cfg.metrics {
+        let b = config::base_metric(m)?.name.to_string();
+        if !base.contains(&b) {
+            base.push(b);
+        }
+    }
+    let columns: Vec<String> = cfg
+        .metrics
+        .iter()
+        .map(|m| config::summary_column(m))
+        .collect::<Result<_>>()?;
+
+    if dir.join("timeseries.csv").exists() {
+        let ts = data::read_timeseries(&pooled, &base)?;
+        for m in base.iter().filter(|m| !ts.metrics.contains(m)) {
+            notes.push(format!(
+                "timeseries.csv has no column `{m}`; its time series is left out"
+            ));
+        }
+        figs.extend(timeseries::figures(&pooled, &ts, &s, cfg.titles)?);
+    } else {
+        notes.push("no timeseries.csv: time-series figures left out".into());
+    }
+
+    let mut contrast_rows = Vec::new();
+    let mut aggregate = None;
+    if ds.kind == DirKind::Experiment {
+        match Table::read(dir, "contrasts.csv")? {
+            Some(t) => {
+                contrast_rows = contrasts::rows(&ds, &t, &columns)?;
+                match contrasts::figure(&ds, &contrast_rows, &columns, &s)? {
+                    Some(f) => figs.push(f),
+                    None => notes.push(
+                        "contrasts.csv has no rows for the chosen metrics and policies".into(),
+                    ),
+                }
+            }
+            None => notes.push("no contrasts.csv: contrast figure left out".into()),
+        }
+        figs.extend(sweep::figures(&ds, &columns, &s, cfg.titles)?);
+        aggregate = Table::read(dir, "aggregate.csv")?;
+        if aggregate.is_none() {
+            notes.push("no aggregate.csv: outcome table left out".into());
+        }
+    }
+
+    match Table::read(dir, "communities.csv")? {
+        Some(t) if t.col(&cfg.community_metric).is_some() => {
+            let vals = community::values(&pooled, &t, &cfg.community_metric)?;
+            if let Some(f) =
+                community::figure(&pooled, &vals, &cfg.community_metric, &s, cfg.titles)?
+            {
+                figs.push(f);
+            }
+        }
+        Some(t) => notes.push(format!(
+            "communities.csv has no column `{}` (plot.community_metric); its columns are: {}",
+            cfg.community_metric,
+            t.headers.join(", ")
+        )),
+        None => notes.push("no communities.csv: community figure left out".into()),
+    }
+
+    if let Some(t) = Table::read(dir, "sensitivity.csv")? {
+        figs.extend(sensitivity::figures(&t, &columns, &s)?);
+    }
+
+    if figs.is_empty() {
+        return Err(Error::input(format!(
+            "nothing to plot in {}: {}",
+            dir.display(),
+            notes.join("; ")
+        )));
+    }
+    let fig_dir = out.join("figures");
+    std::fs::create_dir_all(&fig_dir).map_err(|e| Error::io(&fig_dir, e))?;
+    // One task per figure: each output depends only on its own figure, so files are the
+    // same whatever the thread count.
+    let files: Vec<Vec<PathBuf>> = figs
+        .par_iter()
+        .map(|f| export::write(f, &fig_dir, cfg))
+        .collect::<Result<_>>()?;
+    let figures: Vec<WrittenFigure> = figs
+        .into_iter()
+        .zip(files)
+        .map(|(figure, files)| WrittenFigure { figure, files })
+        .collect();
+    let report = if cfg.report {
+        let path = out.join("report.html");
+        let html = report::html(
+            &ds,
+            cfg,
+            &columns,
+            aggregate.as_ref(),
+            &contrast_rows,
+            &figures,
+            &notes,
+        )?;
+        std::fs::write(&path, html).map_err(|e| Error::io(&path, e))?;
+        Some(path)
+    } else {
+        None
+    };
+    Ok(PlotReport {
+        figures,
+        report,
+        notes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_carry_units() {
+        assert_eq!(
+            axis_label("active_share_final"),
+            "active share, final (share)"
+        );
+        assert_eq!(
+            axis_label("public_spending_total"),
+            "public spending, total (yuan)"
+        );
+        assert_eq!(
+            axis_label("resolution_days_mean"),
+            "resolution days mean (days)"
+        );
+        assert_eq!(axis_label("residents"), "residents");
+    }
+}
