@@ -60,8 +60,8 @@ impl Observer {
         use Metric::*;
         let mut r = [0.0; N_METRICS];
         let s = &e.scratch.sums;
-        let t = &e.tally;
-        let tot = &e.totals;
+        let t = &e.record.tally;
+        let tot = &e.record.cumulative;
         let w = &e.world;
         let n = s.n.max(1) as f64;
         let div = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };

@@ -46,8 +46,7 @@ pub fn run(e: &mut Engine) {
                 &mut rng,
             );
             e.world.issues.push(issue);
-            e.tally.arisen += 1;
-            e.totals.arisen += 1;
+            e.record.tally.arisen += 1;
         }
     }
     for p in s.projects.iter().filter(|p| p.start == tick) {
@@ -72,8 +71,7 @@ pub fn run(e: &mut Engine) {
             issue.handler = Handler::Department;
             issue.answered = true;
             e.world.issues.push(issue);
-            e.tally.arisen += 1;
-            e.totals.arisen += 1;
+            e.record.tally.arisen += 1;
         }
     }
 }

@@ -59,7 +59,7 @@ fn complaints(e: &mut Engine) {
         .collect::<Vec<u32>>()
         .iter()
         .sum();
-    e.tally.complaints = total;
+    e.record.tally.complaints = total;
 }
 
 fn petitions(e: &mut Engine) {
@@ -91,13 +91,13 @@ fn petitions(e: &mut Engine) {
         }
         let mut would = 0u32;
         spread_event(issue, &w.places, |b, share| {
-            would += (w.stats.would_petition[b] as f32 * share).round() as u32
+            would += (w.stats.buildings[b].would_petition as f32 * share).round() as u32
         });
         if would >= need {
             issue.petitioned = Some(tick);
-            e.tally.petitions += 1;
-            e.totals.community_petitions[issue.community as usize] += 1;
-            spread_event(issue, &w.places, |b, share| e.events.bad[b] += share);
+            e.record.tally.petitions += 1;
+            e.record.community.petitions[issue.community as usize] += 1;
+            spread_event(issue, &w.places, |b, share| e.record.events.bad[b] += share);
             // Petitions get the attention of the district.
             if issue.handler != Handler::Department
                 && matches!(issue.stage, Stage::Queued | Stage::Known)

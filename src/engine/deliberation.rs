@@ -10,7 +10,7 @@
 
 use rand_distr::{Distribution, Normal};
 
-use super::{Engine, Events, Phase, close_issue, spread_event};
+use super::{Engine, Phase, spread_event};
 use crate::issues::{Issue, Stage};
 use crate::network::{Edge, TieKind};
 use crate::rng::{self, Rng};
@@ -26,7 +26,6 @@ pub fn run(e: &mut Engine) {
     let mut rng = e.issue_rng(Phase::Deliberation);
     let tick = e.world.tick;
     let stall = e.scenario.residents.stall_days;
-    let high = e.scenario.issues.high_complexity as f32;
     let mut opinions = Vec::new();
     let crate::world::World { issues, places, .. } = &mut e.world;
     for issue in issues.iter_mut().filter(|i| i.stage == Stage::Consent) {
@@ -38,26 +37,15 @@ pub fn run(e: &mut Engine) {
         draw_opinions(issue, n as usize, &mut opinions, &mut rng);
         let support = bounded_confidence::support_share(&opinions);
         issue.votes += 1;
-        e.tally.votes += 1;
-        e.totals.votes += 1;
+        e.record.tally.votes += 1;
         issue.stage_since = tick;
         if support >= issue.consent_share as f64 {
             issue.consent = true;
             issue.participated = true;
             issue.stage = Stage::Funding;
-            e.tally.consents += 1;
-            e.totals.consents += 1;
+            e.record.tally.consents += 1;
         } else if issue.votes >= MAX_VOTES {
-            close_issue(
-                issue,
-                false,
-                tick,
-                places,
-                high,
-                &mut e.tally,
-                &mut e.totals,
-                &mut e.events,
-            );
+            e.record.close(issue, false, tick, places);
         }
     }
 }
@@ -105,13 +93,12 @@ pub fn hold_forum(
     f: &ForumSettings,
     places: &crate::world::places::Places,
     contact: &mut [f32],
-    events_tally: (&mut super::Tally, &mut Events),
+    tally: &mut super::Tally,
     new_ties: &mut Vec<Edge>,
     scratch: &mut Vec<f64>,
     tick: u32,
     rng: &mut Rng,
 ) -> u32 {
-    let (tally, _events) = events_tally;
     let affected = (issue.residents.end - issue.residents.start) as usize;
     let size = f.size.min(affected.max(2));
     draw_opinions(issue, size, scratch, rng);

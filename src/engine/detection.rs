@@ -1,9 +1,9 @@
 //! Phase 2, detection: latent issues become known. Core rule: the affected residents report
 //! with a hazard proportional to the issue's severity and their summed engagement; online
 //! residents' engagement counts `online_report_multiplier` times (1 without the platform).
-//! Mechanisms detect issues too (patrols, visits, monitoring) through [`mark_detected`].
+//! Mechanisms detect issues too (patrols, visits, monitoring) through [`Record::detect`](super::Record::detect).
 
-use super::{Engine, Phase, Tally, Totals};
+use super::{Engine, Phase};
 use crate::issues::{Issue, Stage};
 use crate::network::{Edge, TieKind};
 use crate::rng;
@@ -42,8 +42,9 @@ pub fn run(e: &mut Engine) {
             }
             _ => {
                 let b = building_range(places, issue);
-                let eng: f64 = stats.engagement[b.clone()].iter().map(|&v| v as f64).sum();
-                let on: f64 = stats.engagement_online[b].iter().map(|&v| v as f64).sum();
+                let sums = &stats.buildings[b];
+                let eng: f64 = sums.iter().map(|s| s.engagement as f64).sum();
+                let on: f64 = sums.iter().map(|s| s.engagement_online as f64).sum();
                 (eng, on)
             }
         };
@@ -56,8 +57,8 @@ pub fn run(e: &mut Engine) {
             let online_share = (m * eng_online) / (eng + (m - 1.0) * eng_online);
             issue.online = rng::unit_f64(&mut rng) < online_share;
             issue.participated = true;
-            e.tally.reports += 1;
-            mark_detected(issue, tick, &mut e.tally, &mut e.totals);
+            e.record.tally.reports += 1;
+            e.record.detect(issue, tick);
             // The reporter may form a linking tie with the community committee.
             if rng::unit_f64(&mut rng) < link_p {
                 let len = issue.residents.end - issue.residents.start;
@@ -70,21 +71,6 @@ pub fn run(e: &mut Engine) {
             }
         }
     }
-}
-
-/// Marks a latent issue known at `tick` and counts its detection delay.
-pub fn mark_detected(issue: &mut Issue, tick: u32, tally: &mut Tally, totals: &mut Totals) {
-    if issue.stage != Stage::Latent {
-        return;
-    }
-    issue.detected = Some(tick);
-    issue.stage = Stage::Known;
-    issue.stage_since = tick;
-    let days = (tick - issue.arisen) as f64;
-    tally.detected += 1;
-    tally.detection_days += days;
-    totals.detected += 1;
-    totals.detection_days += days;
 }
 
 /// The buildings an issue's residents span (whole buildings for scopes above household).

@@ -4,7 +4,7 @@
 //! escalates it community → street → district until `max_escalations`, then fails it.
 //! Issues open longer than `max_open_days` fail. Routine service requests are served.
 
-use super::{Engine, Phase, close_issue, routing};
+use super::{Engine, Phase, routing};
 use crate::engine::arrivals::draw_poisson;
 use crate::issues::Stage;
 use crate::rng;
@@ -18,7 +18,6 @@ pub fn run(e: &mut Engine) {
     let s = &e.scenario;
     let g = &s.government;
     let lv = &e.levers;
-    let high = s.issues.high_complexity as f32;
     let World {
         issues,
         places,
@@ -32,16 +31,7 @@ pub fn run(e: &mut Engine) {
             continue;
         }
         if tick > issue.arisen + s.issues.max_open_days {
-            close_issue(
-                issue,
-                false,
-                tick,
-                places,
-                high,
-                &mut e.tally,
-                &mut e.totals,
-                &mut e.events,
-            );
+            e.record.close(issue, false, tick, places);
             continue;
         }
         if issue.stage != Stage::Working {
@@ -63,7 +53,7 @@ pub fn run(e: &mut Engine) {
                 organisations[issue.organisation as usize].professionalism as f32
             }
         } + issue.skill_bonus;
-        if issue.complexity >= high {
+        if issue.complexity >= s.issues.high_complexity as f32 {
             skill += lv.complex_skill_bonus;
         }
         let p = success_probability(skill, issue.complexity, g.success_scale as f32);
@@ -88,34 +78,14 @@ pub fn run(e: &mut Engine) {
             let fee = ledger.district.spend(s.organisations.fee_per_case);
             o.funds += fee;
             o.capacity += fee * s.organisations.growth_per_yuan;
-            e.tally.public += fee;
-            e.totals.public += fee;
-            e.totals.committed += fee;
+            e.record.tally.public += fee;
         }
         if success {
-            close_issue(
-                issue,
-                true,
-                tick,
-                places,
-                high,
-                &mut e.tally,
-                &mut e.totals,
-                &mut e.events,
-            );
+            e.record.close(issue, true, tick, places);
         } else if issue.escalations < g.max_escalations && routing::escalate(issue, lv, tick) {
-            e.tally.escalations += 1;
+            e.record.tally.escalations += 1;
         } else {
-            close_issue(
-                issue,
-                false,
-                tick,
-                places,
-                high,
-                &mut e.tally,
-                &mut e.totals,
-                &mut e.events,
-            );
+            e.record.close(issue, false, tick, places);
         }
     }
     issues.retain(|i| i.is_open());
@@ -132,9 +102,9 @@ fn serve_routine_requests(e: &mut Engine, rng: &mut rng::Rng) {
     let rate = e.scenario.services.request_rate / 365.0;
     for c in 0..e.world.places.communities.len() {
         let n = draw_poisson(rate * e.world.places.communities.size(c) as f64, rng) as f64;
-        e.tally.service_requests += n;
-        e.tally.service_trips += n * e.levers.service_trips[c] as f64;
-        e.tally.service_wait_sum += n * e.levers.service_wait[c] as f64;
+        e.record.tally.service_requests += n;
+        e.record.tally.service_trips += n * e.levers.service_trips[c] as f64;
+        e.record.tally.service_wait_sum += n * e.levers.service_wait[c] as f64;
     }
 }
 

@@ -9,6 +9,7 @@ pub mod detection;
 pub mod implementation;
 pub mod levers;
 pub mod organisations;
+pub mod record;
 pub mod residents;
 pub mod resourcing;
 pub mod routing;
@@ -23,6 +24,7 @@ use crate::scenario::{Domain, Scenario};
 use crate::world::World;
 use crate::world::places::Scope;
 pub use levers::Levers;
+pub use record::{Events, Record, Tally};
 
 /// A phase of the tick (MODEL.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,59 +95,6 @@ pub const SCHEDULE: &[(Phase, &str)] = &[
     ),
 ];
 
-/// Counts and sums of one tick, read by the observer.
-#[derive(Debug, Clone, Default)]
-pub struct Tally {
-    /// Issues that arose.
-    pub arisen: u32,
-    /// Issues resolved.
-    pub resolved: u32,
-    /// Issues failed.
-    pub failed: u32,
-    /// Issues escalated.
-    pub escalations: u32,
-    /// Complaints.
-    pub complaints: u32,
-    /// Constructive reports and proposals.
-    pub reports: u32,
-    /// Forum seats taken.
-    pub forum_seats: u32,
-    /// Households that pledged co-funding.
-    pub pledges: u32,
-    /// Collective petitions.
-    pub petitions: u32,
-    /// Forums held.
-    pub forums: u32,
-    /// Consents reached.
-    pub consents: u32,
-    /// Consent votes held.
-    pub votes: u32,
-    /// Public money spent.
-    pub public: f64,
-    /// Social money spent.
-    pub social: f64,
-    /// Enterprise money spent.
-    pub enterprise: f64,
-    /// Resident money spent.
-    pub resident: f64,
-    /// Routine-service trips.
-    pub service_trips: f64,
-    /// Routine requests served.
-    pub service_requests: f64,
-    /// Sum of waits of routine requests served.
-    pub service_wait_sum: f64,
-    /// Sum of days to resolution of issues resolved.
-    pub resolution_days: f64,
-    /// Sum of days to detection of issues detected.
-    pub detection_days: f64,
-    /// Issues detected.
-    pub detected: u32,
-    /// High-complexity issues resolved.
-    pub high_resolved: u32,
-    /// High-complexity issues failed.
-    pub high_failed: u32,
-}
-
 /// A domain with its index and parsed scope, as the phases use it.
 #[derive(Debug, Clone)]
 pub struct DomainSpec {
@@ -155,91 +104,6 @@ pub struct DomainSpec {
     pub params: Domain,
     /// Parsed scope.
     pub scope: Scope,
-}
-
-/// Per-building outcome events of the tick, read by the resident update.
-#[derive(Debug, Clone, Default)]
-pub struct Events {
-    /// Good experiences with institutions (resolutions), per building, weighted by the
-    /// share of the building affected.
-    pub good: Vec<f32>,
-    /// Bad experiences (failures, petitions), per building.
-    pub bad: Vec<f32>,
-    /// Resolutions of issues residents took part in, per building.
-    pub success: Vec<f32>,
-    /// Failures of issues residents took part in, per building.
-    pub failure: Vec<f32>,
-    /// Sum of outcome scores of issues closed this tick, per community.
-    pub community_score: Vec<f32>,
-    /// Issues closed this tick, per community.
-    pub community_closed: Vec<f32>,
-}
-
-impl Events {
-    fn new(buildings: usize, communities: usize) -> Self {
-        Events {
-            good: vec![0.0; buildings],
-            bad: vec![0.0; buildings],
-            success: vec![0.0; buildings],
-            failure: vec![0.0; buildings],
-            community_score: vec![0.0; communities],
-            community_closed: vec![0.0; communities],
-        }
-    }
-
-    fn clear(&mut self) {
-        for v in [
-            &mut self.good,
-            &mut self.bad,
-            &mut self.success,
-            &mut self.failure,
-            &mut self.community_score,
-            &mut self.community_closed,
-        ] {
-            v.iter_mut().for_each(|x| *x = 0.0);
-        }
-    }
-}
-
-/// Running totals over the whole run, for cumulative metrics and invariants.
-#[derive(Debug, Clone, Default)]
-pub struct Totals {
-    /// Issues that ever arose.
-    pub arisen: u64,
-    /// Issues resolved.
-    pub resolved: u64,
-    /// Issues failed.
-    pub failed: u64,
-    /// Sum of days to resolution.
-    pub resolution_days: f64,
-    /// Issues detected.
-    pub detected: u64,
-    /// Sum of days to detection.
-    pub detection_days: f64,
-    /// Consents reached.
-    pub consents: u64,
-    /// Consent votes.
-    pub votes: u64,
-    /// High-complexity resolved.
-    pub high_resolved: u64,
-    /// High-complexity failed.
-    pub high_failed: u64,
-    /// Money paid into issues from every pool.
-    pub committed: f64,
-    /// Public, social, enterprise and resident money spent.
-    pub public: f64,
-    /// Social money spent.
-    pub social: f64,
-    /// Enterprise money spent.
-    pub enterprise: f64,
-    /// Resident money spent.
-    pub resident: f64,
-    /// Per community: issues resolved.
-    pub community_resolved: Vec<u32>,
-    /// Per community: issues failed.
-    pub community_failed: Vec<u32>,
-    /// Per community: collective petitions.
-    pub community_petitions: Vec<u32>,
 }
 
 /// What a mechanism sees when it acts: the scenario, the world, the levers, the tick's
@@ -253,12 +117,8 @@ pub struct Ctx<'a> {
     pub world: &'a mut World,
     /// The levers of this tick.
     pub levers: &'a mut Levers,
-    /// This tick's counts.
-    pub tally: &'a mut Tally,
-    /// This tick's outcome events.
-    pub events: &'a mut Events,
-    /// Running totals.
-    pub totals: &'a mut Totals,
+    /// What happened: this tick's tally, the run's totals, outcome events.
+    pub record: &'a mut Record,
     /// The mechanism's stream for this tick and phase.
     pub rng: &'a mut Rng,
 }
@@ -276,12 +136,8 @@ pub struct Engine {
     /// Levers of the current tick.
     pub levers: Levers,
     baseline_levers: Levers,
-    /// Counts of the current tick.
-    pub tally: Tally,
-    /// Outcome events of the current tick.
-    pub events: Events,
-    /// Running totals.
-    pub totals: Totals,
+    /// What happened: this tick's tally, the run's totals, outcome events.
+    pub record: Record,
     /// Scratch buffers of the resident phase (kept to avoid per-tick allocation).
     pub scratch: residents::Scratch,
     /// The run's seed.
@@ -308,14 +164,7 @@ impl Engine {
             levers: baseline_levers.clone(),
             baseline_levers,
             domains,
-            tally: Tally::default(),
-            events: Events::new(nb, nc),
-            totals: Totals {
-                community_resolved: vec![0; nc],
-                community_failed: vec![0; nc],
-                community_petitions: vec![0; nc],
-                ..Totals::default()
-            },
+            record: Record::new(nb, nc, scenario.issues.high_complexity as f32),
             scratch: residents::Scratch::new(&world),
             world,
             scenario,
@@ -340,9 +189,7 @@ impl Engine {
             domains: &self.domains,
             world: &mut self.world,
             levers: &mut self.levers,
-            tally: &mut self.tally,
-            events: &mut self.events,
-            totals: &mut self.totals,
+            record: &mut self.record,
             rng,
         }
     }
@@ -350,8 +197,7 @@ impl Engine {
     /// Runs one tick: every phase of [`SCHEDULE`] in order.
     pub fn step(&mut self, observer: &mut Observer) {
         self.levers.reset_to(&self.baseline_levers);
-        self.tally = Tally::default();
-        self.events.clear();
+        self.record.start_tick();
         for &(phase, _) in SCHEDULE {
             self.mechanisms_act(phase);
             match phase {
@@ -364,7 +210,10 @@ impl Engine {
                 Phase::Residents => residents::run(self),
                 Phase::Organisations => organisations::run(self),
                 Phase::Complaints => complaints::run(self),
-                Phase::Observation => observer.observe(self),
+                Phase::Observation => {
+                    self.record.end_tick();
+                    observer.observe(self);
+                }
             }
         }
         self.world.tick += 1;
@@ -399,70 +248,6 @@ impl Engine {
             phase as u64,
         )
     }
-}
-
-/// Closes an issue as resolved or failed: updates totals and the per-building events that
-/// the resident phase turns into trust, efficacy and satisfaction.
-#[allow(clippy::too_many_arguments)]
-pub fn close_issue(
-    issue: &mut Issue,
-    resolved: bool,
-    tick: u32,
-    world_places: &crate::world::places::Places,
-    high_complexity: f32,
-    tally: &mut Tally,
-    totals: &mut Totals,
-    events: &mut Events,
-) {
-    issue.stage = if resolved {
-        crate::issues::Stage::Resolved
-    } else {
-        crate::issues::Stage::Failed
-    };
-    issue.closed = Some(tick);
-    let high = issue.complexity >= high_complexity;
-    let c = issue.community as usize;
-    if resolved {
-        tally.resolved += 1;
-        totals.resolved += 1;
-        let days = (tick - issue.arisen) as f64;
-        tally.resolution_days += days;
-        totals.resolution_days += days;
-        totals.community_resolved[c] += 1;
-        if high {
-            tally.high_resolved += 1;
-            totals.high_resolved += 1;
-        }
-    } else {
-        tally.failed += 1;
-        totals.failed += 1;
-        totals.community_failed[c] += 1;
-        if high {
-            tally.high_failed += 1;
-            totals.high_failed += 1;
-        }
-    }
-    // Residents judge performance by outcomes and by speed (Van Ryzin 2004).
-    let score = if resolved {
-        (-((tick - issue.arisen) as f32) / 180.0).exp()
-    } else {
-        0.1
-    };
-    events.community_score[c] += score;
-    events.community_closed[c] += 1.0;
-    spread_event(issue, world_places, |b, w| {
-        if resolved {
-            events.good[b] += w;
-            if issue.participated {
-                events.success[b] += w;
-            }
-        } else {
-            events.bad[b] += w;
-            if issue.participated {
-                events.failure[b] += w;
-            }
-        }
-    });
 }
 
 /// Calls `f(building, weight)` for each building the issue affects; the weight is the share

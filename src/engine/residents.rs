@@ -31,9 +31,9 @@ use crate::network::{Edge, TieKind};
 use crate::rng::{self, Purpose};
 use crate::scenario::Scenario;
 use crate::submodels::activation;
-use crate::world::World;
 use crate::world::places::Scope;
 use crate::world::residents::role;
+use crate::world::{BuildingSums, ResidentState, World};
 
 /// Target residents per chunk. Fixed: chunking never depends on the thread count.
 pub const CHUNK: u32 = 4096;
@@ -142,15 +142,7 @@ struct ChunkCols<'a> {
     satisfaction: &'a mut [f32],
     expectation: &'a mut [f32],
     active: &'a mut [bool],
-    b_active: &'a mut [u32],
-    b_active_party: &'a mut [u32],
-    b_engagement: &'a mut [f32],
-    b_engagement_online: &'a mut [f32],
-    b_trust_neighbour: &'a mut [f32],
-    b_would_petition: &'a mut [u32],
-    b_grievance: &'a mut [f32],
-    b_trust: &'a mut [f32],
-    b_satisfaction: &'a mut [f32],
+    buildings: &'a mut [BuildingSums],
 }
 
 /// Splits `len` items off the front of a mutable slice reference.
@@ -214,7 +206,7 @@ fn prepare_fields(e: &mut Engine) {
         }
     }
     // Perceived performance per community: an average of this tick's outcome scores.
-    let ev = &e.events;
+    let ev = &e.record.events;
     for (c, p) in e.world.performance.iter_mut().enumerate() {
         let n = ev.community_closed[c];
         if n > 0.0 {
@@ -242,7 +234,7 @@ fn update_residents(e: &mut Engine) {
     } = &mut e.world;
     let sc = &mut e.scratch;
     let lv = &e.levers;
-    let ev = &e.events;
+    let ev = &e.record.events;
 
     // Split every column into per-chunk views.
     let mut views = Vec::with_capacity(sc.chunks.len());
@@ -256,17 +248,7 @@ fn update_residents(e: &mut Engine) {
             &mut r.expectation[..],
             &mut r.active[..],
         );
-        let (mut ba, mut bap, mut be, mut beo, mut btn, mut bwp, mut bg, mut bt, mut bs) = (
-            &mut stats.active[..],
-            &mut stats.active_party[..],
-            &mut stats.engagement[..],
-            &mut stats.engagement_online[..],
-            &mut stats.trust_neighbour[..],
-            &mut stats.would_petition[..],
-            &mut stats.grievance[..],
-            &mut stats.trust_institutional[..],
-            &mut stats.satisfaction[..],
-        );
+        let mut bsums = &mut stats.buildings[..];
         for (range, brange) in sc.chunks.iter().zip(&sc.chunk_buildings) {
             let n = (range.end - range.start) as usize;
             let nb = (brange.end - brange.start) as usize;
@@ -278,15 +260,7 @@ fn update_residents(e: &mut Engine) {
                 satisfaction: take(&mut sa, n),
                 expectation: take(&mut ex, n),
                 active: take(&mut ac, n),
-                b_active: take(&mut ba, nb),
-                b_active_party: take(&mut bap, nb),
-                b_engagement: take(&mut be, nb),
-                b_engagement_online: take(&mut beo, nb),
-                b_trust_neighbour: take(&mut btn, nb),
-                b_would_petition: take(&mut bwp, nb),
-                b_grievance: take(&mut bg, nb),
-                b_trust: take(&mut bt, nb),
-                b_satisfaction: take(&mut bs, nb),
+                buildings: take(&mut bsums, nb),
             });
         }
     }
@@ -407,23 +381,7 @@ fn update_chunk(
         f.s.network.formation_probability as f32 / f.s.network.rebuild_period.max(1) as f32;
     let mut rng = rng::stream(f.seed, Purpose::Residents, f.tick as u64, k as u64);
     let b0 = brange.start as usize;
-    for v in [
-        &mut *c.b_active,
-        &mut *c.b_active_party,
-        &mut *c.b_would_petition,
-    ] {
-        v.iter_mut().for_each(|x| *x = 0);
-    }
-    for v in [
-        &mut *c.b_engagement,
-        &mut *c.b_engagement_online,
-        &mut *c.b_trust_neighbour,
-        &mut *c.b_grievance,
-        &mut *c.b_trust,
-        &mut *c.b_satisfaction,
-    ] {
-        v.iter_mut().for_each(|x| *x = 0.0);
-    }
+    c.buildings.fill(BuildingSums::default());
     ties.clear();
     let mut sm = Sums::default();
     let net = f.network;
@@ -529,18 +487,17 @@ fn update_chunk(
         c.expectation[li] = x;
         c.active[li] = act;
 
-        let lb = b - b0;
-        c.b_active[lb] += act as u32;
-        c.b_active_party[lb] += (act && party) as u32;
-        c.b_engagement[lb] += e;
-        if online {
-            c.b_engagement_online[lb] += e;
-        }
-        c.b_trust_neighbour[lb] += tn;
-        c.b_would_petition[lb] += (gv > pet_g && t < pet_t) as u32;
-        c.b_grievance[lb] += gv;
-        c.b_trust[lb] += t;
-        c.b_satisfaction[lb] += sat;
+        c.buildings[b - b0].add(&ResidentState {
+            active: act,
+            party,
+            online,
+            would_petition: gv > pet_g && t < pet_t,
+            engagement: e,
+            trust_institutional: t,
+            trust_neighbour: tn,
+            grievance: gv,
+            satisfaction: sat,
+        });
 
         sm.n += 1;
         sm.party += party as u64;
@@ -556,60 +513,46 @@ fn update_chunk(
     *sums = sm;
 }
 
-/// Community-level aggregates from building sums.
+/// Community-level aggregates from the building sums.
 fn aggregate_communities(w: &mut World) {
     let p = &w.places;
     let st = &mut w.stats;
-    st.grievance_online_community
-        .iter_mut()
-        .for_each(|x| *x = 0.0);
-    for c in 0..p.communities.len() {
-        let r = p.communities.residents(c);
-        let (mut sat, mut g_on, mut n_on) = (0.0f64, 0.0f64, 0u32);
-        for i in r.clone() {
-            let iu = i as usize;
-            sat += w.residents.satisfaction[iu] as f64;
-            if w.residents.roles[iu] & role::ONLINE != 0 {
-                g_on += w.residents.grievance[iu] as f64;
-                n_on += 1;
-            }
-        }
-        st.satisfaction_community[c] = sat / (r.end - r.start).max(1) as f64;
-        st.grievance_online_community[c] = g_on;
-        st.online_community[c] = n_on;
+    st.grievance_online_community.fill(0.0);
+    st.online_community.fill(0);
+    st.satisfaction_community.fill(0.0);
+    for (b, sums) in st.buildings.iter().enumerate() {
+        let c = p.grid_community[p.building_grid[b] as usize] as usize;
+        st.grievance_online_community[c] += sums.grievance_online as f64;
+        st.online_community[c] += sums.online;
+        st.satisfaction_community[c] += sums.satisfaction as f64;
+    }
+    for (c, s) in st.satisfaction_community.iter_mut().enumerate() {
+        *s /= p.communities.size(c).max(1) as f64;
     }
 }
 
 /// Recomputes the per-building and per-community stats from the columns (at start-up).
 pub fn refresh_stats(e: &mut Engine) {
+    let (pet_g, pet_t) = (
+        e.scenario.residents.petition_grievance as f32,
+        e.scenario.residents.petition_trust as f32,
+    );
     let w = &mut e.world;
-    let p = &w.places;
     let r = &w.residents;
-    let st = &mut w.stats;
-    for k in 0..p.buildings.len() {
-        let (mut a, mut ap, mut en, mut eo, mut tn, mut g, mut t, mut s) =
-            (0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-        for i in p.buildings.residents(k) {
-            let iu = i as usize;
-            a += r.active[iu] as u32;
-            ap += (r.active[iu] && r.has(iu, role::PARTY)) as u32;
-            en += r.engagement[iu];
-            if r.has(iu, role::ONLINE) {
-                eo += r.engagement[iu];
-            }
-            tn += r.trust_neighbour[iu];
-            g += r.grievance[iu];
-            t += r.trust_institutional[iu];
-            s += r.satisfaction[iu];
-        }
-        st.active[k] = a;
-        st.active_party[k] = ap;
-        st.engagement[k] = en;
-        st.engagement_online[k] = eo;
-        st.trust_neighbour[k] = tn;
-        st.grievance[k] = g;
-        st.trust_institutional[k] = t;
-        st.satisfaction[k] = s;
+    w.stats.buildings.fill(BuildingSums::default());
+    for i in 0..r.len() {
+        let (g, t) = (r.grievance[i], r.trust_institutional[i]);
+        w.stats.buildings[r.building[i] as usize].add(&ResidentState {
+            active: r.active[i],
+            party: r.has(i, role::PARTY),
+            online: r.has(i, role::ONLINE),
+            would_petition: g > pet_g && t < pet_t,
+            engagement: r.engagement[i],
+            trust_institutional: t,
+            trust_neighbour: r.trust_neighbour[i],
+            grievance: g,
+            satisfaction: r.satisfaction[i],
+        });
     }
     aggregate_communities(w);
     w.capital = capital_indices(w);

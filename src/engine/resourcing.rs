@@ -6,7 +6,7 @@
 //! public money from its handler's budget upward. Fully funded issues start work; an issue
 //! that waits longer than `funding_patience` fails.
 
-use super::{Engine, Phase, Tally, Totals, close_issue};
+use super::{Engine, Phase, Tally};
 use crate::issues::{Issue, Stage};
 use crate::rng::{self, Rng};
 use crate::scenario::Scenario;
@@ -25,7 +25,6 @@ pub fn run(e: &mut Engine) {
     if tick % YEAR == 0 {
         allocate_budgets(&mut e.world.ledger, s);
     }
-    let high = s.issues.high_complexity as f32;
     let social_share = e.levers.social_cover_share;
     let bonus = e.levers.enterprise_response_bonus;
     let World {
@@ -39,15 +38,14 @@ pub fn run(e: &mut Engine) {
     for issue in issues.iter_mut().filter(|i| i.stage == Stage::Funding) {
         if !issue.asked {
             issue.asked = true;
-            ask_residents(issue, s, places, stats, &mut e.tally, &mut e.totals, ledger);
+            ask_residents(issue, s, places, stats, &mut e.record.tally, ledger);
             ask_enterprises(
                 issue,
                 s,
                 bonus,
                 enterprises,
                 ledger,
-                &mut e.tally,
-                &mut e.totals,
+                &mut e.record.tally,
                 &mut rng,
             );
         }
@@ -57,40 +55,19 @@ pub fn run(e: &mut Engine) {
                 .max(0.0)
                 .min(need);
             let paid = ledger.social.spend(want);
-            issue.funding.social += paid;
-            record(
-                &mut e.tally.social,
-                &mut e.totals.social,
-                &mut e.totals.committed,
-                paid,
-            );
+            pay(issue, &mut e.record.tally, Source::Social, paid);
         }
         let need = (issue.cost - issue.funding.total()).max(0.0);
         if need > 0.0 {
             let paid = pay_public(issue, ledger, need);
-            issue.funding.public += paid;
-            record(
-                &mut e.tally.public,
-                &mut e.totals.public,
-                &mut e.totals.committed,
-                paid,
-            );
+            pay(issue, &mut e.record.tally, Source::Public, paid);
         }
         if issue.funding.total() >= issue.cost - 1e-6 {
             issue.stage = Stage::Working;
             issue.stage_since = tick;
             issue.work_left = issue.duration;
         } else if tick >= issue.stage_since + s.issues.funding_patience {
-            close_issue(
-                issue,
-                false,
-                tick,
-                places,
-                high,
-                &mut e.tally,
-                &mut e.totals,
-                &mut e.events,
-            );
+            e.record.close(issue, false, tick, places);
         }
     }
 }
@@ -108,10 +85,30 @@ pub fn allocate_budgets(ledger: &mut Ledger, s: &Scenario) {
         .for_each(|p| p.allocate(s.government.community_budget));
 }
 
-fn record(flow: &mut f64, total: &mut f64, committed: &mut f64, amount: f64) {
+/// Where money for an issue comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Public budgets.
+    Public,
+    /// Social organisations and philanthropy.
+    Social,
+    /// Enterprises.
+    Enterprise,
+    /// Residents.
+    Resident,
+}
+
+/// Commits `amount` (already taken from its pool) to `issue` and counts it in the tally.
+pub fn pay(issue: &mut Issue, tally: &mut Tally, source: Source, amount: f64) {
+    let f = &mut issue.funding;
+    let (into, flow) = match source {
+        Source::Public => (&mut f.public, &mut tally.public),
+        Source::Social => (&mut f.social, &mut tally.social),
+        Source::Enterprise => (&mut f.enterprise, &mut tally.enterprise),
+        Source::Resident => (&mut f.resident, &mut tally.resident),
+    };
+    *into += amount;
     *flow += amount;
-    *total += amount;
-    *committed += amount;
 }
 
 /// Public money from the handler's budget upward (community → street → district).
@@ -139,7 +136,6 @@ fn ask_residents(
     places: &Places,
     stats: &PlaceStats,
     tally: &mut Tally,
-    totals: &mut Totals,
     ledger: &mut Ledger,
 ) {
     if issue.resident_share <= 0.0 || issue.cost <= 0.0 {
@@ -147,9 +143,9 @@ fn ask_residents(
     }
     let br = crate::engine::detection::building_range(places, issue);
     let people = (places.buildings.starts[br.end] - places.buildings.starts[br.start]).max(1);
-    let belief = stats.trust_neighbour[br]
+    let belief = stats.buildings[br]
         .iter()
-        .map(|&t| t as f64)
+        .map(|s| s.trust_neighbour as f64)
         .sum::<f64>()
         / people as f64;
     let i = &s.issues;
@@ -162,15 +158,9 @@ fn ask_residents(
     let pledged = issue.cost * issue.resident_share as f64 * (givers / full).min(1.0);
     ledger.resident.allocate(pledged);
     let paid = ledger.resident.spend(pledged);
-    issue.funding.resident += paid;
+    pay(issue, tally, Source::Resident, paid);
     issue.participated = true;
     tally.pledges += (givers * issue.households as f64).round() as u32;
-    record(
-        &mut tally.resident,
-        &mut totals.resident,
-        &mut totals.committed,
-        paid,
-    );
 }
 
 /// Enterprise money: the matchmaking pool first, then one local enterprise, which pays with a
@@ -183,7 +173,6 @@ fn ask_enterprises(
     enterprises: &mut [Enterprise],
     ledger: &mut Ledger,
     tally: &mut Tally,
-    totals: &mut Totals,
     rng: &mut Rng,
 ) {
     let want = issue.cost * issue.enterprise_share as f64;
@@ -191,13 +180,7 @@ fn ask_enterprises(
         return;
     }
     let pooled = ledger.enterprise.spend(want);
-    issue.funding.enterprise += pooled;
-    record(
-        &mut tally.enterprise,
-        &mut totals.enterprise,
-        &mut totals.committed,
-        pooled,
-    );
+    pay(issue, tally, Source::Enterprise, pooled);
     let rest = want - pooled;
     if rest <= 0.0 {
         return;
@@ -218,17 +201,11 @@ fn ask_enterprises(
     let en = &mut enterprises[k];
     let p = (s.issues.enterprise_base_response * 2.0 * en.orientation + bonus).min(1.0);
     if rng::unit_f64(rng) < p {
-        let pay = rest.min(en.resources);
-        en.resources -= pay;
-        ledger.enterprise.allocate(pay);
-        let paid = ledger.enterprise.spend(pay);
-        issue.funding.enterprise += paid;
+        let pledge = rest.min(en.resources);
+        en.resources -= pledge;
+        ledger.enterprise.allocate(pledge);
+        let paid = ledger.enterprise.spend(pledge);
+        pay(issue, tally, Source::Enterprise, paid);
         issue.enterprise = k as u32;
-        record(
-            &mut tally.enterprise,
-            &mut totals.enterprise,
-            &mut totals.committed,
-            paid,
-        );
     }
 }

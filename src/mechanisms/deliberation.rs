@@ -89,8 +89,8 @@ impl DeliberationMechanism {
         let project_start = issue.top_down && issue.forums == 0;
         let (mut grievance, mut would) = (0.0f64, 0.0f64);
         crate::engine::spread_event(issue, &w.places, |b, share| {
-            grievance += w.stats.grievance[b] as f64 * share as f64;
-            would += w.stats.would_petition[b] as f64 * share as f64;
+            grievance += w.stats.buildings[b].grievance as f64 * share as f64;
+            would += w.stats.buildings[b].would_petition as f64 * share as f64;
         });
         let affected = (issue.residents.end - issue.residents.start).max(1) as f64;
         let reaction = grievance / affected >= self.p.reaction_grievance;
@@ -144,7 +144,7 @@ impl Mechanism for DeliberationMechanism {
                 &settings,
                 &w.places,
                 &mut ctx.levers.contact,
-                (&mut *ctx.tally, &mut *ctx.events),
+                &mut ctx.record.tally,
                 &mut w.new_ties,
                 &mut self.opinions,
                 tick,

@@ -6,7 +6,6 @@
 //! community provides alone, costs `cost_factor` times as much, and households bear
 //! `household_share` of that cost. It applies to issues of the domains flagged `elder_care`.
 
-use crate::engine::detection::mark_detected;
 use crate::engine::{Ctx, Phase};
 use crate::issues::Stage;
 use crate::mechanisms::{Mechanism, MechanismParams};
@@ -50,7 +49,7 @@ impl Mechanism for FamilyCommunity {
                 let p = 1.0 - (-self.roster_detection).exp();
                 for issue in ctx.world.issues.iter_mut().filter(|i| i.elder_care && i.stage == Stage::Latent) {
                     if rng::unit_f64(ctx.rng) < p {
-                        mark_detected(issue, tick, ctx.tally, ctx.totals);
+                        ctx.record.detect(issue, tick);
                     }
                 }
             }

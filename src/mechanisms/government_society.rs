@@ -71,11 +71,12 @@ impl Mechanism for GovernmentSociety {
             return;
         }
         let growth = ctx.scenario.organisations.growth_per_yuan;
+        // Public money paid out to organisations counts as public spending.
         // Purchase of services.
         let alive: Vec<usize> = ctx.world.organisations.iter().enumerate().filter(|(_, o)| o.alive).map(|(k, _)| k).collect();
         if !alive.is_empty() {
             let paid = ctx.world.ledger.district.spend(self.purchase_budget);
-            spend_public(ctx, paid);
+            ctx.record.tally.public += paid;
             let each = paid / alive.len() as f64;
             for &k in &alive {
                 let o = &mut ctx.world.organisations[k];
@@ -86,7 +87,7 @@ impl Mechanism for GovernmentSociety {
         // Venture philanthropy.
         if self.venture_projects > 0 {
             let paid = ctx.world.ledger.district.spend(self.venture_fund);
-            spend_public(ctx, paid);
+            ctx.record.tally.public += paid;
             ctx.world.ledger.social.allocate(paid * self.foundation_match);
             let grant = paid / self.venture_projects as f64;
             for _ in 0..self.venture_projects {
@@ -106,15 +107,8 @@ impl Mechanism for GovernmentSociety {
         // Golden ideas: residents' proposals, funded for resident-led work.
         if self.golden_ideas > 0 {
             let paid = ctx.world.ledger.district.spend(self.golden_idea_fund);
-            spend_public(ctx, paid);
-            ctx.tally.reports += self.golden_ideas;
+            ctx.record.tally.public += paid;
+            ctx.record.tally.reports += self.golden_ideas;
         }
     }
-}
-
-/// Public money leaving the district budget for organisations counts as public spending.
-fn spend_public(ctx: &mut Ctx<'_>, paid: f64) {
-    ctx.tally.public += paid;
-    ctx.totals.public += paid;
-    ctx.totals.committed += paid;
 }

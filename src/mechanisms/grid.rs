@@ -8,8 +8,8 @@
 //! most `fix_complexity` and whose cost is at most `fix_cost` is fixed on the spot with
 //! probability `fix_probability`, paid from the community budget.
 
-use crate::engine::detection::mark_detected;
-use crate::engine::{Ctx, Phase, close_issue};
+use crate::engine::resourcing::{Source, pay};
+use crate::engine::{Ctx, Phase};
 use crate::issues::Stage;
 use crate::mechanisms::{Mechanism, MechanismParams};
 use crate::network::{Edge, TieKind};
@@ -81,7 +81,6 @@ impl Mechanism for GridMechanism {
 
     fn act(&mut self, _phase: Phase, ctx: &mut Ctx<'_>) {
         let tick = ctx.world.tick;
-        let high = ctx.scenario.issues.high_complexity as f32;
         let w = &mut *ctx.world;
         for issue in w.issues.iter_mut().filter(|i| i.stage == Stage::Latent) {
             let first_building = w.places.buildings.starts.partition_point(|&s| s <= issue.residents.start) - 1;
@@ -93,16 +92,13 @@ impl Mechanism for GridMechanism {
             if rng::unit_f64(ctx.rng) >= 1.0 - (-hazard).exp() {
                 continue;
             }
-            mark_detected(issue, tick, ctx.tally, ctx.totals);
+            ctx.record.detect(issue, tick);
             let fixable = (issue.complexity as f64) <= self.p.fix_complexity && issue.cost <= self.p.fix_cost;
             let pool = &mut w.ledger.communities[issue.community as usize];
             if fixable && pool.remaining() >= issue.cost && rng::unit_f64(ctx.rng) < self.p.fix_probability {
                 let paid = pool.spend(issue.cost);
-                issue.funding.public += paid;
-                ctx.tally.public += paid;
-                ctx.totals.public += paid;
-                ctx.totals.committed += paid;
-                close_issue(issue, true, tick, &w.places, high, ctx.tally, ctx.totals, ctx.events);
+                pay(issue, &mut ctx.record.tally, Source::Public, paid);
+                ctx.record.close(issue, true, tick, &w.places);
             }
         }
     }

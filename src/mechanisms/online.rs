@@ -12,7 +12,6 @@
 //! `amplification` times faster ("from online protest to online participation" needs
 //! responsive handling).
 
-use crate::engine::detection::mark_detected;
 use crate::engine::{Ctx, Phase};
 use crate::issues::Stage;
 use crate::mechanisms::{Mechanism, MechanismParams};
@@ -74,7 +73,7 @@ impl Mechanism for Online {
                     let g = w.stats.grievance_online_community[c] / n as f64;
                     if rng::unit_f64(ctx.rng) < 1.0 - (-self.monitoring_detection * g).exp() {
                         issue.online = true;
-                        mark_detected(issue, tick, ctx.tally, ctx.totals);
+                        ctx.record.detect(issue, tick);
                     }
                 }
             }

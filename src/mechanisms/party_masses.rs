@@ -11,7 +11,7 @@
 //! party building seats units and enterprises on the community party committee; they put
 //! `regional_funds` yuan a year into the enterprise pool for community work.
 
-use crate::engine::detection::{building_range, mark_detected};
+use crate::engine::detection::building_range;
 use crate::engine::{Ctx, Phase};
 use crate::issues::Stage;
 use crate::mechanisms::{Mechanism, MechanismParams};
@@ -71,10 +71,10 @@ impl Mechanism for PartyMasses {
             Phase::Detection => {
                 let w = &mut *ctx.world;
                 for issue in w.issues.iter_mut().filter(|i| i.stage == Stage::Latent) {
-                    let members: u32 = w.stats.active_party[building_range(&w.places, issue)].iter().sum();
+                    let members: u32 = w.stats.buildings[building_range(&w.places, issue)].iter().map(|s| s.active_party).sum();
                     let p = 1.0 - (-self.mass_line_detection * members as f64).exp();
                     if members > 0 && rng::unit_f64(ctx.rng) < p {
-                        mark_detected(issue, tick, ctx.tally, ctx.totals);
+                        ctx.record.detect(issue, tick);
                     }
                 }
             }
@@ -82,7 +82,7 @@ impl Mechanism for PartyMasses {
             Phase::Residents => {
                 let w = &mut *ctx.world;
                 for b in 0..w.places.buildings.len() {
-                    let members = w.stats.active_party[b];
+                    let members = w.stats.buildings[b].active_party;
                     if members == 0 {
                         continue;
                     }

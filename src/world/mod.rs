@@ -28,27 +28,81 @@ pub struct InstitutionNodes {
     pub end: u32,
 }
 
+/// One resident's state after its update, as the per-building sums see it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResidentState {
+    /// Active.
+    pub active: bool,
+    /// Party member.
+    pub party: bool,
+    /// Uses the online platform.
+    pub online: bool,
+    /// Would join a collective petition (grievance and trust past their thresholds).
+    pub would_petition: bool,
+    /// Engagement.
+    pub engagement: f32,
+    /// Institutional trust.
+    pub trust_institutional: f32,
+    /// Neighbour trust.
+    pub trust_neighbour: f32,
+    /// Grievance.
+    pub grievance: f32,
+    /// Satisfaction.
+    pub satisfaction: f32,
+}
+
+/// Sums over one building's residents from the last resident update.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BuildingSums {
+    /// Active residents.
+    pub active: u32,
+    /// Active party members.
+    pub active_party: u32,
+    /// Online residents.
+    pub online: u32,
+    /// Residents who would join a collective petition.
+    pub would_petition: u32,
+    /// Σ engagement.
+    pub engagement: f32,
+    /// Σ engagement of online residents.
+    pub engagement_online: f32,
+    /// Σ institutional trust.
+    pub trust_institutional: f32,
+    /// Σ neighbour trust.
+    pub trust_neighbour: f32,
+    /// Σ grievance.
+    pub grievance: f32,
+    /// Σ grievance of online residents.
+    pub grievance_online: f32,
+    /// Σ satisfaction.
+    pub satisfaction: f32,
+}
+
+impl BuildingSums {
+    /// Adds one resident.
+    #[inline]
+    pub fn add(&mut self, r: &ResidentState) {
+        self.active += r.active as u32;
+        self.active_party += (r.active && r.party) as u32;
+        self.would_petition += r.would_petition as u32;
+        self.engagement += r.engagement;
+        self.trust_institutional += r.trust_institutional;
+        self.trust_neighbour += r.trust_neighbour;
+        self.grievance += r.grievance;
+        self.satisfaction += r.satisfaction;
+        if r.online {
+            self.online += 1;
+            self.engagement_online += r.engagement;
+            self.grievance_online += r.grievance;
+        }
+    }
+}
+
 /// Per-place aggregates of the last resident update, read by later phases and mechanisms.
 #[derive(Debug, Clone, Default)]
 pub struct PlaceStats {
-    /// Active residents per building.
-    pub active: Vec<u32>,
-    /// Active party members per building.
-    pub active_party: Vec<u32>,
-    /// Sum of engagement per building.
-    pub engagement: Vec<f32>,
-    /// Sum of engagement of online residents per building.
-    pub engagement_online: Vec<f32>,
-    /// Sum of neighbour trust per building.
-    pub trust_neighbour: Vec<f32>,
-    /// Residents per building who would join a collective petition.
-    pub would_petition: Vec<u32>,
-    /// Sum of grievance per building.
-    pub grievance: Vec<f32>,
-    /// Sum of institutional trust per building.
-    pub trust_institutional: Vec<f32>,
-    /// Sum of satisfaction per building.
-    pub satisfaction: Vec<f32>,
+    /// Sums per building.
+    pub buildings: Vec<BuildingSums>,
     /// Sum of grievance of online residents per community.
     pub grievance_online_community: Vec<f64>,
     /// Online residents per community.
