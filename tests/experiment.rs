@@ -1,23 +1,20 @@
 //! `cogov experiment` and `cogov merge` through the real binary on a tiny world.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const TINY: &str = r#"name = "tiny"
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{TINY_WORLD, cogov, tmp};
+
+/// The tiny scenario of these tests: a head, the shared tiny world, the experiment.
+fn tiny() -> String {
+    [
+        r#"name = "tiny"
 ticks = 60
-[world]
-residents = 600
-streets = 2
-communities = 4
-grids = 8
-departments = 6
-department_staff = 10
-service_complexes = 1
-social_workers = 4
-organisations = 6
-property_companies = 2
-businesses = 6
-[experiment]
+"#,
+        TINY_WORLD,
+        r#"[experiment]
 replicates = 3
 seed = 5
 record_every = 10
@@ -29,7 +26,10 @@ name = "on"
 set = { "mechanisms.grid.enabled" = true, "mechanisms.party_masses.enabled" = true }
 [sweep]
 "init.seed_active_share" = [0.01, 0.05]
-"#;
+"#,
+    ]
+    .concat()
+}
 
 const FILES: &[&str] = &[
     "runs.csv",
@@ -39,24 +39,10 @@ const FILES: &[&str] = &[
     "contrasts.csv",
 ];
 
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cogov-exp-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 fn scenario(dir: &Path, text: &str) -> PathBuf {
     let p = dir.join("s.toml");
     std::fs::write(&p, text).unwrap();
     p
-}
-
-fn cogov(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cogov"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn ok(args: &[&str]) {
@@ -99,7 +85,7 @@ fn manifest(dir: &Path) -> serde_json::Value {
 #[test]
 fn files_headers_and_thread_count_independence() {
     let d = tmp("jobs");
-    let s = scenario(&d, TINY);
+    let s = scenario(&d, &tiny());
     let (a, b) = (d.join("a"), d.join("b"));
     experiment(&s, &a, &["--jobs", "1"]);
     experiment(&s, &b, &["--jobs", "2"]);
@@ -151,7 +137,7 @@ fn files_headers_and_thread_count_independence() {
 #[test]
 fn shards_merge_to_the_unsharded_result() {
     let d = tmp("shard");
-    let s = scenario(&d, TINY);
+    let s = scenario(&d, &tiny());
     let (full, s1, s2, merged) = (d.join("full"), d.join("s1"), d.join("s2"), d.join("merged"));
     experiment(&s, &full, &["-j", "2"]);
     experiment(&s, &s1, &["--shard", "1/2", "-j", "1"]);
@@ -184,7 +170,7 @@ fn shards_merge_to_the_unsharded_result() {
 #[test]
 fn resume_after_lost_parts_matches_uninterrupted_run() {
     let d = tmp("resume");
-    let s = scenario(&d, TINY);
+    let s = scenario(&d, &tiny());
     let (full, r) = (d.join("full"), d.join("r"));
     experiment(&s, &full, &["-j", "2"]);
     experiment(&s, &r, &["-j", "2"]);
@@ -207,7 +193,7 @@ fn resume_after_lost_parts_matches_uninterrupted_run() {
         .unwrap();
     assert_eq!(before, after, "a finished run was redone");
     // Another scenario may not overwrite these results without --force.
-    let other = scenario(&d, &TINY.replace("seed = 5", "seed = 6"));
+    let other = scenario(&d, &tiny().replace("seed = 5", "seed = 6"));
     let o = cogov(&[
         "experiment",
         other.to_str().unwrap(),
@@ -225,30 +211,30 @@ fn bad_inputs_exit_2_with_a_clear_message() {
     let d = tmp("bad");
     let cases = [
         (
-            TINY.replace("name = \"on\"", "name = \"off\""),
+            tiny().replace("name = \"on\"", "name = \"off\""),
             "duplicate policy name",
         ),
         (
-            TINY.replace("[experiment]", "[experiment]\nbaseline = \"nope\""),
+            tiny().replace("[experiment]", "[experiment]\nbaseline = \"nope\""),
             "not a policy",
         ),
         (
-            TINY.replace(
+            tiny().replace(
                 "mechanisms.grid.enabled\" = true",
                 "mechanisms.grid.enabeld\" = true",
             ),
             "mechanisms.grid.enabeld",
         ),
         (
-            TINY.replace("[0.01, 0.05]", "[]"),
+            tiny().replace("[0.01, 0.05]", "[]"),
             "sweep.init.seed_active_share",
         ),
         (
-            TINY.replace("[0.01, 0.05]", "{ from = 0.0, to = 0.1, steps = 0 }"),
+            tiny().replace("[0.01, 0.05]", "{ from = 0.0, to = 0.1, steps = 0 }"),
             "sweep.init.seed_active_share",
         ),
         (
-            TINY.replace("record_every = 10", "record_every = 10\nmax_runs = 5"),
+            tiny().replace("record_every = 10", "record_every = 10\nmax_runs = 5"),
             "max_runs",
         ),
     ];
@@ -270,9 +256,9 @@ fn bad_inputs_exit_2_with_a_clear_message() {
 #[test]
 fn ctrl_c_keeps_finished_runs_and_resume_completes() {
     let d = tmp("ctrlc");
-    let s = scenario(&d, &TINY.replace("replicates = 3", "replicates = 60"));
+    let s = scenario(&d, &tiny().replace("replicates = 3", "replicates = 60"));
     let out = d.join("o");
-    let child = Command::new(env!("CARGO_BIN_EXE_cogov"))
+    let child = common::bin()
         .args([
             "experiment",
             s.to_str().unwrap(),
@@ -322,7 +308,7 @@ fn ctrl_c_keeps_finished_runs_and_resume_completes() {
 #[test]
 fn latin_hypercube_design() {
     let d = tmp("lhs");
-    let text = TINY
+    let text = tiny()
         .replace(
             "record_every = 10",
             "record_every = 10\ndesign = \"latin_hypercube\"\nsamples = 4\nreplicates = 1",

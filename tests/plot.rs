@@ -1,23 +1,12 @@
 //! `cogov plot` end to end: fixture directories → figure files (SVG/PDF/PNG) and report.html.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{cogov, tmp};
+use std::path::Path;
 use std::process::Command;
 
 use cogov::plot::fixture::{self, Spec};
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cogov-plot-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn cogov(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_cogov"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn png_size(path: &Path) -> (u32, u32, Option<png::PixelDimensions>) {
     let dec = png::Decoder::new(std::fs::File::open(path).unwrap());

@@ -2,25 +2,22 @@
 //! shards + dependent merge must equal a local run. Start a one-node cluster with
 //! `tests/slurm/start.sh`; without `sbatch` on PATH the test skips.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
+
+use common::TINY_WORLD;
 use std::time::{Duration, Instant};
 
-const TINY: &str = r#"name = "tiny"
+/// The tiny scenario of these tests: a head, the shared tiny world, the experiment.
+fn tiny() -> String {
+    [
+        r#"name = "tiny"
 ticks = 40
-[world]
-residents = 600
-streets = 2
-communities = 4
-grids = 8
-departments = 6
-department_staff = 10
-service_complexes = 1
-social_workers = 4
-organisations = 6
-property_companies = 2
-businesses = 6
-[experiment]
+"#,
+        TINY_WORLD,
+        r#"[experiment]
 replicates = 3
 seed = 9
 record_every = 10
@@ -29,7 +26,10 @@ name = "off"
 [[policy]]
 name = "grid"
 set = { "mechanisms.grid.enabled" = true }
-"#;
+"#,
+    ]
+    .concat()
+}
 
 fn has_sbatch() -> bool {
     Command::new("sbatch")
@@ -48,7 +48,7 @@ fn job_array_and_merge_equal_a_local_run() {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     let s = d.join("s.toml");
-    std::fs::write(&s, TINY).unwrap();
+    std::fs::write(&s, tiny()).unwrap();
     let bin = env!("CARGO_BIN_EXE_cogov");
     let local = d.join("local");
     let o = Command::new(bin)

@@ -2,16 +2,11 @@
 //! graphs or fewer runs) where its claim still holds; the full suite at full scale is one
 //! ignored test (about 75 s in a debug build): `cargo test --release -- --ignored`.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::cogov;
 
 use serde_json::Value;
-
-fn cogov(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cogov"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 /// Runs `cogov verify ARGS --json` and returns its one JSON object, asserting exit code 0.
 fn probe(args: &[&str]) -> Value {

@@ -59,9 +59,6 @@ section! {
 }
 
 impl MechanismParams for Deliberation {
-    fn enabled(&self) -> bool {
-        self.enabled
-    }
     fn problems(&self, _s: &Scenario, path: &str) -> Vec<Problem> {
         let mut p = check_period(&format!("{path}.forum_period"), self.forum_period);
         p.extend(check_period(&format!("{path}.node_cooldown"), self.node_cooldown));

@@ -29,9 +29,6 @@ section! {
 }
 
 impl MechanismParams for FamilyCommunity {
-    fn enabled(&self) -> bool {
-        self.enabled
-    }
     fn build(&self) -> Box<dyn Mechanism> {
         Box::new(self.clone())
     }

@@ -28,9 +28,6 @@ section! {
 }
 
 impl MechanismParams for GovernmentEnterprise {
-    fn enabled(&self) -> bool {
-        self.enabled
-    }
     fn problems(&self, _s: &Scenario, path: &str) -> Vec<Problem> {
         check_period(&format!("{path}.matchmaking_period"), self.matchmaking_period)
     }

@@ -45,9 +45,6 @@ section! {
 }
 
 impl MechanismParams for GovernmentSociety {
-    fn enabled(&self) -> bool {
-        self.enabled
-    }
     fn problems(&self, _s: &Scenario, path: &str) -> Vec<Problem> {
         check_period(&format!("{path}.period"), self.period)
     }

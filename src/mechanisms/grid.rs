@@ -39,9 +39,6 @@ section! {
 }
 
 impl MechanismParams for Grid {
-    fn enabled(&self) -> bool {
-        self.enabled
-    }
     fn build(&self) -> Box<dyn Mechanism> {
         Box::new(GridMechanism { p: self.clone(), volunteers: Vec::new() })
     }

@@ -22,10 +22,9 @@ pub trait Mechanism: Send {
     fn act(&mut self, phase: Phase, ctx: &mut Ctx<'_>);
 }
 
-/// What every mechanism's parameter section provides.
+/// What every mechanism's parameter section provides (besides its `enabled` field, which
+/// the registry reads).
 pub trait MechanismParams {
-    /// Whether the mechanism is switched on.
-    fn enabled(&self) -> bool;
     /// Problems with parameters the mechanism cannot use (checked only when enabled).
     fn problems(&self, _s: &Scenario, _path: &str) -> Vec<Problem> {
         Vec::new()
@@ -80,7 +79,7 @@ macro_rules! registry {
             let mut out = Vec::new();
             let mut _index = 0usize;
             $(
-                if cfg.$key.enabled() {
+                if cfg.$key.enabled {
                     out.push((_index, cfg.$key.build()));
                 }
                 _index += 1;
@@ -102,7 +101,7 @@ macro_rules! registry {
             pub fn problems(&self, s: &Scenario) -> Vec<Problem> {
                 let mut out = Vec::new();
                 $(
-                    if self.$key.enabled() {
+                    if self.$key.enabled {
                         out.extend(self.$key.problems(s, concat!("mechanisms.", stringify!($key))));
                     }
                 )*

@@ -44,9 +44,6 @@ section! {
 }
 
 impl MechanismParams for Online {
-    fn enabled(&self) -> bool {
-        self.enabled
-    }
     fn build(&self) -> Box<dyn Mechanism> {
         Box::new(self.clone())
     }

@@ -43,9 +43,6 @@ section! {
 }
 
 impl MechanismParams for PartyMasses {
-    fn enabled(&self) -> bool {
-        self.enabled
-    }
     fn build(&self) -> Box<dyn Mechanism> {
         Box::new(self.clone())
     }

@@ -26,9 +26,6 @@ section! {
 }
 
 impl MechanismParams for Platforms {
-    fn enabled(&self) -> bool {
-        self.enabled
-    }
     fn build(&self) -> Box<dyn Mechanism> {
         Box::new(self.clone())
     }

@@ -24,9 +24,6 @@ section! {
 }
 
 impl MechanismParams for ServiceComplex {
-    fn enabled(&self) -> bool {
-        self.enabled
-    }
     fn build(&self) -> Box<dyn Mechanism> {
         Box::new(self.clone())
     }

@@ -36,9 +36,6 @@ section! {
 }
 
 impl MechanismParams for ThreeSociety {
-    fn enabled(&self) -> bool {
-        self.enabled
-    }
     fn build(&self) -> Box<dyn Mechanism> {
         Box::new(self.clone())
     }
