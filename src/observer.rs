@@ -104,8 +104,10 @@ impl Observer {
         r[BondingCapital as usize] = w.capital[0];
         r[BridgingCapital as usize] = w.capital[1];
         r[LinkingCapital as usize] = w.capital[2];
-        r[OnlineContention as usize] =
-            stats::mean(&w.sentiment.iter().map(|&x| x as f64).collect::<Vec<_>>());
+        r[OnlineContention as usize] = div(
+            w.sentiment.iter().map(|&x| x as f64).sum(),
+            w.sentiment.len() as f64,
+        );
         let slot = w.tick as usize % RATIO_WINDOW;
         self.window[slot] = (t.complaints as f64, constructive);
         let (c, p): (f64, f64) = self

@@ -56,8 +56,6 @@ fn complaints(e: &mut Engine) {
             }
             n
         })
-        .collect::<Vec<u32>>()
-        .iter()
         .sum();
     e.record.tally.complaints = total;
 }
@@ -102,8 +100,7 @@ fn petitions(e: &mut Engine) {
             if issue.handler != Handler::Department
                 && matches!(issue.stage, Stage::Queued | Stage::Known)
             {
-                issue.handler = Handler::Street;
-                routing::escalate(issue, lv, tick);
+                routing::escalate_to(issue, Handler::Department, lv, tick);
             }
         }
     }

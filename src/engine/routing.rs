@@ -134,11 +134,16 @@ pub fn escalate(issue: &mut Issue, lv: &Levers, tick: u32) -> bool {
         Handler::Street => Handler::Department,
         Handler::Department => return false,
     };
-    issue.handler = next;
+    escalate_to(issue, next, lv, tick);
+    true
+}
+
+/// Escalates an issue to `handler`, which takes it after its coordination delay.
+pub fn escalate_to(issue: &mut Issue, handler: Handler, lv: &Levers, tick: u32) {
+    issue.handler = handler;
     issue.escalations += 1;
     issue.stage = Stage::Queued;
     issue.stage_since = tick;
-    issue.ready_at = tick + delay(next, lv);
+    issue.ready_at = tick + delay(handler, lv);
     issue.work_left = issue.duration;
-    true
 }
