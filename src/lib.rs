@@ -10,6 +10,7 @@ pub mod mechanisms;
 pub mod metrics;
 pub mod network;
 pub mod observer;
+pub mod odd;
 pub mod output;
 pub mod plot;
 pub mod rng;
