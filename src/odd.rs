@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 
 use crate::engine::{self, Phase};
+use crate::issues::Issue;
 use crate::mechanisms::{self, module_doc};
 use crate::scenario::Scenario;
 use crate::world::institutions::{Credits, Enterprise, Ledger, Organisation};
@@ -251,6 +252,7 @@ pub fn render(scenario: &Scenario, source: Option<&str>) -> String {
         "Money pools (`world::institutions::Ledger`)",
         Ledger::FIELDS,
     );
+    state_table(&mut o, "Issues (`issues::Issue`)", Issue::FIELDS);
     let w = &scenario.world;
     let _ = writeln!(
         o,

@@ -15,6 +15,7 @@ macro_rules! state {
         }
     };
 }
+pub(crate) use state;
 
 state! {
     /// A social organisation (社会组织): community group, social-work agency or foundation.
