@@ -435,4 +435,24 @@ mod tests {
             assert!(odd.contains(&format!("| `{name}` |")), "{name}");
         }
     }
+
+    #[test]
+    fn parameter_paths_named_in_the_prose_exist() {
+        let paths: Vec<String> = Scenario::default()
+            .params()
+            .into_iter()
+            .map(|p| p.path)
+            .collect();
+        for prose in [PURPOSE, DESIGN, INITIALIZATION, INPUT] {
+            for (k, span) in prose.split('`').enumerate() {
+                let dotted = span.contains('.') && !span.contains(' ') && !span.contains('/');
+                if k % 2 == 1 && dotted {
+                    assert!(
+                        paths.iter().any(|p| p.starts_with(span)),
+                        "the ODD's prose names `{span}`, which is no scenario parameter"
+                    );
+                }
+            }
+        }
+    }
 }
