@@ -12,6 +12,7 @@ use crate::engine::{self, Phase};
 use crate::issues::Issue;
 use crate::mechanisms::{self, module_doc};
 use crate::scenario::Scenario;
+use crate::scenario::experiment::SweepSpec;
 use crate::world::institutions::{Credits, Enterprise, Ledger, Organisation};
 use crate::world::residents::Residents;
 
@@ -349,6 +350,56 @@ pub fn render(scenario: &Scenario, source: Option<&str>) -> String {
             cell(p.meta.unit),
             cell(&p.meta.bounds.describe()),
             cell(p.meta.doc)
+        );
+    }
+    if !scenario.policy.is_empty() || !scenario.sweep.is_empty() {
+        o.push_str("\n### 7.5 This scenario's experiment\n\n");
+        for p in &scenario.policy {
+            let set: Vec<String> = p
+                .set
+                .iter()
+                .map(|(k, v)| format!("`{k}` = `{v}`"))
+                .collect();
+            let _ = writeln!(
+                o,
+                "- Policy `{}`{}: {}.",
+                p.name,
+                if p.description.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", p.description.trim_end_matches('.'))
+                },
+                if set.is_empty() {
+                    "the scenario as written".to_string()
+                } else {
+                    set.join(", ")
+                }
+            );
+        }
+        let e = &scenario.experiment;
+        for (path, spec) in &scenario.sweep {
+            let over = match spec {
+                SweepSpec::Range { from, to, .. } if e.design != "factorial" => {
+                    format!("[{from}, {to}]")
+                }
+                _ => {
+                    let values: Vec<String> = spec.values().iter().map(|v| v.to_string()).collect();
+                    values.join(", ")
+                }
+            };
+            let _ = writeln!(o, "- Swept: `{path}` over {over}.");
+        }
+        let _ = writeln!(
+            o,
+            "- Design `{}`{}; {} replicates per policy and sweep point, master seed {}.",
+            e.design,
+            if e.design == "latin_hypercube" {
+                format!(" with {} samples", e.samples)
+            } else {
+                String::new()
+            },
+            e.replicates,
+            e.seed
         );
     }
     o.push_str("\n## References\n\n");

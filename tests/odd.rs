@@ -87,3 +87,16 @@ fn completions_exist_for_bash() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("odd"));
 }
+
+#[test]
+fn a_scenarios_policies_appear() {
+    let out = cogov(&[
+        "odd",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/policies.toml"),
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("### 7.5 This scenario's experiment"));
+    assert!(text.contains("- Policy `grid_online`"));
+    assert!(text.contains("`mechanisms.online.enabled` = `true`"));
+}
