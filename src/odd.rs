@@ -432,7 +432,7 @@ const REFERENCES: &str = "\
 - Slovic, P. (1993). Perceived risk, trust, and democracy. *Risk Analysis* 13(6):675–682.
 - Van Ryzin, G. G. (2004). Expectations, performance, and citizen satisfaction with urban services. *JPAM* 23(3):433–448.
 - Watts, D. J. (2002). A simple model of global cascades on random networks. *PNAS* 99(9):5766–5771.
-- 中共杭州市上城区委 et al. (2018). *联动的力量：基层治理创新——以杭州市上城区为研究对象*.
+- *联动的力量：基层治理创新——以杭州市上城区为研究对象* [The Power of Linkage: Grassroots Governance Innovation, a Study of Shangcheng District, Hangzhou] (2018).
 ";
 
 #[cfg(test)]
