@@ -37,7 +37,7 @@ pub struct Args {
     /// Allow more than experiment.max_runs runs; overwrite another scenario's output.
     #[arg(long)]
     pub force: bool,
-    /// Do not draw figures.
+    /// Do not draw figures (a shard never draws them; plot the merged directory).
     #[arg(long)]
     pub no_plot: bool,
 }
@@ -102,5 +102,15 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         start.elapsed().as_secs_f64(),
         out.display()
     );
+    // A shard holds only part of the runs: its figures would mislead, so `merge` output is
+    // plotted with `cogov plot` instead.
+    if !args.no_plot && args.shard.is_none() {
+        let report = crate::plot::plot_dir(&out, &s.plot)?;
+        eprintln!(
+            "{} figures drawn in {}",
+            report.figures.len(),
+            out.display()
+        );
+    }
     Ok(())
 }
