@@ -15,8 +15,10 @@ use cogov::scenario::Scenario;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn engine(all_on: bool) -> (Engine, Observer) {
-    let mut s = Scenario::default();
-    s.mechanisms = Mechanisms::all(all_on);
+    let s = Scenario {
+        mechanisms: Mechanisms::all(all_on),
+        ..Default::default()
+    };
     let mut e = Engine::new(Arc::new(s), 20_180_101);
     let mut obs = Observer::new(1_000_000, 0);
     for _ in 0..60 {

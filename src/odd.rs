@@ -78,8 +78,8 @@ const DESIGN: &str = "\
 - *Grievance* relaxes at `residents.grievance_rate` toward hardship × (1 − legitimacy),
   legitimacy being the resident's institutional trust (Epstein 2002).
 - *Petitions*: a known, stalled issue becomes a collective petition when the affected
-  residents with grievance above `residents.petition_grievance` and institutional trust
-  below `residents.petition_trust` reach both `residents.petition_min_count` and
+  residents whose grievance (which already carries 1 − legitimacy) is above
+  `residents.petition_grievance` reach both `residents.petition_min_count` and
   `residents.petition_share` of the affected. A petition lowers trust in the affected
   buildings and sends the issue to a department.
 - *Perceived performance* of a community is a moving average of the outcome scores of the
@@ -101,9 +101,12 @@ thresholds drawn per resident; initial engagement, trust, satisfaction and expec
 the distributions under `init` (clipped to [0, 1], per age group where that matters);
 organisations, enterprises, social workers and government staff at the counts under
 `world`; and the tie network under `network` (dense bonding ties within buildings, a
-small-world graph within grids, organisation and institutional ties). Each enabled
-mechanism then sets itself up (recruits volunteers, adds ties). Issues start empty. A
-warm-up of `init.warmup` days runs before recording starts, so that stocks settle.
+small-world graph within grids, organisation and institutional ties). Issues start
+empty. A warm-up of `init.warmup` days runs before recording starts, without linkage
+mechanisms: it is the world before the reform, in which stocks settle. On the first
+recorded day each enabled mechanism sets itself up (recruits volunteers, adds ties) and
+starts acting, so recorded series show the reform taking effect. Scheduled projects and
+shocks count days from the end of the warm-up.
 ";
 
 const INPUT: &str = "\
