@@ -39,6 +39,8 @@ enum Command {
     Verify(cli::verify::Args),
     /// Redraw figures and report.html from a run or experiment directory's CSV files.
     Plot(cli::plot::Args),
+    /// Calibrate parameters by ABC rejection against observed summary statistics.
+    Calibrate(cli::calibrate::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Completions(a) => cli::completions::run::<Cli>(a).map(|_| ExitCode::SUCCESS),
         Command::Verify(a) => cli::verify::run(a),
         Command::Plot(a) => cli::plot::run(a).map(|_| ExitCode::SUCCESS),
+        Command::Calibrate(a) => cli::calibrate::run(a).map(|_| ExitCode::SUCCESS),
     };
     match outcome {
         Ok(code) => code,

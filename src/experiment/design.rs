@@ -227,7 +227,7 @@ fn sensitivity_points(
     let keys = d.space().names.clone();
     let integer: Vec<bool> = keys
         .iter()
-        .map(|k| matches!(lookup(&table, k), Some(toml::Value::Integer(_))))
+        .map(|k| crate::sensitivity::calibrate::is_integer(&table, k))
         .collect();
     let points = d
         .points()
@@ -252,15 +252,6 @@ fn sensitivity_points(
         seed: s.experiment.seed,
     };
     Ok((plan, keys, points))
-}
-
-fn lookup<'a>(table: &'a toml::Table, path: &str) -> Option<&'a toml::Value> {
-    let mut keys = path.split('.');
-    let mut cur = table.get(keys.next()?)?;
-    for k in keys {
-        cur = cur.as_table()?.get(k)?;
-    }
-    Some(cur)
 }
 
 fn describe(keys: &[String], point: &[toml::Value]) -> String {

@@ -18,6 +18,7 @@
 //! (`a` = 1 design, 2 bootstrap, 3 prior draws), so results depend only on the seed.
 
 pub mod abc;
+pub mod calibrate;
 pub mod config;
 pub mod ishigami;
 pub mod morris;
