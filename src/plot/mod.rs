@@ -141,7 +141,14 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
     let mut contrast_rows = Vec::new();
     let mut aggregate = None;
     if ds.kind == DirKind::Experiment {
-        match Table::read(dir, "contrasts.csv")? {
+        // A single-policy experiment (e.g. a sensitivity design) has no contrasts.
+        let no_contrast_rows = std::fs::read_to_string(dir.join("contrasts.csv"))
+            .is_ok_and(|t| t.lines().filter(|l| !l.trim().is_empty()).count() <= 1);
+        match if no_contrast_rows {
+            None
+        } else {
+            Table::read(dir, "contrasts.csv")?
+        } {
             Some(t) => {
                 contrast_rows = contrasts::rows(&ds, &t, &columns)?;
                 match contrasts::figure(&ds, &contrast_rows, &columns, &s)? {
@@ -150,6 +157,9 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
                         "contrasts.csv has no rows for the chosen metrics and policies".into(),
                     ),
                 }
+            }
+            None if no_contrast_rows => {
+                notes.push("a single policy: no contrasts, contrast figure left out".into())
             }
             None => notes.push("no contrasts.csv: contrast figure left out".into()),
         }
