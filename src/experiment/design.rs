@@ -355,6 +355,38 @@ mod tests {
     }
 
     #[test]
+    fn morris_design_gives_the_points_and_rounds_integer_parameters() {
+        let s = Scenario::from_toml(
+            r#"ticks = 10
+               [experiment]
+               design = "morris"
+               replicates = 2
+               [sensitivity]
+               r = 3
+               parameters = { "world.residents" = [500.0, 900.0], "residents.report_probability" = [0.1, 0.5] }"#,
+            "t.toml",
+        )
+        .unwrap();
+        let plan = Plan::new(&s, false).unwrap();
+        assert_eq!(plan.points.len(), 3 * (2 + 1));
+        assert_eq!(plan.len(), 9 * 2);
+        assert_eq!(
+            plan.sweep_keys,
+            ["residents.report_probability", "world.residents"]
+        );
+        for p in &plan.points {
+            assert!(p[0].is_float() && p[1].is_integer(), "{p:?}");
+        }
+        let sp = plan.sensitivity.as_ref().unwrap();
+        assert_eq!(
+            sp.metrics.len(),
+            crate::sensitivity::config::DEFAULT_METRICS.len()
+        );
+        let again = Plan::new(&s, false).unwrap();
+        assert_eq!(plan.points, again.points);
+    }
+
+    #[test]
     fn lhs_uses_each_stratum_once() {
         let mut sweep = BTreeMap::new();
         sweep.insert(
