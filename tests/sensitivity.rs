@@ -314,3 +314,16 @@ fn bad_calibration_input_exits_2_naming_the_key() {
     let e = bad(&format!("name = \"x\"\n{TINY_WORLD}"), "calibrate");
     assert!(e.contains("[calibration]"), "{e}");
 }
+
+#[test]
+fn verify_ishigami_matches_the_analytic_indices() {
+    let o = cogov(&["verify", "ishigami", "--n", "8192", "--seed", "3", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["case"], "ishigami");
+    assert_eq!(v["pass"], true);
+    assert_eq!(v["checks"].as_array().unwrap().len(), 10);
+    let o = cogov(&["verify", "ishigami", "--n", "1000"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("power of two"));
+}
