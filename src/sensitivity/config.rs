@@ -31,7 +31,8 @@ pub enum Method {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SensitivityConfig {
-    /// `"morris"` (default) or `"sobol"`; may also be written `design`.
+    /// `"morris"` (default) or `"sobol"`; may also be written `design`. In a scenario,
+    /// `[experiment] design = "morris"` / `"sobol"` decides and this field is ignored.
     #[serde(default, alias = "design")]
     pub method: Method,
     /// Morris: number of trajectories r (cost r(k + 1) runs); may be written `trajectories`.
