@@ -19,7 +19,7 @@ The scenario needs a [calibration] section:
   draws = 400                  # prior draws (each runs `replicates` model runs)
   acceptance_quantile = 0.05   # fraction of draws with the smallest distance accepted
   replicates = 2               # runs per draw, averaged (0: experiment.replicates)
-  targets = { detection_days_mean_final = { observed = 6.5, tolerance = 0.5 } }
+  targets = { detection_days_mean_final = { observed = 8.4, tolerance = 1.0 } }
   priors = { \"residents.report_probability\" = { low = 0.05, high = 0.6 } }
 
 Output (in --out, default results/<name>_calibration/): calibration.csv (every draw:

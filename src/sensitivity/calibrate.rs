@@ -127,7 +127,11 @@ pub fn calibrate(
             .with_max_len(1)
             .map(|i| {
                 let (draw, rep) = (i / reps, i % reps);
-                let seed = rng::replicate_seed(seed, rep as u64);
+                // Fresh seeds for every draw: ABC needs the simulator's noise in each draw.
+                // Common random numbers across draws would make the statistics a smooth
+                // function of the parameters and collapse the posterior around whichever
+                // value best matches the observed data's own noise.
+                let seed = rng::replicate_seed(seed, (draw * reps + rep) as u64);
                 let r = run::simulate(scenarios[draw].clone(), seed, record_every, cancel, |_| {});
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 columns
@@ -197,7 +201,7 @@ pub fn write_outputs(out: &Path, s: &Scenario, c: &Calibration) -> Result<()> {
         "seed": s.experiment.seed,
         "draws": c.result.draws.len(),
         "replicates_per_draw": c.replicates,
-        "statistics": "mean over replicates (common random numbers, finite values only) of each target's summary column",
+        "statistics": "mean over replicates (run (draw d, replicate r) uses replicate_seed(seed, d * replicates + r); finite values only) of each target's summary column",
         "distance": "sqrt(sum(((simulated - observed) / tolerance)^2)) over targets",
         "acceptance_quantile": config.acceptance_quantile,
         "accepted": c.result.accepted,

@@ -172,7 +172,7 @@ pub struct CalibrationConfig {
     /// Fraction of draws with the smallest distance that is accepted, in (0, 1].
     #[serde(default = "default_acceptance")]
     pub acceptance_quantile: f64,
-    /// Model runs per draw, averaged (CRN seeds as in an experiment); 0: use
+    /// Model runs per draw, averaged (each run with its own seed); 0: use
     /// `experiment.replicates`.
     #[serde(default)]
     pub replicates: u32,
