@@ -315,7 +315,7 @@ impl Scenario {
             }
         }
         let e = &self.experiment;
-        if e.record_every > self.ticks {
+        if e.record_every > self.ticks && self.ticks > 0 {
             out.push(Problem::new(
                 "experiment.record_every",
                 format!(
@@ -364,7 +364,10 @@ impl Scenario {
             ));
         }
         let table = self.to_table();
-        let leaves = overrides::leaf_paths(&table);
+        let leaves: Vec<String> = overrides::leaf_paths(&table)
+            .into_iter()
+            .filter(|l| !l.starts_with("sweep.") && !l.starts_with("policy"))
+            .collect();
         for (path, spec) in &self.sweep {
             if !leaves.iter().any(|l| l == path)
                 || path.starts_with("sweep.")
@@ -377,6 +380,12 @@ impl Scenario {
                         "no parameter \"{path}\"; nearest valid paths: {}",
                         near.join(", ")
                     ),
+                ));
+            }
+            if spec.values().is_empty() {
+                out.push(Problem::new(
+                    format!("sweep.{path}"),
+                    "expands to 0 values, so the experiment would have 0 runs; allowed: at least one value (steps ≥ 1)",
                 ));
             }
             if let SweepSpec::Range { from, to, .. } = spec
@@ -423,11 +432,30 @@ fn parse_as_written(src: &Source<'_>) -> Result<()> {
                 Some((l, c)) => format!("{}:{l}:{c}", src.file),
                 None => locate::where_is(src.file, src.text, &path),
             };
-            let msg = inner.message().trim().to_string();
+            let msg = plain_types(inner.message().trim());
             let hint = did_you_mean(&path, &msg);
             Err(Error::input(format!("{place}: `{path}`: {msg}{hint}")))
         }
     }
+}
+
+/// Names serde's Rust types in words a scenario author knows.
+fn plain_types(msg: &str) -> String {
+    let mut m = msg.to_string();
+    for (rust, plain) in [
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        ("expected u64", "expected a whole number ≥ 0"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        if m.ends_with(rust) {
+            m = format!("{}{plain}", &m[..m.len() - rust.len()]);
+        }
+    }
+    m
 }
 
 /// For an unknown key, suggests the nearest valid key at the same level.
