@@ -4,7 +4,8 @@
 //!
 //! Each case file starts with comment lines: `# expect: <fragment>` (must appear in stderr),
 //! `# at: L:C` (the position the message must name), and optionally
-//! `# command: experiment` for cases only an experiment detects (otherwise `cogov check`).
+//! `# command: experiment` for cases only an experiment detects, or `# command: all` for
+//! cases `check`, `run` and `experiment` must all refuse (otherwise `cogov check` alone).
 
 mod common;
 
@@ -16,7 +17,7 @@ struct Case {
     path: PathBuf,
     expect: String,
     at: String,
-    experiment: bool,
+    command: String,
 }
 
 fn header(path: &Path, key: &str) -> Option<String> {
@@ -40,7 +41,7 @@ fn cases() -> Vec<Case> {
         .map(|path| Case {
             expect: header(&path, "expect").unwrap_or_else(|| panic!("{path:?}: no # expect:")),
             at: header(&path, "at").unwrap_or_else(|| panic!("{path:?}: no # at:")),
-            experiment: header(&path, "command").is_some_and(|c| c == "experiment"),
+            command: header(&path, "command").unwrap_or_default(),
             path,
         })
         .collect()
@@ -57,18 +58,14 @@ fn every_bad_input_is_refused_clearly() {
         let stem = case.path.file_stem().unwrap().to_str().unwrap();
         let out_dir = out_root.join(stem);
         let out_dir = out_dir.to_str().unwrap();
-        let mut commands = vec![vec!["check", file]];
-        if case.experiment {
-            commands = vec![vec![
-                "experiment",
-                file,
-                "--out",
-                out_dir,
-                "--no-plot",
-                "-j",
-                "1",
-            ]];
-        }
+        let check = vec!["check", file];
+        let run = vec!["run", file, "--out", out_dir, "--no-plot"];
+        let experiment = vec!["experiment", file, "--out", out_dir, "--no-plot", "-j", "1"];
+        let commands = match case.command.as_str() {
+            "experiment" => vec![experiment],
+            "all" => vec![check, run, experiment],
+            _ => vec![check],
+        };
         for args in commands {
             let out = cogov(&args);
             let err = String::from_utf8_lossy(&out.stderr);
@@ -97,8 +94,8 @@ fn every_bad_input_is_refused_clearly() {
             }
         }
         assert!(
-            !Path::new(out_dir).join("runs.csv").exists(),
-            "{stem}: results written"
+            !Path::new(out_dir).exists(),
+            "{stem}: an output directory was made"
         );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n---\n"));

@@ -194,6 +194,16 @@ impl Scenario {
     pub fn problems(&self) -> Vec<Problem> {
         let mut p = self.model_problems();
         p.extend(self.experiment_problems());
+        // Figures are drawn after the runs: check their settings before any run starts.
+        if let Err(e) = self.plot.validate() {
+            let msg = e.to_string();
+            let key = msg
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .find(|w| w.starts_with("plot.") && w.len() > 5)
+                .unwrap_or("plot")
+                .to_string();
+            p.push(Problem::new(key, msg));
+        }
         p
     }
 
