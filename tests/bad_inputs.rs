@@ -3,7 +3,8 @@
 //! wrong and what is allowed, and never a Rust panic.
 //!
 //! Each case file starts with comment lines: `# expect: <fragment>` (must appear in stderr),
-//! `# at: L:C` (the position the message must name), and optionally
+//! `# at: L:C` (the position the message must name, or `-` when the key at fault is not in
+//! the file), and optionally
 //! `# command: experiment` for cases only an experiment detects, or `# command: all` for
 //! cases `check`, `run` and `experiment` must all refuse (otherwise `cogov check` alone).
 
@@ -76,7 +77,11 @@ fn every_bad_input_is_refused_clearly() {
             if !err.contains(&case.expect) {
                 why.push(format!("no {:?}", case.expect));
             }
-            let place = format!("{file}:{}", case.at);
+            // `# at: -`: the key is not in the file (a default); the file is still named.
+            let place = match case.at.as_str() {
+                "-" => format!("error: {file}: `"),
+                at => format!("{file}:{at}"),
+            };
             if !err.contains(&place) {
                 why.push(format!("no {place:?}"));
             }

@@ -262,13 +262,14 @@ impl Scenario {
             ));
         }
         for (name, d) in &self.domains {
-            if d.department >= w.departments {
+            // With no departments at all, the bounds check above has said so already.
+            if d.department >= w.departments && w.departments > 0 {
                 out.push(Problem::new(
                     format!("domains.{name}.department"),
                     format!(
                         "department {} does not exist; allowed 0 to {}",
                         d.department,
-                        w.departments - 1
+                        w.departments.saturating_sub(1)
                     ),
                 ));
             }
@@ -282,12 +283,14 @@ impl Scenario {
                     format!("unknown domain \"{}\"; known: {}", p.domain, domain_list()),
                 ));
             }
-            if let Some(c) = p.communities.iter().find(|&&c| c >= w.communities) {
+            if let Some(c) = p.communities.iter().find(|&&c| c >= w.communities)
+                && w.communities > 0
+            {
                 out.push(Problem::new(
                     format!("projects[{k}].communities"),
                     format!(
                         "community {c} does not exist; allowed 0 to {}",
-                        w.communities - 1
+                        w.communities.saturating_sub(1)
                     ),
                 ));
             }
@@ -392,7 +395,7 @@ impl Scenario {
                     ),
                 ));
             }
-            if spec.values().is_empty() {
+            if spec.is_empty() {
                 out.push(Problem::new(
                     format!("sweep.{path}"),
                     "expands to 0 values, so the experiment would have 0 runs; allowed: at least one value (steps ≥ 1)",
