@@ -102,3 +102,60 @@ fn unwritable_output_fails_clearly_without_partial_files() {
     );
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// A full disk, simulated with a file-size limit (`ulimit -f`, with SIGXFSZ ignored so a
+/// write fails with EFBIG instead of killing the process): a clear error, a non-zero exit,
+/// no file under a final name that looks complete, and no temporary files left behind.
+#[test]
+fn full_disk_fails_clearly_without_partial_files() {
+    let d = tmp("full");
+    let s = write(&d, "s.toml", &tiny("f", 200));
+    let e = write(
+        &d,
+        "e.toml",
+        &format!("{}[experiment]\nreplicates = 3\n", tiny("fe", 200)),
+    );
+    let exe = env!("CARGO_BIN_EXE_cogov");
+    for (name, args) in [
+        (
+            "run",
+            format!("run {s} --out {}/run --no-plot", d.display()),
+        ),
+        (
+            "experiment",
+            format!(
+                "experiment {e} --out {}/experiment --no-plot -j 1",
+                d.display()
+            ),
+        ),
+    ] {
+        let o = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("trap '' XFSZ; ulimit -f 64; exec {exe} {args}"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{name}: succeeded on a full disk");
+        assert_eq!(o.status.code(), Some(1), "{name}: {err}");
+        assert!(
+            err.contains("File too large") && err.contains(".csv"),
+            "{name}: {err}"
+        );
+        let out = d.join(name);
+        let ts = out.join("timeseries.csv");
+        assert!(!ts.exists(), "{name}: a partial timeseries.csv exists");
+        let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap_or_default();
+        assert!(
+            !manifest.contains("\"complete\": true"),
+            "{name}: {manifest}"
+        );
+        let litter: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp-"))
+            .collect();
+        assert!(litter.is_empty(), "{name}: {litter:?}");
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
