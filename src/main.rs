@@ -48,6 +48,7 @@ enum Command {
 
 fn main() -> ExitCode {
     install_panic_policy();
+    panic_on_request();
     let cli = Cli::parse();
     let outcome = match &cli.command {
         Command::Run(a) => cli::run::run(a).map(|_| ExitCode::SUCCESS),
@@ -72,15 +73,50 @@ fn report(err: &anyhow::Error) -> ExitCode {
         .chain()
         .any(|e| matches!(e.downcast_ref(), Some(cogov::Error::Input(_))));
     eprintln!("error: {err}");
+    // Library errors already show their source ("path: os error"): print each text once.
+    let mut last = err.to_string();
     for cause in err.chain().skip(1) {
-        eprintln!("  caused by: {cause}");
+        let text = cause.to_string();
+        if !last.contains(&text) {
+            eprintln!("  caused by: {text}");
+        }
+        last = text;
     }
     ExitCode::from(if input { 2 } else { 1 })
 }
 
-/// A panic is a bug in cogov, never the user's fault: say so plainly and exit 70.
+/// Lets the tests prove the panic policy: `COGOV_TEST_PANIC=main` panics on the main
+/// thread, `=worker` inside rayon worker threads (several at once). Undocumented on purpose.
+fn panic_on_request() {
+    match std::env::var("COGOV_TEST_PANIC").as_deref() {
+        Ok("main") => panic!("deliberate panic (COGOV_TEST_PANIC=main)"),
+        Ok("worker") => {
+            use rayon::prelude::*;
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build();
+            if let Ok(pool) = pool {
+                pool.install(|| {
+                    (0..64u32).into_par_iter().for_each(|i| {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                        panic!("deliberate panic in worker {i} (COGOV_TEST_PANIC=worker)");
+                    })
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A panic is a bug in cogov, never the user's fault: say so plainly and exit 70. Only the
+/// first panic reports; a panic on another thread meanwhile waits for the exit, so the user
+/// sees one message even when several rayon workers fail at once.
 fn install_panic_policy() {
+    static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     std::panic::set_hook(Box::new(|info| {
+        if REPORTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            loop {
+                std::thread::park();
+            }
+        }
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))

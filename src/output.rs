@@ -63,6 +63,20 @@ pub fn write_csv(
     })
 }
 
+/// Removes temporary files that a killed process left in `dir` (`.NAME.tmp-PID`); they
+/// never carry a final name, so this only tidies up.
+pub fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.contains(".tmp-") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 fn temp_name(path: &Path) -> PathBuf {
     let name = path
         .file_name()

@@ -74,6 +74,18 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if jobs == 0 {
         return Err(crate::Error::input("--jobs: 0 threads; allowed: 1 or more").into());
     }
+    // Every cell (policy × sweep point) may change the world's size: refuse before any
+    // world is built when the largest, held once per worker, does not fit in memory.
+    let plan = crate::experiment::Plan::new(&s, args.force)
+        .map_err(|e| super::run::locate_error(e, &args.scenario))?;
+    if let Some(largest) = plan
+        .cells
+        .iter()
+        .max_by_key(|c| crate::world::build::estimate_bytes(c))
+    {
+        super::run::check_memory_times(largest, jobs.min(plan.len()), &args.scenario)?;
+    }
+    drop(plan);
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
     let opts = Options {
         out: out.clone(),

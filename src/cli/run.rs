@@ -26,6 +26,9 @@ pub struct Args {
     /// Do not draw the time-series figures and report.
     #[arg(long)]
     pub no_plot: bool,
+    /// Overwrite an output directory that holds results of a different scenario.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Loads a scenario and refuses a world too large for this machine's memory.
@@ -37,19 +40,76 @@ pub fn load_checked(path: &std::path::Path) -> anyhow::Result<Scenario> {
 
 /// Refuses (as bad input) a world whose estimated size exceeds the available memory.
 pub fn check_memory(s: &Scenario, path: &std::path::Path) -> crate::Result<()> {
-    let need = crate::world::build::estimate_bytes(s);
+    check_memory_times(s, 1, path)
+}
+
+/// Refuses (as bad input) `copies` worlds of `s` held at once (parallel runs) when their
+/// estimated size exceeds the available memory. Nothing is allocated before this check.
+pub fn check_memory_times(
+    s: &Scenario,
+    copies: usize,
+    path: &std::path::Path,
+) -> crate::Result<()> {
+    let one = crate::world::build::estimate_bytes(s);
+    let need = one.saturating_mul(copies.max(1) as u64);
     if let Some(avail) = crate::output::available_memory_bytes()
         && need > avail
     {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let place = crate::scenario::locate::where_is(
+            &path.display().to_string(),
+            &text,
+            "world.residents",
+        );
+        let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
+        let times = if copies > 1 {
+            format!(" × {copies} parallel runs")
+        } else {
+            String::new()
+        };
         return Err(crate::Error::input(format!(
-            "{}: `world.residents`: a world of {} residents needs about {:.1} GiB, more than the {:.1} GiB of memory available; allowed: a smaller world.residents",
-            path.display(),
+            "{place}: `world.residents`: a world of {} residents needs about {:.1} GiB{times} (estimated before allocating), more than the {:.1} GiB of memory available; allowed: a smaller world (world.residents, network degrees){}",
             s.world.residents,
-            need as f64 / (1u64 << 30) as f64,
-            avail as f64 / (1u64 << 30) as f64
+            gib(need),
+            gib(avail),
+            if copies > 1 { " or fewer --jobs" } else { "" }
         )));
     }
     Ok(())
+}
+
+/// Adds `file:line:col` and a quoted key path to an input error whose message starts with
+/// a key path (`experiment.max_runs: ...`), as the scenario loader's messages have them.
+pub fn locate_error(err: crate::Error, path: &std::path::Path) -> crate::Error {
+    let crate::Error::Input(msg) = &err else {
+        return err;
+    };
+    let Some((key, rest)) = msg.split_once(": ") else {
+        return err;
+    };
+    if key.is_empty() || key.contains(char::is_whitespace) || key.contains('`') {
+        return err;
+    }
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let place = crate::scenario::locate::where_is(&path.display().to_string(), &text, key);
+    crate::Error::input(format!("{place}: `{key}`: {rest}"))
+}
+
+/// Refuses to write into `dir` when its manifest records a different scenario, unless
+/// `force`: results are never silently overwritten.
+pub fn check_overwrite(dir: &std::path::Path, s: &Scenario, force: bool) -> crate::Result<()> {
+    if force {
+        return Ok(());
+    }
+    let hash = crate::run::scenario_hash(s);
+    match crate::experiment::runner::recorded_hash(dir) {
+        Some(old) if old != hash => Err(crate::Error::input(format!(
+            "{}: holds results of a different scenario (hash {}…); choose another --out or pass --force to overwrite",
+            dir.display(),
+            &old[..old.len().min(12)]
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Runs the scenario and writes its outputs.
@@ -60,6 +120,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("results").join(&s.name));
+    check_overwrite(&dir, &s, args.force)?;
     let scenario = Arc::new(s);
     let bar = super::progress_bar((scenario.ticks + scenario.init.warmup) as u64, "ticks");
     let start = Instant::now();

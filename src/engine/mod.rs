@@ -8,6 +8,7 @@ pub mod complaints;
 pub mod deliberation;
 pub mod detection;
 pub mod implementation;
+mod invariants;
 pub mod levers;
 pub mod organisations;
 pub mod record;

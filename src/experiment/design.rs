@@ -91,6 +91,25 @@ impl Plan {
         };
         let mut sweep_keys: Vec<String> = s.sweep.keys().cloned().collect();
         let mut sensitivity = None;
+        // Count before expanding, so a huge sweep is refused without being built.
+        let planned_points = match e.design.as_str() {
+            "latin_hypercube" => e.samples as u64,
+            _ => s
+                .sweep
+                .values()
+                .fold(1u64, |n, spec| n.saturating_mul(spec.len() as u64)),
+        };
+        let planned = (policies.len() as u64)
+            .saturating_mul(planned_points)
+            .saturating_mul(e.replicates as u64);
+        if planned > MAX_PLANNED_RUNS || (planned > e.max_runs as u64 && !force) {
+            return Err(Error::input(format!(
+                "experiment.max_runs: the experiment would have {planned} runs ({} policies × {planned_points} sweep points × {} replicates), more than max_runs = {}; raise experiment.max_runs or pass --force (at most {MAX_PLANNED_RUNS} runs even then)",
+                policies.len(),
+                e.replicates,
+                e.max_runs
+            )));
+        }
         let points = match e.design.as_str() {
             "factorial" => factorial(&s.sweep)?,
             "latin_hypercube" => latin_hypercube(&s.sweep, e.samples, e.seed)?,
@@ -276,6 +295,9 @@ pub fn value_field(v: &toml::Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// Most runs an experiment may plan even with `--force` (its plan is held in memory).
+pub const MAX_PLANNED_RUNS: u64 = 100_000_000;
 
 /// The cartesian product of the sweep values, in sorted key order (last key fastest).
 fn factorial(sweep: &BTreeMap<String, SweepSpec>) -> Result<Vec<Vec<toml::Value>>> {

@@ -97,6 +97,8 @@ pub fn run_experiment(
         let _ = std::fs::remove_dir_all(parts_dir(out));
     }
     output::ensure_dir(&parts_dir(out))?;
+    output::remove_stale_temps(&parts_dir(out));
+    output::remove_stale_temps(out);
     let mine: Vec<usize> = (0..plan.len())
         .filter(|i| opts.shard.is_none_or(|(k, n)| i % n == k - 1))
         .collect();

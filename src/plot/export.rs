@@ -91,7 +91,7 @@ pub fn write(fig: &Figure, dir: &Path, cfg: &PlotConfig) -> Result<Vec<PathBuf>>
             (Format::Png, Some(t)) => to_png(t, cfg.dpi)?,
             (_, None) => continue,
         };
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        crate::output::write_atomic(&path, |w| w.write_all(&bytes))?;
         files.push(path);
     }
     Ok(files)

@@ -80,7 +80,7 @@ fn value(m: usize, info: &metrics::MetricInfo, effect: f64, t: f64, noise: f64) 
 }
 
 fn write(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::io(path, e))
+    crate::output::write_atomic(path, |w| w.write_all(text.as_bytes()))
 }
 
 /// Writes an experiment directory for `spec` into `dir` (created if needed).

@@ -223,7 +223,7 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
             &figures,
             &notes,
         )?;
-        std::fs::write(&path, html).map_err(|e| Error::io(&path, e))?;
+        crate::output::write_atomic(&path, |w| w.write_all(html.as_bytes()))?;
         Some(path)
     } else {
         None

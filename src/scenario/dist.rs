@@ -53,6 +53,10 @@ impl Dist {
     }
 }
 
+/// Largest magnitude of a distribution parameter: far beyond any [0, 1] state's needs, and
+/// small enough that sums and differences of parameters stay finite.
+pub const MAX_PARAM: f64 = 1e6;
+
 /// What the parser accepts, for error messages.
 pub const ALLOWED: &str =
     "\"beta(a, b)\", \"normal(mean, sd)\", \"uniform(low, high)\" or \"constant(x)\"";
@@ -71,7 +75,12 @@ impl FromStr for Dist {
             .collect::<Result<_, _>>()?;
         if args.iter().any(|a| !a.is_finite()) {
             return Err(format!(
-                "distribution \"{s}\" has a parameter that is not a finite number"
+                "distribution \"{s}\" has a parameter that is not a finite number; allowed: finite numbers from -{MAX_PARAM} to {MAX_PARAM}"
+            ));
+        }
+        if args.iter().any(|a| a.abs() > MAX_PARAM) {
+            return Err(format!(
+                "distribution \"{s}\" has a parameter out of range; allowed: finite numbers from -{MAX_PARAM} to {MAX_PARAM}"
             ));
         }
         match (name.as_str(), args.as_slice()) {
@@ -147,6 +156,7 @@ mod tests {
         assert!("gamma(1, 1)".parse::<Dist>().is_err());
         assert!("normal(0.2)".parse::<Dist>().is_err());
         assert!("normal(nan, 1)".parse::<Dist>().is_err());
+        assert!("uniform(-1e308, 1e308)".parse::<Dist>().is_err());
     }
 
     #[test]

@@ -66,6 +66,19 @@ fn default_steps() -> u32 {
 }
 
 impl SweepSpec {
+    /// How many values a factorial sweep takes, without building them.
+    pub fn len(&self) -> usize {
+        match self {
+            SweepSpec::Values(v) => v.len(),
+            SweepSpec::Range { steps, .. } => *steps as usize,
+        }
+    }
+
+    /// Whether the sweep takes no value at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The values of a factorial sweep.
     pub fn values(&self) -> Vec<toml::Value> {
         match *self {

@@ -33,7 +33,17 @@ pub fn span_of(text: &str, path: &str, value: bool) -> Option<std::ops::Range<us
             None => (*seg, None),
         };
         let table = item.as_table_like()?;
-        let (k, next) = table.get_key_value(key)?;
+        // A quoted dotted key (`"world.party_share" = [..]` under `[sweep]`) holds the
+        // rest of the path as one key.
+        let Some((k, next)) = table.get_key_value(key) else {
+            let rest = segments[i..].join(".");
+            let (k, v) = table.get_key_value(&rest)?;
+            return if value {
+                v.span().or(k.span())
+            } else {
+                k.span()
+            };
+        };
         span = k.span();
         item = next;
         if let Some(idx) = index {
@@ -96,6 +106,9 @@ mod tests {
         let s = span_of(text, "mechanisms.grid.enabled", false).unwrap();
         assert_eq!(line_col(text, s.start), (6, 1));
         assert!(span_of(text, "world.streets", false).is_none());
+        let text = "[sweep]\n\"world.party_share\" = [0.1]\n";
+        let s = span_of(text, "sweep.world.party_share", false).unwrap();
+        assert_eq!(line_col(text, s.start), (2, 1));
     }
 
     #[test]

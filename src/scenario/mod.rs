@@ -207,6 +207,16 @@ impl Scenario {
     pub fn problems(&self) -> Vec<Problem> {
         let mut p = self.model_problems();
         p.extend(self.experiment_problems());
+        // Figures are drawn after the runs: check their settings before any run starts.
+        if let Err(e) = self.plot.validate() {
+            let msg = e.to_string();
+            let key = msg
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .find(|w| w.starts_with("plot.") && w.len() > 5)
+                .unwrap_or("plot")
+                .to_string();
+            p.push(Problem::new(key, msg));
+        }
         p
     }
 
@@ -265,13 +275,14 @@ impl Scenario {
             ));
         }
         for (name, d) in &self.domains {
-            if d.department >= w.departments {
+            // With no departments at all, the bounds check above has said so already.
+            if d.department >= w.departments && w.departments > 0 {
                 out.push(Problem::new(
                     format!("domains.{name}.department"),
                     format!(
                         "department {} does not exist; allowed 0 to {}",
                         d.department,
-                        w.departments - 1
+                        w.departments.saturating_sub(1)
                     ),
                 ));
             }
@@ -285,12 +296,14 @@ impl Scenario {
                     format!("unknown domain \"{}\"; known: {}", p.domain, domain_list()),
                 ));
             }
-            if let Some(c) = p.communities.iter().find(|&&c| c >= w.communities) {
+            if let Some(c) = p.communities.iter().find(|&&c| c >= w.communities)
+                && w.communities > 0
+            {
                 out.push(Problem::new(
                     format!("projects[{k}].communities"),
                     format!(
                         "community {c} does not exist; allowed 0 to {}",
-                        w.communities - 1
+                        w.communities.saturating_sub(1)
                     ),
                 ));
             }
@@ -328,7 +341,7 @@ impl Scenario {
             }
         }
         let e = &self.experiment;
-        if e.record_every > self.ticks {
+        if e.record_every > self.ticks && self.ticks > 0 {
             out.push(Problem::new(
                 "experiment.record_every",
                 format!(
@@ -377,7 +390,10 @@ impl Scenario {
             ));
         }
         let table = self.to_table();
-        let leaves = overrides::leaf_paths(&table);
+        let leaves: Vec<String> = overrides::leaf_paths(&table)
+            .into_iter()
+            .filter(|l| !l.starts_with("sweep.") && !l.starts_with("policy"))
+            .collect();
         for (path, spec) in &self.sweep {
             if !leaves.iter().any(|l| l == path)
                 || path.starts_with("sweep.")
@@ -390,6 +406,12 @@ impl Scenario {
                         "no parameter \"{path}\"; nearest valid paths: {}",
                         near.join(", ")
                     ),
+                ));
+            }
+            if spec.is_empty() {
+                out.push(Problem::new(
+                    format!("sweep.{path}"),
+                    "expands to 0 values, so the experiment would have 0 runs; allowed: at least one value (steps ≥ 1)",
                 ));
             }
             if let SweepSpec::Range { from, to, .. } = spec
@@ -617,11 +639,30 @@ fn parse_as_written(src: &Source<'_>) -> Result<()> {
                 Some((l, c)) => format!("{}:{l}:{c}", src.file),
                 None => locate::where_is(src.file, src.text, &path),
             };
-            let msg = inner.message().trim().to_string();
+            let msg = plain_types(inner.message().trim());
             let hint = did_you_mean(&path, &msg);
             Err(Error::input(format!("{place}: `{path}`: {msg}{hint}")))
         }
     }
+}
+
+/// Names serde's Rust types in words a scenario author knows.
+fn plain_types(msg: &str) -> String {
+    let mut m = msg.to_string();
+    for (rust, plain) in [
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        ("expected u64", "expected a whole number ≥ 0"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        if m.ends_with(rust) {
+            m = format!("{}{plain}", &m[..m.len() - rust.len()]);
+        }
+    }
+    m
 }
 
 /// For an unknown key, suggests the nearest valid key at the same level.

@@ -326,10 +326,8 @@ pub fn write_calibration<W: Write>(out: W, result: &AbcResult) -> csv::Result<()
 
 /// Writes `calibration.csv` at `path` (see [`write_calibration`]).
 pub fn write_calibration_csv(path: &Path, result: &AbcResult) -> Result<()> {
-    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    write_calibration(std::io::BufWriter::new(file), result).map_err(|source| Error::Csv {
-        path: path.to_path_buf(),
-        source,
+    crate::output::write_atomic(path, |w| {
+        write_calibration(w, result).map_err(std::io::Error::other)
     })
 }
 

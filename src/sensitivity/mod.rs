@@ -233,10 +233,8 @@ pub fn write_sensitivity<W: Write>(out: W, rows: &[SensitivityRow]) -> csv::Resu
 
 /// Writes `sensitivity.csv` at `path` (see [`write_sensitivity`]).
 pub fn write_sensitivity_csv(path: &Path, rows: &[SensitivityRow]) -> Result<()> {
-    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    write_sensitivity(std::io::BufWriter::new(file), rows).map_err(|source| Error::Csv {
-        path: path.to_path_buf(),
-        source,
+    crate::output::write_atomic(path, |w| {
+        write_sensitivity(w, rows).map_err(std::io::Error::other)
     })
 }
 
