@@ -618,3 +618,105 @@ pub fn capital_indices(w: &World) -> [f64; 3] {
         linked as f64 / nres.max(1) as f64,
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::engine::Engine;
+    use crate::engine::arrivals::new_issue;
+    use crate::observer::Observer;
+    use crate::rng::{Purpose, stream};
+    use crate::scenario::Scenario;
+    use crate::scenario::dist::Dist;
+    use crate::world::places::Scope;
+
+    /// A tiny world with no spontaneous issues, no reports and no initial grievance.
+    fn quiet_engine() -> Engine {
+        let mut s = Scenario::default();
+        s.world.residents = 400;
+        s.world.streets = 1;
+        s.world.communities = 2;
+        s.world.grids = 4;
+        s.world.organisations = 0;
+        s.world.service_complexes = 0;
+        s.init.grievance = Dist::Constant(0.0);
+        s.residents.report_probability = 0.0;
+        for d in s.domains.values_mut() {
+            d.rate = 0.0;
+        }
+        Engine::new(Arc::new(s), 5)
+    }
+
+    fn push_issue(e: &mut Engine, domain: &str, scope: Scope, place: u32) {
+        let di = e.domains.iter().position(|d| d.name == domain).unwrap();
+        let mut rng = stream(1, Purpose::Arrivals, 0, 0);
+        let issue = new_issue(
+            &e.world,
+            &e.domains[di],
+            di as u16,
+            (scope, place),
+            0,
+            0.0,
+            0.0,
+            &mut rng,
+        );
+        e.world.issues.push(issue);
+    }
+
+    #[test]
+    fn a_latent_issue_raises_only_its_residents_grievance() {
+        let mut e = quiet_engine();
+        push_issue(&mut e, "maintenance", Scope::Building, 0);
+        let affected = e.world.places.buildings.residents(0);
+        let mut obs = Observer::new(1, 0);
+        for _ in 0..5 {
+            e.step(&mut obs);
+        }
+        let g = &e.world.residents.grievance;
+        assert!(
+            affected.clone().all(|i| g[i as usize] > 0.0),
+            "every affected resident's grievance rises"
+        );
+        assert!(
+            (affected.end as usize..g.len()).all(|i| g[i] == 0.0),
+            "nobody else's grievance moves"
+        );
+    }
+
+    #[test]
+    fn a_resolved_issue_raises_trust_and_satisfaction_of_its_residents() {
+        let mut with = quiet_engine();
+        let mut without = quiet_engine();
+        // An issue in building 0 on its last day of work, simple enough to succeed.
+        push_issue(&mut with, "maintenance", Scope::Building, 0);
+        let issue = with.world.issues.last_mut().unwrap();
+        issue.detected = Some(0);
+        issue.stage = crate::issues::Stage::Working;
+        issue.work_left = 1.0;
+        issue.complexity = 0.0;
+        let mut obs = Observer::new(1, 0);
+        with.step(&mut obs);
+        without.step(&mut obs);
+        assert_eq!(
+            with.record.tally.resolved, 1,
+            "the issue is resolved this tick"
+        );
+        let r = with.world.places.buildings.residents(0);
+        type Column = fn(&crate::world::residents::Residents) -> &[f32];
+        let mean = |e: &Engine, col: Column| {
+            let c = col(&e.world.residents);
+            r.clone().map(|i| c[i as usize] as f64).sum::<f64>() / r.len() as f64
+        };
+        let trust: Column = |res| &res.trust_institutional;
+        let satisfaction: Column = |res| &res.satisfaction;
+        assert!(
+            mean(&with, trust) > mean(&without, trust),
+            "resolution raises trust (Slovic 1993)"
+        );
+        assert!(
+            mean(&with, satisfaction) > mean(&without, satisfaction),
+            "resolution raises satisfaction (Van Ryzin 2004)"
+        );
+    }
+}
