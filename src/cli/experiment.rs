@@ -37,7 +37,7 @@ pub struct Args {
     /// Allow more than experiment.max_runs runs; overwrite another scenario's output.
     #[arg(long)]
     pub force: bool,
-    /// Do not draw figures.
+    /// Do not draw the figures and report.html (draw them later with `cogov plot`).
     #[arg(long)]
     pub no_plot: bool,
 }
@@ -102,5 +102,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         start.elapsed().as_secs_f64(),
         out.display()
     );
+    // Shards hold only part files; their figures are drawn after `cogov merge`.
+    if !args.no_plot && outcome.complete && args.shard.is_none() {
+        super::plot::draw_and_tell(&out, &s.plot)?;
+    }
     Ok(())
 }

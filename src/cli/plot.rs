@@ -82,3 +82,30 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Draws the figures and report of a finished run or experiment (`cogov run`, `experiment`,
+/// `merge`), and says on stderr what was written and how long it took.
+pub fn draw_and_tell(dir: &std::path::Path, cfg: &plot::PlotConfig) -> anyhow::Result<()> {
+    let start = std::time::Instant::now();
+    let rep = plot::plot_dir(dir, cfg).with_context(|| {
+        format!(
+            "drawing figures in {} (the results are written; retry with `cogov plot {}`)",
+            dir.display(),
+            dir.display()
+        )
+    })?;
+    eprintln!(
+        "{} figures in {:.2} s → {}{}",
+        rep.figures.len(),
+        start.elapsed().as_secs_f64(),
+        dir.join("figures").display(),
+        rep.report
+            .as_ref()
+            .map(|r| format!(", {}", r.display()))
+            .unwrap_or_default()
+    );
+    for n in &rep.notes {
+        eprintln!("note: {n}");
+    }
+    Ok(())
+}

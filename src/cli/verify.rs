@@ -16,7 +16,8 @@ const EXAMPLES: &str = "Examples:
   cogov verify granovetter --thresholds t.txt      Granovetter's riot for your thresholds
   cogov verify ws --n 500 --k 6 --p 0.05 --json
   cogov verify ba --n 20000 --m 2
-Cases: watts, granovetter, deffuant, ws, ba, gini, ci-coverage (`cogov verify CASE --help`).";
+  cogov verify community --residents 50000 --building-degree 5 --seed 3
+Cases: watts, granovetter, deffuant, ws, ba, gini, ci-coverage, community (`cogov verify CASE --help`).";
 
 /// Arguments of `cogov verify`.
 #[derive(Debug, clap::Args)]

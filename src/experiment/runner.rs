@@ -320,7 +320,7 @@ fn write_manifest(
         "complete": complete,
         "wall_seconds": start.elapsed().as_secs_f64(),
         "peak_rss_bytes": output::peak_rss_bytes(),
-        "plot": serde_json::Value::Null,
+        "plot": serde_json::to_value(&s.plot).map_err(|e| Error::input(e.to_string()))?,
     });
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::input(e.to_string()))?;
     output::write_atomic(&out.join("manifest.json"), |w| w.write_all(text.as_bytes()))

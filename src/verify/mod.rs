@@ -26,7 +26,16 @@ macro_rules! cases {
     };
 }
 
-cases!(watts, granovetter, deffuant, ws, ba, gini, ci_coverage);
+cases!(
+    watts,
+    granovetter,
+    deffuant,
+    ws,
+    ba,
+    gini,
+    ci_coverage,
+    community
+);
 
 /// A parameter a case accepts on the command line as `--name value`.
 #[derive(Debug, Clone, Copy)]
