@@ -132,6 +132,8 @@ pub struct Axes {
     pub x_categories: Option<Vec<String>>,
     /// Categorical y axis: label `i` sits at y = n − 1 − i (first at the top).
     pub y_categories: Option<Vec<String>>,
+    /// Texts the y tick-label area must also fit, so that stacked panels line up.
+    pub y_fit: Vec<String>,
 }
 
 /// Sets up a panel on `area`: margins, axes, ticks, labels and a faint horizontal grid.
@@ -152,7 +154,8 @@ pub fn panel<'a, 'b>(area: &'a Area<'b>, s: &Scale, axes: &Axes) -> Result<Xy<'a
             .map(|v| text_w(&yfmt(v)))
             .max()
             .unwrap_or(0),
-    };
+    }
+    .max(axes.y_fit.iter().map(|t| text_w(t)).max().unwrap_or(0));
     let gap = s.upt(3.0);
     let line = s.line_height();
     let y_area = tick_w

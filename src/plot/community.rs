@@ -45,6 +45,86 @@ pub fn quantile(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// Box (quartiles), median, whiskers and the community dots of group `g` on row `y`.
+fn draw_group(c: &mut chart::Xy, s: &Scale, vals: &[f64], g: usize, y: f64) -> Result<()> {
+    let st = style::series(g);
+    let mut v = vals.to_vec();
+    v.sort_by(f64::total_cmp);
+    let (q1, med, q3) = (quantile(&v, 0.25), quantile(&v, 0.5), quantile(&v, 0.75));
+    let iqr = q3 - q1;
+    let wl = v
+        .iter()
+        .copied()
+        .find(|&x| x >= q1 - 1.5 * iqr)
+        .unwrap_or(q1);
+    let wh = v
+        .iter()
+        .rev()
+        .copied()
+        .find(|&x| x <= q3 + 1.5 * iqr)
+        .unwrap_or(q3);
+    let stroke = ShapeStyle {
+        color: st.color.to_rgba(),
+        filled: false,
+        stroke_width: s.upt(0.9),
+    };
+    let dark = ShapeStyle {
+        color: BLACK.to_rgba(),
+        filled: false,
+        stroke_width: s.upt(1.4),
+    };
+    let hb = 0.3;
+    c.draw_series(std::iter::once(Rectangle::new(
+        [(q1, y - hb), (q3, y + hb)],
+        st.color.mix(0.15).filled(),
+    )))
+    .map_err(de)?;
+    c.draw_series(std::iter::once(Rectangle::new(
+        [(q1, y - hb), (q3, y + hb)],
+        stroke,
+    )))
+    .map_err(de)?;
+    c.draw_series(std::iter::once(PathElement::new(
+        vec![(med, y - hb), (med, y + hb)],
+        dark,
+    )))
+    .map_err(de)?;
+    for (a, b) in [(wl, q1), (q3, wh)] {
+        c.draw_series(std::iter::once(PathElement::new(
+            vec![(a, y), (b, y)],
+            stroke,
+        )))
+        .map_err(de)?;
+    }
+    // Deterministic jitter: golden-ratio sequence, no randomness needed. Dots go on top so
+    // that a narrow box does not hide them.
+    let pts: Vec<(f64, f64)> = vals
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| (x, y - 0.25 + 0.5 * ((i as f64 * 0.618_033_988_75).fract())))
+        .collect();
+    c.draw_series(
+        pts.iter()
+            .map(|&p| Circle::new(p, s.upt(1.1) as i32, st.color.mix(0.7).filled())),
+    )
+    .map_err(de)?;
+    Ok(())
+}
+
+/// Whether every policy's communities span less than a tenth of the whole range, so that
+/// on a shared axis each box would shrink to a line: then each policy gets its own scale.
+pub fn needs_own_scales(vals: &[Vec<f64>]) -> bool {
+    let shown: Vec<&Vec<f64>> = vals.iter().filter(|v| !v.is_empty()).collect();
+    let Some((lo, hi)) = chart::extent(vals.iter().flatten().copied()) else {
+        return false;
+    };
+    shown.len() >= 2
+        && hi > lo
+        && shown
+            .iter()
+            .all(|v| chart::extent(v.iter().copied()).is_some_and(|(a, b)| b - a < 0.1 * (hi - lo)))
+}
+
 /// The figure; None when no community has a value.
 pub fn figure(
     ds: &Dataset,
@@ -58,97 +138,72 @@ pub fn figure(
         return Ok(None);
     }
     let n = shown.len();
-    let (lo, hi) = chart::extent(vals.iter().flatten().copied()).unwrap_or((0.0, 1.0));
     let label = axis_label(column);
+    let x_label = label.replacen(" (", ", community mean (", 1);
+    let title = titles.then(|| format!("{label} across communities"));
     let n_comm = vals.iter().map(Vec::len).max().unwrap_or(0);
-    let axes = Axes {
-        title: titles.then(|| format!("{label} across communities")),
-        x_label: super::axis_label(column).replacen(" (", ", community mean (", 1),
-        y_label: String::new(),
-        x: chart::padded(lo, hi, 0.05),
-        y: -0.6..n as f64 - 0.4,
-        y_categories: Some(shown.iter().map(|&g| ds.groups[g].label.clone()).collect()),
-        ..Axes::default()
-    };
-    let shown_ref = &shown;
-    let draw: chart::DrawFn = Box::new(move |c, s| {
-        for (row, &g) in shown_ref.iter().enumerate() {
-            let y = (n - 1 - row) as f64;
-            let st = style::series(g);
-            let mut v = vals[g].clone();
-            v.sort_by(f64::total_cmp);
-            let (q1, med, q3) = (quantile(&v, 0.25), quantile(&v, 0.5), quantile(&v, 0.75));
-            let iqr = q3 - q1;
-            let wl = v
-                .iter()
-                .copied()
-                .find(|&x| x >= q1 - 1.5 * iqr)
-                .unwrap_or(q1);
-            let wh = v
-                .iter()
-                .rev()
-                .copied()
-                .find(|&x| x <= q3 + 1.5 * iqr)
-                .unwrap_or(q3);
-            let stroke = ShapeStyle {
-                color: st.color.to_rgba(),
-                filled: false,
-                stroke_width: s.upt(0.9),
-            };
-            let dark = ShapeStyle {
-                color: BLACK.to_rgba(),
-                filled: false,
-                stroke_width: s.upt(0.9),
-            };
-            let hb = 0.3;
-            c.draw_series(std::iter::once(Rectangle::new(
-                [(q1, y - hb), (q3, y + hb)],
-                st.color.mix(0.15).filled(),
-            )))
-            .map_err(de)?;
-            c.draw_series(std::iter::once(Rectangle::new(
-                [(q1, y - hb), (q3, y + hb)],
-                stroke,
-            )))
-            .map_err(de)?;
-            c.draw_series(std::iter::once(PathElement::new(
-                vec![(med, y - hb), (med, y + hb)],
-                dark.stroke_width(s.upt(1.4)),
-            )))
-            .map_err(de)?;
-            for (a, b) in [(wl, q1), (q3, wh)] {
-                c.draw_series(std::iter::once(PathElement::new(
-                    vec![(a, y), (b, y)],
-                    stroke,
-                )))
-                .map_err(de)?;
+    let own = needs_own_scales(vals);
+    let labels: Vec<String> = shown.iter().map(|&g| ds.groups[g].label.clone()).collect();
+    let (panels, panel_h) = if own {
+        // One panel per policy, each on its own x scale; the axis label only under the last.
+        let panels = shown
+            .iter()
+            .enumerate()
+            .map(|(row, &g)| {
+                let (lo, hi) = chart::extent(vals[g].iter().copied()).unwrap_or((0.0, 1.0));
+                let axes = Axes {
+                    title: if row == 0 { title.clone() } else { None },
+                    x_label: if row + 1 == n {
+                        x_label.clone()
+                    } else {
+                        String::new()
+                    },
+                    y_label: String::new(),
+                    x: chart::padded(lo, hi, 0.1),
+                    y: -0.6..0.6,
+                    y_categories: Some(vec![ds.groups[g].label.clone()]),
+                    y_fit: labels.clone(),
+                    ..Axes::default()
+                };
+                let draw: chart::DrawFn = Box::new(move |c, s| draw_group(c, s, &vals[g], g, 0.0));
+                Panel { axes, draw }
+            })
+            .collect();
+        (panels, chart::category_panel_height(s, 1))
+    } else {
+        let (lo, hi) = chart::extent(vals.iter().flatten().copied()).unwrap_or((0.0, 1.0));
+        let axes = Axes {
+            title,
+            x_label,
+            y_label: String::new(),
+            x: chart::padded(lo, hi, 0.05),
+            y: -0.6..n as f64 - 0.4,
+            y_categories: Some(shown.iter().map(|&g| ds.groups[g].label.clone()).collect()),
+            ..Axes::default()
+        };
+        let shown_ref = &shown;
+        let draw: chart::DrawFn = Box::new(move |c, s| {
+            for (row, &g) in shown_ref.iter().enumerate() {
+                draw_group(c, s, &vals[g], g, (n - 1 - row) as f64)?;
             }
-            // Deterministic jitter: golden-ratio sequence, no randomness needed.
-            let pts: Vec<(f64, f64)> = vals[g]
-                .iter()
-                .enumerate()
-                .map(|(i, &x)| (x, y - 0.25 + 0.5 * ((i as f64 * 0.618_033_988_75).fract())))
-                .collect();
-            c.draw_series(
-                pts.iter()
-                    .map(|&p| Circle::new(p, s.upt(0.9) as i32, st.color.mix(0.55).filled())),
-            )
-            .map_err(de)?;
-        }
-        Ok(())
-    });
-    let svg = chart::grid_figure(
-        s,
-        vec![Panel { axes, draw }],
-        1,
-        chart::category_panel_height(s, n).max(s.height),
-        &[],
-    )?;
+            Ok(())
+        });
+        (
+            vec![Panel { axes, draw }],
+            chart::category_panel_height(s, n).max(s.height),
+        )
+    };
+    let svg = chart::grid_figure(s, panels, 1, panel_h, &[])?;
+    let scales = if own {
+        " Policies differ far more than communities do, so each policy has its own x scale."
+    } else {
+        ""
+    };
     Ok(Some(Figure {
         name: format!("communities_{column}"),
         title: format!("{label} across communities"),
         caption: format!(
-            "{label} in each of {n_comm} communities (mean across replicates), per policy: box = quartiles, thick line = median, whiskers = most extreme values within 1.5 IQR, dots = communities."
+            "{label} in each of {n_comm} communities (mean across replicates), per policy: box = quartiles, thick line = median, whiskers = most extreme values within 1.5 IQR, dots = communities.{scales}"
         ),
         svg,
     }))
@@ -165,5 +220,13 @@ mod tests {
         assert_eq!(quantile(&v, 0.0), 1.0);
         assert_eq!(quantile(&v, 1.0), 4.0);
         assert!(quantile(&[], 0.5).is_nan());
+    }
+
+    #[test]
+    fn own_scales_only_when_policies_dwarf_communities() {
+        assert!(needs_own_scales(&[vec![0.05, 0.06], vec![0.97, 0.98]]));
+        assert!(!needs_own_scales(&[vec![0.1, 0.5], vec![0.4, 0.9]]));
+        assert!(!needs_own_scales(&[vec![0.1, 0.2]]));
+        assert!(!needs_own_scales(&[vec![0.3, 0.3], vec![0.3]]));
     }
 }
