@@ -98,7 +98,11 @@ pub fn padded(lo: f64, hi: f64, frac: f64) -> Range<f64> {
     }
     let span = hi - lo;
     if span <= f64::EPSILON * lo.abs().max(1.0) {
-        let d = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
+        if lo == 0.0 {
+            // All zero (e.g. a count that never happened): show 0 at the bottom, not −1.
+            return -0.05..1.0;
+        }
+        let d = lo.abs() * 0.1;
         return lo - d..hi + d;
     }
     lo - span * frac..hi + span * frac
@@ -584,6 +588,7 @@ mod tests {
         assert_eq!(f(&2_000.0), "2k");
         assert_eq!(f(&12_000.0), "12k");
         assert_eq!(padded(1.0, 1.0, 0.05), 0.9..1.1);
+        assert_eq!(padded(0.0, 0.0, 0.05), -0.05..1.0);
         assert_eq!(extent([f64::NAN, 2.0, -1.0]), Some((-1.0, 2.0)));
     }
 }
