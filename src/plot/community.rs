@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use plotters::prelude::*;
 
-use super::chart::{self, Axes, Panel, de};
+use super::chart::{self, Axes, de};
 use super::data::{Dataset, Table, num};
 use super::style::{self, Scale};
 use super::{Figure, axis_label};
@@ -111,18 +111,46 @@ fn draw_group(c: &mut chart::Xy, s: &Scale, vals: &[f64], g: usize, y: f64) -> R
     Ok(())
 }
 
-/// Whether every policy's communities span less than a tenth of the whole range, so that
-/// on a shared axis each box would shrink to a line: then each policy gets its own scale.
-pub fn needs_own_scales(vals: &[Vec<f64>]) -> bool {
-    let shown: Vec<&Vec<f64>> = vals.iter().filter(|v| !v.is_empty()).collect();
-    let Some((lo, hi)) = chart::extent(vals.iter().flatten().copied()) else {
-        return false;
-    };
-    shown.len() >= 2
-        && hi > lo
-        && shown
-            .iter()
-            .all(|v| chart::extent(v.iter().copied()).is_some_and(|(a, b)| b - a < 0.1 * (hi - lo)))
+/// Policies (indices into `vals`, from `shown`) grouped by overlapping community values
+/// (gaps under 5% of the whole range join), each group in the order of `shown` and the
+/// groups in the order of their first policy. `None` when one shared axis serves: a single
+/// group, or groups that together span more than half the whole range. Otherwise a shared
+/// axis would squeeze every box into a line, so each group gets its own axis (a broken axis).
+pub fn scale_groups(vals: &[Vec<f64>], shown: &[usize]) -> Option<Vec<Vec<usize>>> {
+    let (lo, hi) = chart::extent(shown.iter().flat_map(|&g| vals[g].iter().copied()))?;
+    let span = hi - lo;
+    if span <= 0.0 {
+        return None;
+    }
+    let mut ext: Vec<(usize, f64, f64)> = shown
+        .iter()
+        .filter_map(|&g| chart::extent(vals[g].iter().copied()).map(|(a, b)| (g, a, b)))
+        .collect();
+    ext.sort_by(|x, y| x.1.total_cmp(&y.1));
+    let mut groups: Vec<(Vec<usize>, f64, f64)> = Vec::new();
+    for (g, a, b) in ext {
+        match groups.last_mut() {
+            Some(last) if a <= last.2 + 0.05 * span => {
+                last.0.push(g);
+                last.2 = last.2.max(b);
+            }
+            _ => groups.push((vec![g], a, b)),
+        }
+    }
+    let covered: f64 = groups.iter().map(|(_, a, b)| b - a).sum();
+    if groups.len() < 2 || covered > 0.5 * span {
+        return None;
+    }
+    let pos = |g: usize| shown.iter().position(|&x| x == g).unwrap_or(usize::MAX);
+    let mut out: Vec<Vec<usize>> = groups
+        .into_iter()
+        .map(|(mut m, _, _)| {
+            m.sort_by_key(|&g| pos(g));
+            m
+        })
+        .collect();
+    out.sort_by_key(|m| pos(m[0]));
+    Some(out)
 }
 
 /// The figure; None when no community has a value.
@@ -137,65 +165,54 @@ pub fn figure(
     if shown.is_empty() {
         return Ok(None);
     }
-    let n = shown.len();
     let label = axis_label(column);
     let x_label = label.replacen(" (", ", community mean (", 1);
     let title = titles.then(|| format!("{label} across communities"));
     let n_comm = vals.iter().map(Vec::len).max().unwrap_or(0);
-    let own = needs_own_scales(vals);
     let labels: Vec<String> = shown.iter().map(|&g| ds.groups[g].label.clone()).collect();
-    let (panels, panel_h) = if own {
-        // One panel per policy, each on its own x scale; the axis label only under the last.
-        let panels = shown
-            .iter()
-            .enumerate()
-            .map(|(row, &g)| {
-                let (lo, hi) = chart::extent(vals[g].iter().copied()).unwrap_or((0.0, 1.0));
-                let axes = Axes {
-                    title: if row == 0 { title.clone() } else { None },
-                    x_label: if row + 1 == n {
-                        x_label.clone()
-                    } else {
-                        String::new()
-                    },
-                    y_label: String::new(),
-                    x: chart::padded(lo, hi, 0.1),
-                    y: -0.6..0.6,
-                    y_categories: Some(vec![ds.groups[g].label.clone()]),
-                    y_fit: labels.clone(),
-                    ..Axes::default()
-                };
-                let draw: chart::DrawFn = Box::new(move |c, s| draw_group(c, s, &vals[g], g, 0.0));
-                Panel { axes, draw }
-            })
-            .collect();
-        (panels, chart::category_panel_height(s, 1))
-    } else {
-        let (lo, hi) = chart::extent(vals.iter().flatten().copied()).unwrap_or((0.0, 1.0));
-        let axes = Axes {
-            title,
-            x_label,
-            y_label: String::new(),
-            x: chart::padded(lo, hi, 0.05),
-            y: -0.6..n as f64 - 0.4,
-            y_categories: Some(shown.iter().map(|&g| ds.groups[g].label.clone()).collect()),
-            ..Axes::default()
-        };
-        let shown_ref = &shown;
-        let draw: chart::DrawFn = Box::new(move |c, s| {
-            for (row, &g) in shown_ref.iter().enumerate() {
-                draw_group(c, s, &vals[g], g, (n - 1 - row) as f64)?;
+    let split = scale_groups(vals, &shown);
+    let parts: Vec<Vec<usize>> = split.clone().unwrap_or_else(|| vec![shown.clone()]);
+    let k = parts.len();
+    // One panel per part, stacked, each as tall as its rows need; the axis label only
+    // under the last, the title only over the first.
+    let heights: Vec<u32> = parts
+        .iter()
+        .map(|p| {
+            let h = chart::category_panel_height(s, p.len());
+            if k == 1 { h.max(s.height) } else { h }
+        })
+        .collect();
+    let svg = chart::svg_document(s.width, heights.iter().sum(), |root| {
+        let mut rest = root.clone();
+        for (i, part) in parts.iter().enumerate() {
+            let (cell, below) = rest.split_vertically(heights[i]);
+            rest = below;
+            let (lo, hi) = chart::extent(part.iter().flat_map(|&g| vals[g].iter().copied()))
+                .unwrap_or((0.0, 1.0));
+            let n = part.len();
+            let axes = Axes {
+                title: if i == 0 { title.clone() } else { None },
+                x_label: if i + 1 == k {
+                    x_label.clone()
+                } else {
+                    String::new()
+                },
+                y_label: String::new(),
+                x: chart::padded(lo, hi, if k == 1 { 0.05 } else { 0.1 }),
+                y: -0.6..n as f64 - 0.4,
+                y_categories: Some(part.iter().map(|&g| ds.groups[g].label.clone()).collect()),
+                y_fit: labels.clone(),
+                ..Axes::default()
+            };
+            let mut c = chart::panel(&cell, s, &axes)?;
+            for (row, &g) in part.iter().enumerate() {
+                draw_group(&mut c, s, &vals[g], g, (n - 1 - row) as f64)?;
             }
-            Ok(())
-        });
-        (
-            vec![Panel { axes, draw }],
-            chart::category_panel_height(s, n).max(s.height),
-        )
-    };
-    let svg = chart::grid_figure(s, panels, 1, panel_h, &[])?;
-    let scales = if own {
-        " Policies differ far more than communities do, so each policy has its own x scale."
+        }
+        Ok(())
+    })?;
+    let scales = if split.is_some() {
+        " Policies far apart are drawn in separate panels, each on its own x scale."
     } else {
         ""
     };
@@ -223,10 +240,15 @@ mod tests {
     }
 
     #[test]
-    fn own_scales_only_when_policies_dwarf_communities() {
-        assert!(needs_own_scales(&[vec![0.05, 0.06], vec![0.97, 0.98]]));
-        assert!(!needs_own_scales(&[vec![0.1, 0.5], vec![0.4, 0.9]]));
-        assert!(!needs_own_scales(&[vec![0.1, 0.2]]));
-        assert!(!needs_own_scales(&[vec![0.3, 0.3], vec![0.3]]));
+    fn split_only_when_policies_dwarf_communities() {
+        let v = vec![vec![0.05, 0.06], vec![0.97, 0.98], vec![0.055, 0.07]];
+        assert_eq!(
+            scale_groups(&v, &[0, 1, 2]),
+            Some(vec![vec![0, 2], vec![1]])
+        );
+        let v = vec![vec![0.1, 0.5], vec![0.4, 0.9]];
+        assert_eq!(scale_groups(&v, &[0, 1]), None);
+        assert_eq!(scale_groups(&[vec![0.1, 0.2]], &[0]), None);
+        assert_eq!(scale_groups(&[vec![0.3], vec![0.3]], &[0, 1]), None);
     }
 }
