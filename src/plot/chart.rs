@@ -197,7 +197,12 @@ pub fn panel<'a, 'b>(area: &'a Area<'b>, s: &Scale, axes: &Axes) -> Result<Xy<'a
         .label_style(tick_font.clone())
         .axis_desc_style(label_font.clone())
         .set_all_tick_mark_size(s.upt(3.0) as i32)
-        .x_labels(((s.width as f64 / UNITS_PER_IN) * 1.6).round().max(3.0) as usize)
+        // Tick count from the panel's own width, so that side-by-side panels do not crowd.
+        .x_labels(
+            ((area.dim_in_pixel().0 as f64 / UNITS_PER_IN) * 1.6)
+                .round()
+                .max(3.0) as usize,
+        )
         .y_labels(5)
         .x_desc(axes.x_label.clone())
         .y_desc(axes.y_label.clone());
