@@ -2,6 +2,7 @@
 //! is routed to a handler, may go to a forum, is funded, worked on, and ends resolved or
 //! failed. Affected residents are a contiguous range of ids.
 
+use crate::world::institutions::state;
 use std::ops::Range;
 
 use crate::world::institutions::Handler;
@@ -48,91 +49,93 @@ impl Funding {
     }
 }
 
-/// One issue.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Issue {
-    /// Index of its domain in the scenario's domain list.
-    pub domain: u16,
-    /// Level at which it arose.
-    pub scope: Scope,
-    /// Index of its place at that level.
-    pub place: u32,
-    /// Affected residents.
-    pub residents: Range<u32>,
-    /// Number of affected households.
-    pub households: u32,
-    /// Community of the place.
-    pub community: u32,
-    /// Street of the place.
-    pub street: u32,
-    /// Hardship imposed while unresolved.
-    pub severity: f32,
-    /// Cost in yuan.
-    pub cost: f64,
-    /// Complexity (skill needed).
-    pub complexity: f32,
-    /// Contention among the affected.
-    pub contention: f32,
-    /// Mean initial support among the affected.
-    pub support: f32,
-    /// Consent share needed (0: none).
-    pub consent_share: f32,
-    /// Responsible department.
-    pub department: u32,
-    /// Work days needed.
-    pub duration: f32,
-    /// Share of cost residents are asked to fund.
-    pub resident_share: f32,
-    /// Share of cost enterprises are asked to fund.
-    pub enterprise_share: f32,
-    /// Top-down project.
-    pub top_down: bool,
-    /// Elder-care need.
-    pub elder_care: bool,
-    /// Current stage.
-    pub stage: Stage,
-    /// Current handler.
-    pub handler: Handler,
-    /// Organisation handling it, when `handler` is `Organisation`.
-    pub organisation: u32,
-    /// Tick it arose.
-    pub arisen: u32,
-    /// Tick it became known.
-    pub detected: Option<u32>,
-    /// Tick from which its handler can take it (coordination delay).
-    pub ready_at: u32,
-    /// Tick it entered its current stage.
-    pub stage_since: u32,
-    /// Work days left.
-    pub work_left: f32,
-    /// Escalations so far.
-    pub escalations: u32,
-    /// Money committed.
-    pub funding: Funding,
-    /// Residents and enterprises have been asked to co-fund.
-    pub asked: bool,
-    /// Enterprise that funded it (u32::MAX: none).
-    pub enterprise: u32,
-    /// Reported through the online platform.
-    pub online: bool,
-    /// A handler has answered (acknowledged) it.
-    pub answered: bool,
-    /// Forums held on it.
-    pub forums: u32,
-    /// Tick of its last forum.
-    pub last_forum: Option<u32>,
-    /// Consent reached.
-    pub consent: bool,
-    /// Consent votes held.
-    pub votes: u32,
-    /// Residents took part (reports, forums, co-funding): efficacy follows the outcome.
-    pub participated: bool,
-    /// Skill bonus from facilitation and professional support.
-    pub skill_bonus: f32,
-    /// Last tick it gave rise to a collective petition.
-    pub petitioned: Option<u32>,
-    /// Tick it ended.
-    pub closed: Option<u32>,
+state! {
+    /// One issue.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Issue {
+        /// Index of its domain in the scenario's domain list.
+        fixed domain: u16, "id";
+        /// Level at which it arose.
+        fixed scope: Scope, "household…community";
+        /// Index of its place at that level.
+        fixed place: u32, "id";
+        /// Affected residents.
+        fixed residents: Range<u32>, "id range";
+        /// Number of affected households.
+        fixed households: u32, "count";
+        /// Community of the place.
+        fixed community: u32, "id";
+        /// Street of the place.
+        fixed street: u32, "id";
+        /// Hardship imposed while unresolved.
+        fixed severity: f32, "[0, 1]";
+        /// Cost in yuan.
+        fixed cost: f64, "≥ 0 yuan";
+        /// Complexity (skill needed).
+        fixed complexity: f32, "[0, 1]";
+        /// Contention among the affected.
+        dynamic contention: f32, "[0, 1]";
+        /// Mean initial support among the affected.
+        dynamic support: f32, "[0, 1]";
+        /// Consent share needed (0: none).
+        fixed consent_share: f32, "[0, 1]";
+        /// Responsible department.
+        fixed department: u32, "id";
+        /// Work days needed.
+        fixed duration: f32, "days";
+        /// Share of cost residents are asked to fund.
+        fixed resident_share: f32, "[0, 1]";
+        /// Share of cost enterprises are asked to fund.
+        fixed enterprise_share: f32, "[0, 1]";
+        /// Top-down project.
+        fixed top_down: bool, "flag";
+        /// Elder-care need.
+        fixed elder_care: bool, "flag";
+        /// Current stage.
+        dynamic stage: Stage, "latent…failed";
+        /// Current handler.
+        dynamic handler: Handler, "level";
+        /// Organisation handling it, when `handler` is `Organisation`.
+        dynamic organisation: u32, "id";
+        /// Tick it arose.
+        fixed arisen: u32, "tick";
+        /// Tick it became known.
+        dynamic detected: Option<u32>, "tick";
+        /// Tick from which its handler can take it (coordination delay).
+        dynamic ready_at: u32, "tick";
+        /// Tick it entered its current stage.
+        dynamic stage_since: u32, "tick";
+        /// Work days left.
+        dynamic work_left: f32, "days";
+        /// Escalations so far.
+        dynamic escalations: u32, "count";
+        /// Money committed.
+        dynamic funding: Funding, "yuan by source";
+        /// Residents and enterprises have been asked to co-fund.
+        dynamic asked: bool, "flag";
+        /// Enterprise that funded it (u32::MAX: none).
+        dynamic enterprise: u32, "id";
+        /// Reported through the online platform.
+        dynamic online: bool, "flag";
+        /// A handler has answered (acknowledged) it.
+        dynamic answered: bool, "flag";
+        /// Forums held on it.
+        dynamic forums: u32, "count";
+        /// Tick of its last forum.
+        dynamic last_forum: Option<u32>, "tick";
+        /// Consent reached.
+        dynamic consent: bool, "flag";
+        /// Consent votes held.
+        dynamic votes: u32, "count";
+        /// Residents took part (reports, forums, co-funding): efficacy follows the outcome.
+        dynamic participated: bool, "flag";
+        /// Skill bonus from facilitation and professional support.
+        dynamic skill_bonus: f32, "≥ 0";
+        /// Last tick it gave rise to a collective petition.
+        dynamic petitioned: Option<u32>, "tick";
+        /// Tick it ended.
+        dynamic closed: Option<u32>, "tick";
+    }
 }
 
 impl Issue {

@@ -1,5 +1,6 @@
 //! cogov: an agent-based simulator of community co-governance and its linkage mechanisms
 //! (联动机制). See `ARCHITECTURE.md` for the codemap and `docs/ODD.md` for the model.
+#![warn(missing_docs)]
 
 pub mod cli;
 pub mod engine;
@@ -10,6 +11,7 @@ pub mod mechanisms;
 pub mod metrics;
 pub mod network;
 pub mod observer;
+pub mod odd;
 pub mod output;
 pub mod plot;
 pub mod rng;

@@ -12,7 +12,8 @@ const EXAMPLES: &str = "Examples:
   cogov check scenarios/all_on.toml              validate and print the resolved scenario
   cogov experiment scenarios/policies.toml -j 2  compare linkage policies
   cogov plot results/policies                    redraw figures from CSV
-  cogov verify                                   run the docking suite";
+  cogov verify                                   run the docking suite
+  cogov odd --out docs/ODD.md                    write the model's ODD description";
 
 /// cogov: an agent-based simulator of community co-governance (共建共治共享) and its
 /// linkage mechanisms (联动机制), after a study of Shangcheng District, Hangzhou.
@@ -39,6 +40,8 @@ enum Command {
     Verify(cli::verify::Args),
     /// Redraw figures and report.html from a run or experiment directory's CSV files.
     Plot(cli::plot::Args),
+    /// Write the model's ODD description (Markdown) from the code's registries.
+    Odd(cli::odd::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         Command::Completions(a) => cli::completions::run::<Cli>(a).map(|_| ExitCode::SUCCESS),
         Command::Verify(a) => cli::verify::run(a),
         Command::Plot(a) => cli::plot::run(a).map(|_| ExitCode::SUCCESS),
+        Command::Odd(a) => cli::odd::run(a).map(|_| ExitCode::SUCCESS),
     };
     match outcome {
         Ok(code) => code,

@@ -37,7 +37,8 @@ pub struct Args {
     /// Allow more than experiment.max_runs runs; overwrite another scenario's output.
     #[arg(long)]
     pub force: bool,
-    /// Do not draw the figures and report.html (draw them later with `cogov plot`).
+    /// Do not draw the figures and report.html (a shard never draws them; plot the merged
+    /// directory, which `cogov merge` does unless --no-plot).
     #[arg(long)]
     pub no_plot: bool,
 }

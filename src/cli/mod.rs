@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod experiment;
 pub mod merge;
+pub mod odd;
 pub mod plot;
 pub mod run;
 pub mod verify;

@@ -1,6 +1,6 @@
 //! Phase 1, arrivals: issues arise as Poisson arrivals per location and domain (summed over
 //! locations, then placed uniformly, which is the same process); scheduled projects start;
-//! shocks scale rates.
+//! shocks scale rates. Scheduled days count from the end of the warm-up.
 
 use rand_distr::{Distribution, Poisson};
 
@@ -16,6 +16,8 @@ pub fn run(e: &mut Engine) {
     let tick = e.world.tick;
     let mut rng = rng::stream(e.seed, Purpose::Arrivals, tick as u64, 0);
     let s = &e.scenario;
+    // Scheduled days count from the end of the warm-up: day 0 is the first recorded day.
+    let day = tick.checked_sub(s.init.warmup);
     for (di, d) in e.domains.iter().enumerate() {
         if d.params.rate <= 0.0 {
             continue;
@@ -27,7 +29,9 @@ pub fn run(e: &mut Engine) {
         let multiplier: f64 = s
             .shocks
             .iter()
-            .filter(|sh| sh.domain == d.name && (sh.start..=sh.end).contains(&tick))
+            .filter(|sh| {
+                sh.domain == d.name && day.is_some_and(|t| (sh.start..=sh.end).contains(&t))
+            })
             .map(|sh| sh.multiplier)
             .product();
         let lambda = d.params.rate / 365.0 * locations as f64 * multiplier;
@@ -49,7 +53,7 @@ pub fn run(e: &mut Engine) {
             e.record.tally.arisen += 1;
         }
     }
-    for p in s.projects.iter().filter(|p| p.start == tick) {
+    for p in s.projects.iter().filter(|p| Some(p.start) == day) {
         let Some(di) = e.domains.iter().position(|d| d.name == p.domain) else {
             continue;
         };

@@ -1,8 +1,8 @@
 //! Phase 9, complaints and petitions (Epstein 2002). A resident complains with a daily
 //! probability when grievance minus the perceived cost of complaining exceeds a threshold
 //! (online residents' cost is scaled by a lever). A known issue that has stalled becomes a
-//! collective petition when the affected residents who would join — grievance above
-//! `petition_grievance` and trust below `petition_trust` — reach both `petition_min_count`
+//! collective petition when the affected residents who would join — grievance (which already
+//! carries 1 − legitimacy) above `petition_grievance` — reach both `petition_min_count`
 //! and `petition_share` of the affected (a count threshold, as in activation). A petition
 //! hurts trust in the affected buildings and sends the issue to a department.
 //!

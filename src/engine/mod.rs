@@ -1,6 +1,7 @@
 //! The tick loop. Each tick runs the ten phases of [`SCHEDULE`] in order; at the start of
 //! each phase every enabled mechanism acts (in registry order), then the phase's core rule
-//! runs. The schedule is fixed: the ODD's process overview is generated from it.
+//! runs. Mechanisms start on the first recorded day: the warm-up is the world before the
+//! reform, so a recorded series shows the reform taking effect. The schedule is fixed: the ODD's process overview is generated from it.
 
 pub mod arrivals;
 pub mod complaints;
@@ -170,17 +171,21 @@ impl Engine {
             scenario,
             seed,
         };
-        let mut mechs = std::mem::take(&mut engine.mechanisms);
-        for (index, m) in mechs.iter_mut() {
-            let mut rng = rng::stream(seed, Purpose::Mechanism, u64::MAX, *index as u64);
-            m.init(&mut engine.ctx(&mut rng));
-        }
-        engine.mechanisms = mechs;
-        if !engine.world.new_ties.is_empty() {
-            residents::rebuild_network(&mut engine.world, &engine.scenario, seed, 0);
-        }
         residents::refresh_stats(&mut engine);
         engine
+    }
+
+    /// Sets up the enabled mechanisms: the reform starts. Runs at the first recorded tick,
+    /// so the warm-up is the world before the reform.
+    fn start_mechanisms(&mut self) {
+        let mut mechs = std::mem::take(&mut self.mechanisms);
+        for (index, m) in mechs.iter_mut() {
+            let mut rng = rng::stream(self.seed, Purpose::Mechanism, u64::MAX, *index as u64);
+            m.init(&mut self.ctx(&mut rng));
+        }
+        self.mechanisms = mechs;
+        self.world.add_new_ties();
+        residents::refresh_stats(self);
     }
 
     fn ctx<'a>(&'a mut self, rng: &'a mut Rng) -> Ctx<'a> {
@@ -196,6 +201,9 @@ impl Engine {
 
     /// Runs one tick: every phase of [`SCHEDULE`] in order.
     pub fn step(&mut self, observer: &mut Observer) {
+        if self.world.tick == self.scenario.init.warmup {
+            self.start_mechanisms();
+        }
         self.levers.reset_to(&self.baseline_levers);
         self.record.start_tick();
         for &(phase, _) in SCHEDULE {
@@ -220,7 +228,7 @@ impl Engine {
     }
 
     fn mechanisms_act(&mut self, phase: Phase) {
-        if self.mechanisms.is_empty() {
+        if self.mechanisms.is_empty() || self.world.tick < self.scenario.init.warmup {
             return;
         }
         let mut mechs = std::mem::take(&mut self.mechanisms);

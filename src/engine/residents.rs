@@ -376,7 +376,7 @@ fn update_chunk(
     let (nt_gain, nt_loss) = (p.neighbour_trust_gain as f32, p.neighbour_trust_loss as f32);
     let (g_rate, hps) = (p.grievance_rate as f32, p.hardship_per_severity as f32);
     let (s_rate, x_rate) = (p.satisfaction_rate as f32, p.expectation_rate as f32);
-    let (pet_g, pet_t) = (p.petition_grievance as f32, p.petition_trust as f32);
+    let pet_g = p.petition_grievance as f32;
     let form_p =
         f.s.network.formation_probability as f32 / f.s.network.rebuild_period.max(1) as f32;
     let mut rng = rng::stream(f.seed, Purpose::Residents, f.tick as u64, k as u64);
@@ -491,7 +491,7 @@ fn update_chunk(
             active: act,
             party,
             online,
-            would_petition: gv > pet_g && t < pet_t,
+            would_petition: gv > pet_g,
             engagement: e,
             trust_institutional: t,
             trust_neighbour: tn,
@@ -533,10 +533,7 @@ fn aggregate_communities(w: &mut World) {
 
 /// Recomputes the per-building and per-community stats from the columns (at start-up).
 pub fn refresh_stats(e: &mut Engine) {
-    let (pet_g, pet_t) = (
-        e.scenario.residents.petition_grievance as f32,
-        e.scenario.residents.petition_trust as f32,
-    );
+    let pet_g = e.scenario.residents.petition_grievance as f32;
     let w = &mut e.world;
     let r = &w.residents;
     w.stats.buildings.fill(BuildingSums::default());
@@ -546,7 +543,7 @@ pub fn refresh_stats(e: &mut Engine) {
             active: r.active[i],
             party: r.has(i, role::PARTY),
             online: r.has(i, role::ONLINE),
-            would_petition: g > pet_g && t < pet_t,
+            would_petition: g > pet_g,
             engagement: r.engagement[i],
             trust_institutional: t,
             trust_neighbour: r.trust_neighbour[i],

@@ -320,6 +320,7 @@ fn write_manifest(
         "complete": complete,
         "wall_seconds": start.elapsed().as_secs_f64(),
         "peak_rss_bytes": output::peak_rss_bytes(),
+        // `cogov plot DIR` redraws with the scenario's own [plot] settings.
         "plot": serde_json::to_value(&s.plot).map_err(|e| Error::input(e.to_string()))?,
     });
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::input(e.to_string()))?;

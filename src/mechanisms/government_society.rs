@@ -5,8 +5,8 @@
 //! from the district budget. Purchase of services: `purchase_budget` yuan shared among living
 //! organisations, each growing its capacity by `organisations.growth_per_yuan` per yuan, and
 //! known issues are routed to a matching organisation with probability `purchase_routing`.
-//! Venture philanthropy: `venture_fund` yuan for `venture_projects` projects; each project
-//! funds a living organisation (or founds one when too few are alive), and foundations match
+//! Venture philanthropy: `venture_fund` yuan for `venture_projects` projects; a share
+//! `founding_share` of projects founds a new organisation, the others fund a living one, and foundations match
 //! each public yuan with `foundation_match` yuan into the social pool. Golden ideas:
 //! `golden_idea_fund` yuan for `golden_ideas` resident proposals, each a constructive act. Social money may cover up to
 //! `social_cover_share` of an issue's cost.
@@ -33,6 +33,9 @@ section! {
         pub venture_fund: f64 = 5_000_000.0, "yuan", AtLeast(0.0);
         /// Venture-philanthropy projects per round. Seed: about 64 a year.
         pub venture_projects: u32 = 64, "count", AtLeast(0.0);
+        /// Share of venture projects that found a new organisation (the rest fund a living
+        /// one). Assumption: 公益创投 incubates new groups as well as growing old ones.
+        pub founding_share: f64 = 0.25, "share", Unit;
         /// Social yuan matched per public venture yuan by foundations. Assumption.
         pub foundation_match: f64 = 0.5, "ratio", AtLeast(0.0);
         /// Golden-idea contest fund per round. Seed: 1,000,000 yuan a year.
@@ -87,10 +90,16 @@ impl Mechanism for GovernmentSociety {
             ctx.record.tally.public += paid;
             ctx.world.ledger.social.allocate(paid * self.foundation_match);
             let grant = paid / self.venture_projects as f64;
+            let alive: Vec<usize> = ctx
+                .world
+                .organisations
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.alive)
+                .map(|(k, _)| k)
+                .collect();
             for _ in 0..self.venture_projects {
-                let alive: Vec<usize> = ctx.world.organisations.iter().enumerate().filter(|(_, o)| o.alive).map(|(k, _)| k).collect();
-                let per_community = alive.len() as f64 / ctx.world.places.communities.len().max(1) as f64;
-                if alive.is_empty() || (per_community < 3.0 && rng::unit_f64(ctx.rng) < 0.5) {
+                if alive.is_empty() || rng::unit_f64(ctx.rng) < self.founding_share {
                     let c = rng::index(ctx.rng, ctx.world.places.communities.len()) as u32;
                     let d = pick_domain_of(ctx.domains, ctx.rng);
                     found_organisation(ctx.world, ctx.scenario, c, d, grant, ctx.rng);

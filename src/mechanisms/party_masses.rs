@@ -44,21 +44,26 @@ section! {
 
 impl MechanismParams for PartyMasses {
     fn build(&self) -> Box<dyn Mechanism> {
-        Box::new(self.clone())
+        Box::new(PartyMassesMechanism { p: self.clone(), members: Vec::new() })
     }
 }
 
-impl Mechanism for PartyMasses {
+struct PartyMassesMechanism {
+    p: PartyMasses,
+    /// Party members' resident ids (membership does not change during a run).
+    members: Vec<u32>,
+}
+
+impl Mechanism for PartyMassesMechanism {
     fn phases(&self) -> &'static [Phase] {
         &[Phase::Detection, Phase::Resourcing, Phase::Residents]
     }
 
     fn init(&mut self, ctx: &mut Ctx<'_>) {
         let r = &mut ctx.world.residents;
-        for i in 0..r.len() {
-            if r.roles[i] & role::PARTY != 0 {
-                r.active[i] = true;
-            }
+        self.members = (0..r.len() as u32).filter(|&i| r.has(i as usize, role::PARTY)).collect();
+        for &i in &self.members {
+            r.active[i as usize] = true;
         }
     }
 
@@ -69,13 +74,13 @@ impl Mechanism for PartyMasses {
                 let w = &mut *ctx.world;
                 for issue in w.issues.iter_mut().filter(|i| i.stage == Stage::Latent) {
                     let members: u32 = w.stats.buildings[building_range(&w.places, issue)].iter().map(|s| s.active_party).sum();
-                    let p = 1.0 - (-self.mass_line_detection * members as f64).exp();
+                    let p = 1.0 - (-self.p.mass_line_detection * members as f64).exp();
                     if members > 0 && rng::unit_f64(ctx.rng) < p {
                         ctx.record.detect(issue, tick);
                     }
                 }
             }
-            Phase::Resourcing if tick % 365 == 0 => ctx.world.ledger.enterprise.allocate(self.regional_funds),
+            Phase::Resourcing if tick % 365 == 0 => ctx.world.ledger.enterprise.allocate(self.p.regional_funds),
             Phase::Residents => {
                 let w = &mut *ctx.world;
                 for b in 0..w.places.buildings.len() {
@@ -84,11 +89,11 @@ impl Mechanism for PartyMasses {
                         continue;
                     }
                     let size = w.places.buildings.size(b) as f64;
-                    let coverage = (self.visits_per_member * members as f64 / size).min(1.0);
-                    ctx.levers.mobilisation[b] += (self.mobilisation * coverage) as f32;
-                    ctx.levers.contact[b] += (self.visit_trust * coverage) as f32;
+                    let coverage = (self.p.visits_per_member * members as f64 / size).min(1.0);
+                    ctx.levers.mobilisation[b] += (self.p.mobilisation * coverage) as f32;
+                    ctx.levers.contact[b] += (self.p.visit_trust * coverage) as f32;
                     for _ in 0..members {
-                        if rng::unit_f64(ctx.rng) < self.visit_tie_probability {
+                        if rng::unit_f64(ctx.rng) < self.p.visit_tie_probability {
                             let range = w.places.buildings.residents(b);
                             let i = range.start + rng::index(ctx.rng, size as usize) as u32;
                             let c = w.residents.community[i as usize] as u32;
@@ -96,10 +101,10 @@ impl Mechanism for PartyMasses {
                         }
                     }
                 }
-                let r = &mut w.residents;
-                for i in 0..r.len() {
-                    if r.roles[i] & role::PARTY != 0 && !r.active[i] && rng::unit_f64(ctx.rng) < self.commitment {
-                        r.active[i] = true;
+                for &i in &self.members {
+                    let active = &mut w.residents.active[i as usize];
+                    if !*active && rng::unit_f64(ctx.rng) < self.p.commitment {
+                        *active = true;
                     }
                 }
             }

@@ -141,7 +141,18 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
     let mut contrast_rows = Vec::new();
     let mut aggregate = None;
     if ds.kind == DirKind::Experiment {
-        match Table::read(dir, "contrasts.csv")? {
+        // With one policy there is nothing to contrast: the file holds only its header.
+        let header_only = std::fs::read_to_string(dir.join("contrasts.csv"))
+            .is_ok_and(|t| t.lines().filter(|l| !l.trim().is_empty()).count() == 1);
+        let table = if header_only {
+            None
+        } else {
+            Table::read(dir, "contrasts.csv")?
+        };
+        match table {
+            None if header_only => {
+                notes.push("one policy: no contrasts, contrast figure left out".into())
+            }
             Some(t) => {
                 contrast_rows = contrasts::rows(&ds, &t, &columns)?;
                 match contrasts::figure(&ds, &contrast_rows, &columns, &s)? {

@@ -62,7 +62,7 @@ section! {
         /// Engagement of elders. Assumption: elders are the core of community activity.
         pub engagement_elder: Dist = Dist::Beta(3.0, 6.0), "index", Any;
         /// Trust in party and government. Assumption.
-        pub trust_institutional: Dist = Dist::Beta(6.0, 3.6), "index", Any;
+        pub trust_institutional: Dist = Dist::Beta(7.0, 3.0), "index", Any;
         /// Trust in neighbours. Assumption: "strangers' society" in new blocks.
         pub trust_neighbour: Dist = Dist::Beta(4.0, 5.0), "index", Any;
         /// Grievance. Assumption.
@@ -73,7 +73,8 @@ section! {
         pub expectation: Dist = Dist::Beta(6.0, 4.0), "index", Any;
         /// Share of non-members active at the start. Assumption.
         pub seed_active_share: f64 = 0.01, "share", Unit;
-        /// Warm-up ticks run before recording starts (stocks settle). MODEL.md default 0.
+        /// Warm-up ticks run before recording starts, without linkage mechanisms: the world
+        /// before the reform, in which stocks settle. MODEL.md default 0.
         pub warmup: u32 = 0, "days", AtLeast(0.0);
     }
 }
@@ -116,9 +117,12 @@ section! {
         /// Probability per day that an active resident lapses. Assumption: activity lasts ~2 months.
         pub lapse_probability: f64 = 0.02, "probability/day", Unit;
         /// Weight of efficacy in activation pressure: pressure += w·(e − reference).
-        pub efficacy_weight: f64 = 1.0, "index", Range(0.0, 5.0);
+        /// Assumption, calibrated so that low-engagement residents (mostly young adults)
+        /// almost never act, the baseline settles near 13% active, and a cascade does not
+        /// sweep the whole district.
+        pub efficacy_weight: f64 = 3.0, "index", Range(0.0, 5.0);
         /// Engagement at which efficacy adds no pressure.
-        pub efficacy_reference: f64 = 0.45, "index", Unit;
+        pub efficacy_reference: f64 = 0.4, "index", Unit;
         /// Daily rate at which engagement relaxes toward its resting level.
         pub engagement_relaxation: f64 = 0.002, "1/day", Unit;
         /// Engagement gain while active (learning by doing).
@@ -157,10 +161,9 @@ section! {
         /// Probability per day that an engaged resident affected by a latent issue reports it,
         /// scaled by engagement and severity.
         pub report_probability: f64 = 0.04, "probability/day", Unit;
-        /// Grievance above which an affected resident would join a collective petition.
+        /// Grievance (hardship × (1 − legitimacy)) above which an affected resident would
+        /// join a collective petition (Epstein 2002).
         pub petition_grievance: f64 = 0.15, "index", Unit;
-        /// Institutional trust below which an affected resident would join a petition.
-        pub petition_trust: f64 = 0.5, "index", Unit;
         /// A stalled issue becomes a collective petition when this share of its affected
         /// residents would join (a threshold on their count, as in activation).
         pub petition_share: f64 = 0.08, "share", Unit;
@@ -402,7 +405,7 @@ section! {
     pub struct Project {
         /// Domain of the project's issues.
         pub domain: String = "renovation".into(), "", Any;
-        /// Day it starts.
+        /// Day it starts, counted from the end of the warm-up.
         pub start: u32 = 0, "day", AtLeast(0.0);
         /// Communities it covers (indices from 0); one issue per community.
         pub communities: Vec<u32> = Vec::new(), "", Any;
@@ -414,9 +417,9 @@ section! {
     pub struct Shock {
         /// Domain affected.
         pub domain: String = "elder_care".into(), "", Any;
-        /// First day.
+        /// First day, counted from the end of the warm-up.
         pub start: u32 = 0, "day", AtLeast(0.0);
-        /// Last day (inclusive).
+        /// Last day (inclusive), counted from the end of the warm-up.
         pub end: u32 = 0, "day", AtLeast(0.0);
         /// Rate multiplier.
         pub multiplier: f64 = 2.0, "ratio", AtLeast(0.0);

@@ -267,8 +267,7 @@ pub fn build(s: &Scenario, seed: u64) -> World {
         });
     }
     // Ties among organisation members join the network before the first tick.
-    let ties = std::mem::take(&mut world.new_ties);
-    world.network.rebuild(|_, _, _, _| true, &ties, 0);
+    world.add_new_ties();
     world
 }
 

@@ -1,43 +1,64 @@
 //! Organisations, enterprises, government nodes and the money ledger.
 
-/// A social organisation (社会组织): community group, social-work agency or foundation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Organisation {
-    /// Community it serves.
-    pub community: u32,
-    /// Issue domain it works in (index into the scenario's domains).
-    pub domain: u16,
-    /// Cases per day it can take.
-    pub capacity: f64,
-    /// Professionalism in [0, 1]: its skill on issues.
-    pub professionalism: f64,
-    /// Funds on hand (yuan).
-    pub funds: f64,
-    /// Reputation in [0, 1].
-    pub reputation: f64,
-    /// Members (residents).
-    pub members: u32,
-    /// Whether it is alive.
-    pub alive: bool,
-    /// Case credit: capacity accrues daily; taking a case uses one.
-    pub credit: f64,
-    /// Days since it last worked on a case.
-    pub idle_days: u32,
+/// Declares a struct of state variables and its ODD table from one declaration: each field
+/// is `fixed` or `dynamic`, with a type, a range and its doc comment as its meaning.
+macro_rules! state {
+    ($(#[doc = $sdoc:literal])* #[derive($($d:ident),*)] pub struct $name:ident { $( $(#[doc = $doc:literal])* $kind:ident $field:ident : $ty:ty, $range:literal; )* }) => {
+        $(#[doc = $sdoc])*
+        #[derive($($d),*)]
+        pub struct $name { $( $(#[doc = $doc])* pub $field: $ty, )* }
+
+        impl $name {
+            /// The state-variable table for the ODD: (name, fixed or dynamic, type, range, meaning).
+            pub const FIELDS: &'static [(&'static str, &'static str, &'static str, &'static str, &'static str)] =
+                &[$( (stringify!($field), stringify!($kind), stringify!($ty), $range, concat!($($doc),*)), )*];
+        }
+    };
+}
+pub(crate) use state;
+
+state! {
+    /// A social organisation (社会组织): community group, social-work agency or foundation.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Organisation {
+        /// Community it serves.
+        fixed community: u32, "id";
+        /// Issue domain it works in (index into the scenario's domains).
+        fixed domain: u16, "id";
+        /// Cases per day it can take.
+        dynamic capacity: f64, "≥ 0 cases/day";
+        /// Professionalism in [0, 1]: its skill on issues.
+        dynamic professionalism: f64, "[0, 1]";
+        /// Funds on hand (yuan).
+        dynamic funds: f64, "≥ 0 yuan";
+        /// Reputation in [0, 1].
+        dynamic reputation: f64, "[0, 1]";
+        /// Members (residents).
+        dynamic members: u32, "count";
+        /// Whether it is alive.
+        dynamic alive: bool, "flag";
+        /// Case credit: capacity accrues daily; taking a case uses one.
+        dynamic credit: f64, "≥ 0 cases";
+        /// Days since it last worked on a case.
+        dynamic idle_days: u32, "days";
+    }
 }
 
-/// An enterprise (企业): a property company (物业) or a local business.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Enterprise {
-    /// Community it is based in.
-    pub community: u32,
-    /// A property-management company (else a local business).
-    pub property: bool,
-    /// Resources left this year for community work (yuan).
-    pub resources: f64,
-    /// Social orientation in [0, 1] (资本的社会属性).
-    pub orientation: f64,
-    /// Reputation in [0, 1].
-    pub reputation: f64,
+state! {
+    /// An enterprise (企业): a property company (物业) or a local business.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Enterprise {
+        /// Community it is based in.
+        fixed community: u32, "id";
+        /// A property-management company (else a local business).
+        fixed property: bool, "flag";
+        /// Resources left this year for community work (yuan).
+        dynamic resources: f64, "≥ 0 yuan";
+        /// Social orientation in [0, 1] (资本的社会属性).
+        dynamic orientation: f64, "[0, 1]";
+        /// Reputation in [0, 1].
+        dynamic reputation: f64, "[0, 1]";
+    }
 }
 
 /// A pool of money: what was allocated to it, what was spent from it.
@@ -69,21 +90,23 @@ impl Pool {
     }
 }
 
-/// Public, social and enterprise money, by pool.
-#[derive(Debug, Clone, Default)]
-pub struct Ledger {
-    /// The district's yearly budget for community issues.
-    pub district: Pool,
-    /// Each street's budget.
-    pub streets: Vec<Pool>,
-    /// Each community's budget.
-    pub communities: Vec<Pool>,
-    /// Social money for issues: venture philanthropy, golden ideas, service purchase.
-    pub social: Pool,
-    /// Enterprise money set aside through matchmaking and regional party building.
-    pub enterprise: Pool,
-    /// Resident co-funding (allocated when pledged, spent when paid).
-    pub resident: Pool,
+state! {
+    /// Public, social and enterprise money, by pool.
+    #[derive(Debug, Clone, Default)]
+    pub struct Ledger {
+        /// The district's yearly budget for community issues.
+        dynamic district: Pool, "≥ 0 yuan";
+        /// Each street's budget.
+        dynamic streets: Vec<Pool>, "≥ 0 yuan";
+        /// Each community's budget.
+        dynamic communities: Vec<Pool>, "≥ 0 yuan";
+        /// Social money for issues: venture philanthropy, golden ideas, service purchase.
+        dynamic social: Pool, "≥ 0 yuan";
+        /// Enterprise money set aside through matchmaking and regional party building.
+        dynamic enterprise: Pool, "≥ 0 yuan";
+        /// Resident co-funding (allocated when pledged, spent when paid).
+        dynamic resident: Pool, "≥ 0 yuan";
+    }
 }
 
 impl Ledger {
@@ -101,16 +124,18 @@ impl Ledger {
     }
 }
 
-/// Daily case credit of each government handler: capacity accrues each day (up to one
-/// day's worth, at least one case) and taking a case uses one.
-#[derive(Debug, Clone, Default)]
-pub struct Credits {
-    /// Per community committee.
-    pub community: Vec<f64>,
-    /// Per street office.
-    pub street: Vec<f64>,
-    /// Per department.
-    pub department: Vec<f64>,
+state! {
+    /// Daily case credit of each government handler: capacity accrues each day (up to one
+    /// day's worth, at least one case) and taking a case uses one.
+    #[derive(Debug, Clone, Default)]
+    pub struct Credits {
+        /// Per community committee.
+        dynamic community: Vec<f64>, "≥ 0 cases";
+        /// Per street office.
+        dynamic street: Vec<f64>, "≥ 0 cases";
+        /// Per department.
+        dynamic department: Vec<f64>, "≥ 0 cases";
+    }
 }
 
 /// Handlers of issues, by government level.

@@ -37,7 +37,7 @@ pub struct ResidentState {
     pub party: bool,
     /// Uses the online platform.
     pub online: bool,
-    /// Would join a collective petition (grievance and trust past their thresholds).
+    /// Would join a collective petition (grievance past its threshold).
     pub would_petition: bool,
     /// Engagement.
     pub engagement: f32,
@@ -150,6 +150,19 @@ impl World {
     /// Number of residents.
     pub fn n_residents(&self) -> usize {
         self.residents.len()
+    }
+
+    /// Adds the queued ties to the network now, without decaying any (used when the world
+    /// is built and when mechanisms set up).
+    pub fn add_new_ties(&mut self) {
+        if self.new_ties.is_empty() {
+            return;
+        }
+        let stamp = self.tick.min(u16::MAX as u32) as u16;
+        let ties = std::mem::take(&mut self.new_ties);
+        self.network.rebuild(|_, _, _, _| true, &ties, stamp);
+        self.new_ties = ties;
+        self.new_ties.clear();
     }
 
     /// Queues a tie to be added at the next network rebuild.
