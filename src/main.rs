@@ -42,6 +42,8 @@ enum Command {
     Plot(cli::plot::Args),
     /// Write the model's ODD description (Markdown) from the code's registries.
     Odd(cli::odd::Args),
+    /// Calibrate parameters by ABC rejection against observed summary statistics.
+    Calibrate(cli::calibrate::Args),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => cli::verify::run(a),
         Command::Plot(a) => cli::plot::run(a).map(|_| ExitCode::SUCCESS),
         Command::Odd(a) => cli::odd::run(a).map(|_| ExitCode::SUCCESS),
+        Command::Calibrate(a) => cli::calibrate::run(a).map(|_| ExitCode::SUCCESS),
     };
     match outcome {
         Ok(code) => code,

@@ -1,6 +1,7 @@
 //! The command-line interface: one module per subcommand, each with its clap `Args` and a
 //! `run` function. `main.rs` only dispatches and maps errors to exit codes.
 
+pub mod calibrate;
 pub mod check;
 pub mod completions;
 pub mod experiment;

@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::experiment::design::Plan;
 use crate::metrics::summary_columns;
 use crate::output::{self, num, opt};
+use crate::sensitivity;
 use crate::stats;
 
 fn cell_values(
@@ -108,4 +109,35 @@ pub fn write_contrasts(path: &Path, plan: &Plan, summaries: &[Vec<f64>]) -> Resu
         }
     }
     output::write_csv(path, &header, rows.into_iter())
+}
+
+/// Writes `sensitivity.csv` of a `morris` / `sobol` experiment: for each chosen metric, the
+/// replicates of each design point are averaged (finite values only; common random numbers
+/// across points) and the means analysed. A metric with no finite value at some point is
+/// left out (it has no index). Returns the metrics left out.
+pub fn write_sensitivity(path: &Path, plan: &Plan, summaries: &[Vec<f64>]) -> Result<Vec<String>> {
+    let Some(sp) = &plan.sensitivity else {
+        return Ok(Vec::new());
+    };
+    let mut rows = Vec::new();
+    let mut skipped = Vec::new();
+    for (name, column) in &sp.metrics {
+        let per_point: Vec<Vec<f64>> = (0..plan.points.len())
+            .map(|k| {
+                cell_values(plan, summaries, 0, k, *column)
+                    .into_iter()
+                    .filter(|v| v.is_finite())
+                    .collect()
+            })
+            .collect();
+        if per_point.iter().any(Vec::is_empty) {
+            skipped.push(name.clone());
+            continue;
+        }
+        let means = sensitivity::average_replicates(name, &per_point)?;
+        let analysis = sp.design.analyse(name, &means, sp.bootstrap, sp.seed)?;
+        rows.extend(analysis.rows(name));
+    }
+    sensitivity::write_sensitivity_csv(path, &rows)?;
+    Ok(skipped)
 }

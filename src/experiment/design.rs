@@ -11,6 +11,7 @@ use crate::output::num;
 use crate::rng::{self, Purpose};
 use crate::scenario::Scenario;
 use crate::scenario::experiment::SweepSpec;
+use crate::sensitivity::{Design, Method, metric_column};
 
 /// One run of the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +43,23 @@ pub struct Plan {
     pub replicates: u32,
     /// Resolved scenario per cell, indexed `policy * points.len() + point`.
     pub cells: Vec<Arc<Scenario>>,
+    /// The sensitivity design of a `morris` / `sobol` experiment (its points are
+    /// [`Plan::points`], one policy only).
+    pub sensitivity: Option<SensitivityPlan>,
     seed: u64,
+}
+
+/// A `morris` / `sobol` experiment's design and what to analyse.
+#[derive(Debug)]
+pub struct SensitivityPlan {
+    /// The sampled design; `design.points()[k]` is sweep point `k` before integer rounding.
+    pub design: Design,
+    /// Summary columns analysed: `(name as given, column index)`.
+    pub metrics: Vec<(String, usize)>,
+    /// Bootstrap resamples for the intervals.
+    pub bootstrap: usize,
+    /// Seed of the design and bootstrap streams (`experiment.seed`).
+    pub seed: u64,
 }
 
 impl Plan {
@@ -72,13 +89,20 @@ impl Plan {
                     ))
                 })?
         };
-        let sweep_keys: Vec<String> = s.sweep.keys().cloned().collect();
+        let mut sweep_keys: Vec<String> = s.sweep.keys().cloned().collect();
+        let mut sensitivity = None;
         let points = match e.design.as_str() {
             "factorial" => factorial(&s.sweep)?,
             "latin_hypercube" => latin_hypercube(&s.sweep, e.samples, e.seed)?,
+            design @ ("morris" | "sobol") => {
+                let (plan, keys, points) = sensitivity_points(s, design, policies.len())?;
+                sweep_keys = keys;
+                sensitivity = Some(plan);
+                points
+            }
             other => {
                 return Err(Error::input(format!(
-                    "experiment.design: \"{other}\" is run by `cogov sensitivity`, not `cogov experiment`; allowed here: factorial, latin_hypercube"
+                    "experiment.design: \"{other}\" is not a design; allowed: factorial, latin_hypercube, morris, sobol"
                 )));
             }
         };
@@ -120,6 +144,7 @@ impl Plan {
             points,
             replicates: e.replicates,
             cells,
+            sensitivity,
             seed: e.seed,
         })
     }
@@ -163,6 +188,70 @@ impl Plan {
     pub fn point_fields(&self, k: usize) -> Vec<String> {
         self.points[k].iter().map(value_field).collect()
     }
+}
+
+/// The points of a `morris` / `sobol` design: its parameters become the sweep keys and each
+/// design point a sweep point (values of integer parameters rounded to whole numbers).
+fn sensitivity_points(
+    s: &Scenario,
+    design: &str,
+    policies: usize,
+) -> Result<(SensitivityPlan, Vec<String>, Vec<Vec<toml::Value>>)> {
+    let Some(config) = &s.sensitivity else {
+        return Err(Error::input(format!(
+            "experiment.design: \"{design}\" needs a [sensitivity] section with parameters"
+        )));
+    };
+    if policies > 1 {
+        return Err(Error::input(format!(
+            "policy: design \"{design}\" runs a single policy ({policies} given); put fixed settings in one [[policy]] set or in the scenario"
+        )));
+    }
+    let mut config = config.clone();
+    config.method = if design == "sobol" {
+        Method::Sobol
+    } else {
+        Method::Morris
+    };
+    let d = Design::new(&config, s.experiment.seed)?;
+    let metrics = config
+        .metric_names()
+        .into_iter()
+        .map(|m| {
+            metric_column(&m)
+                .map(|c| (m.clone(), c))
+                .ok_or_else(|| Error::input(format!("sensitivity.metrics: unknown metric \"{m}\"")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let table = s.to_table();
+    let keys = d.space().names.clone();
+    let integer: Vec<bool> = keys
+        .iter()
+        .map(|k| crate::sensitivity::calibrate::is_integer(&table, k))
+        .collect();
+    let points = d
+        .points()
+        .iter()
+        .map(|x| {
+            x.iter()
+                .zip(&integer)
+                .map(|(&v, &int)| {
+                    if int {
+                        toml::Value::Integer(v.round() as i64)
+                    } else {
+                        toml::Value::Float(v)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let plan = SensitivityPlan {
+        design: d,
+        metrics,
+        bootstrap: config.bootstrap,
+        seed: s.experiment.seed,
+    };
+    Ok((plan, keys, points))
 }
 
 fn describe(keys: &[String], point: &[toml::Value]) -> String {
@@ -263,6 +352,38 @@ mod tests {
         let p = factorial(&sweep).unwrap();
         assert_eq!(p.len(), 6);
         assert_eq!(p[1], vec![toml::Value::Float(0.0), 2.into()]);
+    }
+
+    #[test]
+    fn morris_design_gives_the_points_and_rounds_integer_parameters() {
+        let s = Scenario::from_toml(
+            r#"ticks = 10
+               [experiment]
+               design = "morris"
+               replicates = 2
+               [sensitivity]
+               r = 3
+               parameters = { "world.residents" = [500.0, 900.0], "residents.report_probability" = [0.1, 0.5] }"#,
+            "t.toml",
+        )
+        .unwrap();
+        let plan = Plan::new(&s, false).unwrap();
+        assert_eq!(plan.points.len(), 3 * (2 + 1));
+        assert_eq!(plan.len(), 9 * 2);
+        assert_eq!(
+            plan.sweep_keys,
+            ["residents.report_probability", "world.residents"]
+        );
+        for p in &plan.points {
+            assert!(p[0].is_float() && p[1].is_integer(), "{p:?}");
+        }
+        let sp = plan.sensitivity.as_ref().unwrap();
+        assert_eq!(
+            sp.metrics.len(),
+            crate::sensitivity::config::DEFAULT_METRICS.len()
+        );
+        let again = Plan::new(&s, false).unwrap();
+        assert_eq!(plan.points, again.points);
     }
 
     #[test]

@@ -245,7 +245,11 @@ pub fn finalize(out: &Path, plan: &Plan) -> Result<()> {
     )?;
     let summaries = read_summaries(out, plan, &ids)?;
     aggregate::write_aggregate(&out.join("aggregate.csv"), plan, &summaries)?;
-    aggregate::write_contrasts(&out.join("contrasts.csv"), plan, &summaries)
+    aggregate::write_contrasts(&out.join("contrasts.csv"), plan, &summaries)?;
+    if plan.sensitivity.is_some() {
+        aggregate::write_sensitivity(&out.join("sensitivity.csv"), plan, &summaries)?;
+    }
+    Ok(())
 }
 
 fn concat(out: &Path, target: &Path, head: &str, ids: &[String], kind: &str) -> Result<()> {
@@ -322,6 +326,14 @@ fn write_manifest(
         "peak_rss_bytes": output::peak_rss_bytes(),
         // `cogov plot DIR` redraws with the scenario's own [plot] settings.
         "plot": serde_json::to_value(&s.plot).map_err(|e| Error::input(e.to_string()))?,
+        "sensitivity": plan.sensitivity.as_ref().map(|sp| serde_json::json!({
+            "method": s.experiment.design,
+            "parameters": plan.sweep_keys,
+            "metrics": sp.metrics.iter().map(|m| m.0.clone()).collect::<Vec<_>>(),
+            "design_points": plan.points.len(),
+            "bootstrap": sp.bootstrap,
+            "outputs": "sensitivity.csv: indices of the mean over replicates at each design point (finite values only; a metric non-finite at some point is left out); integer parameters are rounded to whole numbers",
+        })),
     });
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::input(e.to_string()))?;
     output::write_atomic(&out.join("manifest.json"), |w| w.write_all(text.as_bytes()))

@@ -12,8 +12,7 @@ use crate::Result;
 /// Order in which indices are drawn.
 pub const INDEX_ORDER: [&str; 6] = ["mu_star", "sigma", "mu", "S1", "ST", "S2"];
 
-/// Figures for the metrics in `columns` that appear in the table (all its metrics, up to
-/// four, when none of them does).
+/// One figure per metric of the table: those in `columns` first, then the rest in file order.
 pub fn figures(table: &Table, columns: &[String], s: &Scale) -> Result<Vec<Figure>> {
     let [c_m, c_p, c_i, c_v] = ["metric", "parameter", "index", "value"].map(|c| table.require(c));
     let (c_m, c_p, c_i, c_v) = (c_m?, c_p?, c_i?, c_v?);
@@ -24,18 +23,18 @@ pub fn figures(table: &Table, columns: &[String], s: &Scale) -> Result<Vec<Figur
             present.push(r[c_m].to_string());
         }
     }
-    let chosen: Vec<String> = {
-        let c: Vec<String> = columns
-            .iter()
-            .filter(|c| present.contains(c))
-            .cloned()
-            .collect();
-        if c.is_empty() {
-            present.into_iter().take(4).collect()
-        } else {
-            c
+    // The metrics were chosen in [sensitivity].metrics: draw them all, the plotted
+    // metrics first.
+    let mut chosen: Vec<String> = columns
+        .iter()
+        .filter(|c| present.contains(c))
+        .cloned()
+        .collect();
+    for m in present {
+        if !chosen.contains(&m) {
+            chosen.push(m);
         }
-    };
+    }
     let mut figs = Vec::new();
     for metric in &chosen {
         let rows: Vec<&csv::StringRecord> =

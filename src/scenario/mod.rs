@@ -68,7 +68,20 @@ section! {
         pub sweep: BTreeMap<String, SweepSpec> = BTreeMap::new(), "", Any;
         /// Figures: metrics, size, formats and policies shown.
         pub plot: crate::plot::PlotConfig = crate::plot::PlotConfig::default(), "", Any;
+        /// Global sensitivity analysis: parameter ranges, design size and metrics, run by
+        /// `[experiment] design = "morris"` or `"sobol"`.
+        pub sensitivity: Option<crate::sensitivity::SensitivityConfig> = None, "", Any;
+        /// ABC calibration (`cogov calibrate`): targets, priors, draws.
+        pub calibration: Option<crate::sensitivity::CalibrationConfig> = None, "", Any;
     }
+}
+
+impl Node for crate::sensitivity::SensitivityConfig {
+    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
+}
+
+impl Node for crate::sensitivity::CalibrationConfig {
+    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
 }
 
 impl Node for Vec<Policy> {
@@ -388,8 +401,189 @@ impl Scenario {
                 ));
             }
         }
+        out.extend(self.sensitivity_problems(&table));
         out
     }
+
+    /// Problems with the `[sensitivity]` and `[calibration]` sections (and their link to
+    /// `experiment.design`).
+    fn sensitivity_problems(&self, table: &toml::Table) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let design = self.experiment.design.as_str();
+        let gsa = matches!(design, "morris" | "sobol");
+        if gsa && self.sensitivity.is_none() {
+            out.push(Problem::new(
+                "experiment.design",
+                format!("design \"{design}\" needs a [sensitivity] section with `parameters = {{ \"path\" = [low, high] }}`"),
+            ));
+        }
+        if gsa && self.policy.len() > 1 {
+            out.push(Problem::new(
+                "policy",
+                format!("design \"{design}\" runs a single policy ({} given); put fixed settings in one [[policy]] or in the scenario", self.policy.len()),
+            ));
+        }
+        if gsa && !self.sweep.is_empty() {
+            out.push(Problem::new(
+                "sweep",
+                format!("design \"{design}\" takes its points from [sensitivity].parameters; remove [sweep]"),
+            ));
+        }
+        if let Some(c) = &self.sensitivity {
+            if c.parameters.is_empty() {
+                out.push(Problem::new(
+                    "sensitivity.parameters",
+                    "no parameters; give at least one `\"path\" = [low, high]`",
+                ));
+            }
+            for (path, &[low, high]) in &c.parameters {
+                let key = format!("sensitivity.parameters.{path}");
+                if let Err(msg) = numeric_parameter(table, path) {
+                    out.push(Problem::new(key.clone(), msg));
+                }
+                if !low.is_finite() || !high.is_finite() || low >= high {
+                    out.push(Problem::new(
+                        key,
+                        format!("the range [{low}, {high}] needs finite bounds with low < high"),
+                    ));
+                }
+            }
+            let method = if design == "sobol" {
+                crate::sensitivity::Method::Sobol
+            } else if design == "morris" {
+                crate::sensitivity::Method::Morris
+            } else {
+                c.method
+            };
+            if method == crate::sensitivity::Method::Sobol && (c.n < 2 || !c.n.is_power_of_two()) {
+                out.push(Problem::new(
+                    "sensitivity.n",
+                    format!("{} is not a power of two; allowed: 2, 4, 8, ..., e.g. 64 or 256 (Sobol' sequences need N = 2^m)", c.n),
+                ));
+            }
+            if method == crate::sensitivity::Method::Morris {
+                if c.r == 0 {
+                    out.push(Problem::new("sensitivity.r", "needs at least 1 trajectory"));
+                }
+                if c.levels < 2 || c.levels % 2 == 1 {
+                    out.push(Problem::new(
+                        "sensitivity.levels",
+                        format!("{} levels; allowed: an even number ≥ 2, e.g. 4", c.levels),
+                    ));
+                }
+            }
+            for (i, m) in c.metrics.iter().enumerate() {
+                if let Some(msg) = unknown_metric(m) {
+                    out.push(Problem::new(format!("sensitivity.metrics[{i}]"), msg));
+                }
+            }
+        }
+        if let Some(c) = &self.calibration {
+            if c.targets.is_empty() {
+                out.push(Problem::new(
+                    "calibration.targets",
+                    "no targets; give at least one `metric = { observed = .., tolerance = .. }`",
+                ));
+            }
+            for (m, t) in &c.targets {
+                let key = format!("calibration.targets.{m}");
+                if let Some(msg) = unknown_metric(m) {
+                    out.push(Problem::new(key.clone(), msg));
+                }
+                if let Err(e) = crate::sensitivity::abc::Target::new(m, t.observed, t.tolerance) {
+                    out.push(Problem::new(key, e.to_string()));
+                }
+            }
+            if c.priors.is_empty() {
+                out.push(Problem::new(
+                    "calibration.priors",
+                    "no priors; give at least one `\"path\" = { low = .., high = .. }`",
+                ));
+            }
+            for (path, p) in &c.priors {
+                let key = format!("calibration.priors.{path}");
+                if let Err(msg) = numeric_parameter(table, path) {
+                    out.push(Problem::new(key.clone(), msg));
+                }
+                if let Err(e) = p.prior(path) {
+                    out.push(Problem::new(key, e.to_string()));
+                }
+            }
+            if c.draws == 0 {
+                out.push(Problem::new("calibration.draws", "needs at least 1 draw"));
+            }
+            if let Err(e) = crate::sensitivity::abc::check_quantile(c.acceptance_quantile) {
+                out.push(Problem::new(
+                    "calibration.acceptance_quantile",
+                    e.to_string(),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// The model-parameter leaves a design or prior may vary (not the experiment machinery).
+pub fn model_leaf_paths(table: &toml::Table) -> Vec<String> {
+    const NOT_MODEL: [&str; 7] = [
+        "experiment",
+        "policy",
+        "sweep",
+        "plot",
+        "sensitivity",
+        "calibration",
+        "seed",
+    ];
+    overrides::leaf_paths(table)
+        .into_iter()
+        .filter(|p| {
+            let head = p.split(['.', '[']).next().unwrap_or(p);
+            !NOT_MODEL.contains(&head)
+        })
+        .collect()
+}
+
+/// Checks that `path` names a numeric model parameter (float or integer).
+fn numeric_parameter(table: &toml::Table, path: &str) -> std::result::Result<(), String> {
+    let leaves = model_leaf_paths(table);
+    if !leaves.iter().any(|l| l == path) {
+        let near = overrides::nearest(path, &leaves, 3);
+        return Err(format!(
+            "no parameter \"{path}\"; nearest valid paths: {}",
+            near.join(", ")
+        ));
+    }
+    let mut cur = table;
+    let mut keys = path.split('.').peekable();
+    while let Some(k) = keys.next() {
+        match cur.get(k) {
+            Some(toml::Value::Table(t)) if keys.peek().is_some() => cur = t,
+            Some(toml::Value::Float(_) | toml::Value::Integer(_)) if keys.peek().is_none() => {
+                return Ok(());
+            }
+            Some(v) if keys.peek().is_none() => {
+                return Err(format!(
+                    "\"{path}\" is a {}; only numeric parameters can be varied",
+                    v.type_str()
+                ));
+            }
+            _ => break,
+        }
+    }
+    Err(format!("no parameter \"{path}\""))
+}
+
+/// Why `name` is not a known metric or summary column (None when it is one).
+pub fn unknown_metric(name: &str) -> Option<String> {
+    if crate::sensitivity::metric_column(name).is_some() {
+        return None;
+    }
+    let columns = crate::metrics::summary_columns();
+    let near = overrides::nearest(name, &columns, 3);
+    Some(format!(
+        "unknown metric \"{name}\"; use a summary column such as {} or a metric name (its `_final` value)",
+        near.join(", ")
+    ))
 }
 
 fn check_bounds(param: &Param, out: &mut Vec<Problem>) {

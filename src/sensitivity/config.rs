@@ -31,7 +31,8 @@ pub enum Method {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SensitivityConfig {
-    /// `"morris"` (default) or `"sobol"`; may also be written `design`.
+    /// `"morris"` (default) or `"sobol"`; may also be written `design`. In a scenario,
+    /// `[experiment] design = "morris"` / `"sobol"` decides and this field is ignored.
     #[serde(default, alias = "design")]
     pub method: Method,
     /// Morris: number of trajectories r (cost r(k + 1) runs); may be written `trajectories`.
@@ -50,10 +51,46 @@ pub struct SensitivityConfig {
     #[serde(default = "default_bootstrap")]
     pub bootstrap: usize,
     /// Parameter path → `[low, high]`, sampled uniformly over the range.
+    #[serde(default)]
     pub parameters: BTreeMap<String, [f64; 2]>,
-    /// Output metrics (per-run summary columns) to analyse.
+    /// Output metrics (per-run summary columns) to analyse (empty: [`DEFAULT_METRICS`]).
     #[serde(default)]
     pub metrics: Vec<String>,
+}
+
+/// The summary columns analysed when `metrics` is empty.
+pub const DEFAULT_METRICS: [&str; 5] = [
+    "active_share_mean",
+    "trust_institutional_mean_final",
+    "collective_petitions_total",
+    "issues_resolved_total",
+    "resolution_days_mean_final",
+];
+
+impl Default for SensitivityConfig {
+    fn default() -> Self {
+        SensitivityConfig {
+            method: Method::default(),
+            r: default_r(),
+            levels: default_levels(),
+            n: default_n(),
+            second_order: false,
+            bootstrap: default_bootstrap(),
+            parameters: BTreeMap::new(),
+            metrics: Vec::new(),
+        }
+    }
+}
+
+impl SensitivityConfig {
+    /// The metrics to analyse: `metrics`, or [`DEFAULT_METRICS`] when empty.
+    pub fn metric_names(&self) -> Vec<String> {
+        if self.metrics.is_empty() {
+            DEFAULT_METRICS.iter().map(|m| m.to_string()).collect()
+        } else {
+            self.metrics.clone()
+        }
+    }
 }
 
 fn default_r() -> usize {
@@ -124,8 +161,10 @@ pub struct PriorConfig {
 #[serde(deny_unknown_fields)]
 pub struct CalibrationConfig {
     /// Metric → observed value and tolerance.
+    #[serde(default)]
     pub targets: BTreeMap<String, TargetConfig>,
     /// Parameter path → prior.
+    #[serde(default)]
     pub priors: BTreeMap<String, PriorConfig>,
     /// Number of draws from the prior (each is one model evaluation).
     #[serde(default = "default_draws")]
@@ -133,6 +172,22 @@ pub struct CalibrationConfig {
     /// Fraction of draws with the smallest distance that is accepted, in (0, 1].
     #[serde(default = "default_acceptance")]
     pub acceptance_quantile: f64,
+    /// Model runs per draw, averaged (each run with its own seed); 0: use
+    /// `experiment.replicates`.
+    #[serde(default)]
+    pub replicates: u32,
+}
+
+impl Default for CalibrationConfig {
+    fn default() -> Self {
+        CalibrationConfig {
+            targets: BTreeMap::new(),
+            priors: BTreeMap::new(),
+            draws: default_draws(),
+            acceptance_quantile: default_acceptance(),
+            replicates: 0,
+        }
+    }
 }
 
 fn default_draws() -> usize {

@@ -18,6 +18,7 @@
 //! (`a` = 1 design, 2 bootstrap, 3 prior draws), so results depend only on the seed.
 
 pub mod abc;
+pub mod calibrate;
 pub mod config;
 pub mod ishigami;
 pub mod morris;
@@ -150,6 +151,17 @@ pub fn average_replicates(metric: &str, per_point: &[Vec<f64>]) -> Result<Vec<f6
             }
         })
         .collect()
+}
+
+/// The summary column (index into [`crate::metrics::summary_columns`]) that a sensitivity
+/// metric or calibration target names: a summary column such as `active_share_mean`, or a
+/// bare metric name such as `active_share`, which stands for its `_final` column.
+pub fn metric_column(name: &str) -> Option<usize> {
+    let columns = crate::metrics::summary_columns();
+    columns
+        .iter()
+        .position(|c| c == name)
+        .or_else(|| columns.iter().position(|c| *c == format!("{name}_final")))
 }
 
 /// One row of `sensitivity.csv`.

@@ -34,6 +34,7 @@ cases!(
     ba,
     gini,
     ci_coverage,
+    ishigami,
     community
 );
 
