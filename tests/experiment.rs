@@ -26,6 +26,9 @@ name = "on"
 set = { "mechanisms.grid.enabled" = true, "mechanisms.party_masses.enabled" = true }
 [sweep]
 "init.seed_active_share" = [0.01, 0.05]
+[plot]
+metrics = ["active_share", "complaints"]
+formats = ["svg"]
 "#,
     ]
     .concat()
@@ -88,8 +91,19 @@ fn files_headers_and_thread_count_independence() {
     let s = scenario(&d, &tiny());
     let (a, b) = (d.join("a"), d.join("b"));
     experiment(&s, &a, &["--jobs", "1"]);
-    experiment(&s, &b, &["--jobs", "2"]);
+    experiment(&s, &b, &["--jobs", "2", "--no-plot"]);
     same_outputs(&a, &b);
+    // Figures and report are drawn at the end, with the scenario's [plot] settings.
+    for f in [
+        "report.html",
+        "figures/contrasts.svg",
+        "figures/timeseries_active_share.svg",
+        "figures/timeseries_complaints.svg",
+    ] {
+        assert!(a.join(f).exists(), "{f} missing");
+    }
+    assert!(!a.join("figures/contrasts.png").exists(), "formats = [svg]");
+    assert!(!b.join("figures").exists() && !b.join("report.html").exists());
     let runs = std::fs::read_to_string(a.join("runs.csv")).unwrap();
     assert!(
         runs.starts_with("run_id,policy,init.seed_active_share,replicate,seed,"),
@@ -121,8 +135,11 @@ fn files_headers_and_thread_count_independence() {
     assert_eq!(m["complete"], true);
     assert_eq!(m["runs_total"], 12);
     assert_eq!(m["baseline"], "off");
-    // The [plot] settings travel with the results, so `cogov plot DIR` redraws the same figures.
-    assert!(m["plot"]["metrics"].is_array());
+    assert_eq!(
+        m["plot"]["metrics"],
+        serde_json::json!(["active_share", "complaints"])
+    );
+    assert_eq!(m["plot"]["formats"], serde_json::json!(["svg"]));
     // Common random numbers: replicate r has the same seed under every policy and point.
     let seeds: Vec<Vec<String>> = runs
         .lines()
@@ -165,6 +182,8 @@ fn shards_merge_to_the_unsharded_result() {
     ]);
     same_outputs(&full, &merged);
     assert_eq!(manifest(&merged)["complete"], true);
+    assert!(!s1.join("report.html").exists(), "a shard draws no figures");
+    assert!(merged.join("report.html").exists() && merged.join("figures/contrasts.svg").exists());
     std::fs::remove_dir_all(&d).unwrap();
 }
 

@@ -146,6 +146,34 @@ fn ba_degree_law() {
 }
 
 #[test]
+fn community_network_matches_its_parameters() {
+    let v = probe(&[
+        "community",
+        "--residents",
+        "6000",
+        "--runs",
+        "1",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(v["pass"], Value::Bool(true), "{v}");
+    let (z, ez) = (num(&v, "mean_degree"), num(&v, "mean_degree_expected"));
+    assert!((z - ez).abs() < 0.2 && (6.0..12.0).contains(&z), "{v}");
+    // Without building ties the degree falls by about building_degree.
+    let lean = probe(&[
+        "community",
+        "--residents",
+        "6000",
+        "--runs",
+        "1",
+        "--building-degree",
+        "0",
+    ]);
+    assert_eq!(lean["pass"], Value::Bool(true), "{lean}");
+    assert!(num(&lean, "mean_degree") < z - 2.0, "{lean}");
+}
+
+#[test]
 fn statistics_cases() {
     let g = probe(&["gini", "--runs", "20"]);
     assert_eq!(g["pass"], Value::Bool(true), "{g}");
@@ -175,6 +203,8 @@ fn bad_input_exits_2() {
         &["verify", "ws", "--k", "7"],
         &["verify", "ba", "--m", "0"],
         &["verify", "gini", "--runs", "0"],
+        &["verify", "community", "--residents", "5"],
+        &["verify", "community", "--rewire", "2"],
         &["verify", "nosuchcase"],
         &["verify", "watts", "--eps", "0.3"],
     ] {

@@ -39,7 +39,8 @@ pub struct Args {
     /// Allow more than experiment.max_runs runs; overwrite another scenario's output.
     #[arg(long)]
     pub force: bool,
-    /// Do not draw figures (a shard never draws them; plot the merged directory).
+    /// Do not draw the figures and report.html (a shard never draws them; plot the merged
+    /// directory, which `cogov merge` does unless --no-plot).
     #[arg(long)]
     pub no_plot: bool,
 }
@@ -116,15 +117,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         start.elapsed().as_secs_f64(),
         out.display()
     );
-    // A shard holds only part of the runs: its figures would mislead, so `merge` output is
-    // plotted with `cogov plot` instead.
-    if !args.no_plot && args.shard.is_none() {
-        let report = crate::plot::plot_dir(&out, &s.plot)?;
-        eprintln!(
-            "{} figures drawn in {}",
-            report.figures.len(),
-            out.display()
-        );
+    // Shards hold only part files; their figures are drawn after `cogov merge`.
+    if !args.no_plot && outcome.complete && args.shard.is_none() {
+        super::plot::draw_and_tell(&out, &s.plot)?;
     }
     Ok(())
 }

@@ -15,6 +15,9 @@ pub struct Args {
     /// Where to write the merged results.
     #[arg(long, short)]
     pub out: PathBuf,
+    /// Do not draw the figures and report.html (draw them later with `cogov plot`).
+    #[arg(long)]
+    pub no_plot: bool,
 }
 
 /// Merges the shards and writes the final files.
@@ -27,5 +30,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         m.runs_total,
         args.out.display()
     );
+    if !args.no_plot && m.runs_done == m.runs_total {
+        let cfg = crate::plot::config_from_manifest(&args.out)?;
+        super::plot::draw_and_tell(&args.out, &cfg)?;
+    }
     Ok(())
 }

@@ -12,6 +12,7 @@ use anyhow::Context as _;
   cogov plot results/policies                       all figures and report.html, as in [plot]
   cogov plot results/policies --formats svg,pdf     vector files only
   cogov plot results/policies --width 3.5           single-column figures
+  cogov plot results/policies --formats png --dpi 150   lighter PNGs for a web page
   cogov plot results/run1 --metrics active_share,complaints --out /tmp/figs")]
 pub struct Args {
     /// A `cogov run` or `cogov experiment` output directory.
@@ -34,6 +35,9 @@ pub struct Args {
     /// Height of single-panel figures in inches.
     #[arg(long)]
     pub height: Option<f64>,
+    /// PNG resolution in dots per inch (default: from [plot], else 300).
+    #[arg(long)]
+    pub dpi: Option<u32>,
     /// Put titles on the figures.
     #[arg(long)]
     pub titles: bool,
@@ -63,6 +67,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if let Some(h) = args.height {
         cfg.height_in = h;
     }
+    if let Some(d) = args.dpi {
+        cfg.dpi = d;
+    }
     cfg.titles |= args.titles;
     cfg.report &= !args.no_report;
     let out = args.out.clone().unwrap_or_else(|| args.dir.clone());
@@ -77,6 +84,33 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if let Some(r) = &rep.report {
         println!("report: {}", r.display());
     }
+    for n in &rep.notes {
+        eprintln!("note: {n}");
+    }
+    Ok(())
+}
+
+/// Draws the figures and report of a finished run or experiment (`cogov run`, `experiment`,
+/// `merge`), and says on stderr what was written and how long it took.
+pub fn draw_and_tell(dir: &std::path::Path, cfg: &plot::PlotConfig) -> anyhow::Result<()> {
+    let start = std::time::Instant::now();
+    let rep = plot::plot_dir(dir, cfg).with_context(|| {
+        format!(
+            "drawing figures in {} (the results are written; retry with `cogov plot {}`)",
+            dir.display(),
+            dir.display()
+        )
+    })?;
+    eprintln!(
+        "{} figures in {:.2} s → {}{}",
+        rep.figures.len(),
+        start.elapsed().as_secs_f64(),
+        dir.join("figures").display(),
+        rep.report
+            .as_ref()
+            .map(|r| format!(", {}", r.display()))
+            .unwrap_or_default()
+    );
     for n in &rep.notes {
         eprintln!("note: {n}");
     }

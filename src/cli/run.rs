@@ -137,12 +137,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         dir.display()
     );
     if !args.no_plot {
-        let report = crate::plot::plot_dir(&dir, &scenario.plot)?;
-        eprintln!(
-            "{} figures drawn in {}",
-            report.figures.len(),
-            dir.display()
-        );
+        super::plot::draw_and_tell(&dir, &scenario.plot)?;
     }
     Ok(())
 }

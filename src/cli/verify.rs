@@ -16,8 +16,9 @@ const EXAMPLES: &str = "Examples:
   cogov verify granovetter --thresholds t.txt      Granovetter's riot for your thresholds
   cogov verify ws --n 500 --k 6 --p 0.05 --json
   cogov verify ba --n 20000 --m 2
+  cogov verify community --residents 50000 --building-degree 5 --seed 3
   cogov verify ishigami --n 8192 --json            Sobol/Morris estimators vs the analytic Ishigami indices
-Cases: watts, granovetter, deffuant, ws, ba, gini, ci-coverage, ishigami (`cogov verify CASE --help`).";
+Cases: watts, granovetter, deffuant, ws, ba, gini, ci-coverage, ishigami, community (`cogov verify CASE --help`).";
 
 /// Arguments of `cogov verify`.
 #[derive(Debug, clap::Args)]

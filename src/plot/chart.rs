@@ -98,7 +98,11 @@ pub fn padded(lo: f64, hi: f64, frac: f64) -> Range<f64> {
     }
     let span = hi - lo;
     if span <= f64::EPSILON * lo.abs().max(1.0) {
-        let d = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
+        if lo == 0.0 {
+            // All zero (e.g. a count that never happened): show 0 at the bottom, not −1.
+            return -0.05..1.0;
+        }
+        let d = lo.abs() * 0.1;
         return lo - d..hi + d;
     }
     lo - span * frac..hi + span * frac
@@ -132,6 +136,8 @@ pub struct Axes {
     pub x_categories: Option<Vec<String>>,
     /// Categorical y axis: label `i` sits at y = n − 1 − i (first at the top).
     pub y_categories: Option<Vec<String>>,
+    /// Texts the y tick-label area must also fit, so that stacked panels line up.
+    pub y_fit: Vec<String>,
 }
 
 /// Sets up a panel on `area`: margins, axes, ticks, labels and a faint horizontal grid.
@@ -152,7 +158,8 @@ pub fn panel<'a, 'b>(area: &'a Area<'b>, s: &Scale, axes: &Axes) -> Result<Xy<'a
             .map(|v| text_w(&yfmt(v)))
             .max()
             .unwrap_or(0),
-    };
+    }
+    .max(axes.y_fit.iter().map(|t| text_w(t)).max().unwrap_or(0));
     let gap = s.upt(3.0);
     let line = s.line_height();
     let y_area = tick_w
@@ -190,7 +197,12 @@ pub fn panel<'a, 'b>(area: &'a Area<'b>, s: &Scale, axes: &Axes) -> Result<Xy<'a
         .label_style(tick_font.clone())
         .axis_desc_style(label_font.clone())
         .set_all_tick_mark_size(s.upt(3.0) as i32)
-        .x_labels(((s.width as f64 / UNITS_PER_IN) * 1.6).round().max(3.0) as usize)
+        // Tick count from the panel's own width, so that side-by-side panels do not crowd.
+        .x_labels(
+            ((area.dim_in_pixel().0 as f64 / UNITS_PER_IN) * 1.6)
+                .round()
+                .max(3.0) as usize,
+        )
         .y_labels(5)
         .x_desc(axes.x_label.clone())
         .y_desc(axes.y_label.clone());
@@ -581,6 +593,7 @@ mod tests {
         assert_eq!(f(&2_000.0), "2k");
         assert_eq!(f(&12_000.0), "12k");
         assert_eq!(padded(1.0, 1.0, 0.05), 0.9..1.1);
+        assert_eq!(padded(0.0, 0.0, 0.05), -0.05..1.0);
         assert_eq!(extent([f64::NAN, 2.0, -1.0]), Some((-1.0, 2.0)));
     }
 }

@@ -92,7 +92,12 @@ pub fn figure(ds: &Dataset, rows: &[Row], columns: &[String], s: &Scale) -> Resu
             title: None,
             x_label: format!("Δ {}", axis_label(col)),
             y_label: String::new(),
-            x: chart::padded(lo, hi, 0.06),
+            // No difference at all: centre the zero line rather than put it at the edge.
+            x: if lo == 0.0 && hi == 0.0 {
+                -1.0..1.0
+            } else {
+                chart::padded(lo, hi, 0.06)
+            },
             y: -0.6..n as f64 - 0.4,
             y_categories: Some(labels),
             ..Axes::default()

@@ -230,6 +230,7 @@ fn heatmap(
                 y: -0.5..ly.len() as f64 - 0.5,
                 x_categories: Some(lx.clone()),
                 y_categories: Some(ly.iter().rev().cloned().collect()),
+                ..Axes::default()
             };
             let mut c = chart::panel(cell, s, &axes)?;
             c.draw_series(cells[pi].iter().map(|&(xi, yi, v)| {

@@ -43,6 +43,10 @@ pub fn figures(ds: &Dataset, ts: &TimeSeries, s: &Scale, titles: bool) -> Result
     } else {
         Vec::new()
     };
+    let x_label = match warmup(ds) {
+        Some(w) if w > 0 => format!("time (days after a {w}-day warm-up)"),
+        _ => "time (days)".to_string(),
+    };
     let mut figs = Vec::new();
     for (k, metric) in ts.metrics.iter().enumerate() {
         let bands: Vec<Vec<(f64, f64, f64, f64)>> =
@@ -54,7 +58,7 @@ pub fn figures(ds: &Dataset, ts: &TimeSeries, s: &Scale, titles: bool) -> Result
         let label = axis_label(metric);
         let axes = Axes {
             title: titles.then(|| format!("{label} over time")),
-            x_label: "time (days)".into(),
+            x_label: x_label.clone(),
             y_label: label.clone(),
             x: if x1 > x0 {
                 x0..x1
@@ -99,4 +103,13 @@ pub fn figures(ds: &Dataset, ts: &TimeSeries, s: &Scale, titles: bool) -> Result
         });
     }
     Ok(figs)
+}
+
+/// The warm-up (days simulated before tick 0 of the series) of the scenario stored in the
+/// manifest, if there is one.
+pub fn warmup(ds: &Dataset) -> Option<u32> {
+    let text = ds.manifest.get("scenario_toml")?.as_str()?;
+    crate::scenario::Scenario::from_toml(text, "manifest.json")
+        .ok()
+        .map(|s| s.init.warmup)
 }

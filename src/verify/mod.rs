@@ -34,7 +34,8 @@ cases!(
     ba,
     gini,
     ci_coverage,
-    ishigami
+    ishigami,
+    community
 );
 
 /// A parameter a case accepts on the command line as `--name value`.
