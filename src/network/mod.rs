@@ -12,6 +12,7 @@
 
 pub mod generators;
 
+use rayon::slice::ParallelSliceMut;
 use serde::Serialize;
 
 /// The three kinds of tie that social-capital research separates (Putnam 2000; Woolcock 2001).
@@ -74,7 +75,8 @@ impl Network {
             directed.push((e.a, e.b, e.kind, used));
             directed.push((e.b, e.a, e.kind, used));
         }
-        directed.sort_unstable();
+        // Keys are totally ordered, so the parallel sort gives one result for any thread count.
+        directed.par_sort_unstable();
         directed.dedup_by(|x, y| x.0 == y.0 && x.1 == y.1);
         self.offsets.clear();
         self.offsets.resize(n_nodes as usize + 1, 0);
