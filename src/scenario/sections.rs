@@ -162,8 +162,10 @@ section! {
         /// scaled by engagement and severity.
         pub report_probability: f64 = 0.04, "probability/day", Unit;
         /// Grievance (hardship × (1 − legitimacy)) above which an affected resident would
-        /// join a collective petition (Epstein 2002).
-        pub petition_grievance: f64 = 0.15, "index", Unit;
+        /// join a collective petition (Epstein 2002). Assumption, calibrated so that ordinary
+        /// stalled issues raise complaints but rarely petitions (about 13 a year in the
+        /// default district), while a contested renovation without deliberation does.
+        pub petition_grievance: f64 = 0.3, "index", Unit;
         /// A stalled issue becomes a collective petition when this share of its affected
         /// residents would join (a threshold on their count, as in activation).
         pub petition_share: f64 = 0.08, "share", Unit;
@@ -385,7 +387,7 @@ pub fn default_domains() -> BTreeMap<String, Domain> {
         Domain {
             scope: "community".into(),
             rate: 0.0,
-            severity: 0.45,
+            severity: 0.8, // assumption: months of building work disrupt daily life
             cost: 8_000_000.0,
             complexity: 0.75,
             contention: 0.6,
