@@ -189,10 +189,11 @@ section! {
         /// Days of coordination delay when an issue crosses departments (the "silo" value).
         /// Assumption.
         pub coordination_delay: f64 = 12.0, "days", AtLeast(0.0);
-        /// Cases per day each community committee (居委会) can take on.
-        pub community_capacity: f64 = 1.5, "cases/day", AtLeast(0.0);
-        /// Cases per day each street office can take on.
-        pub street_capacity: f64 = 3.0, "cases/day", AtLeast(0.0);
+        /// Cases per day each community committee (居委会) can take on. Assumption,
+        /// calibrated so that the default district's backlog settles.
+        pub community_capacity: f64 = 2.0, "cases/day", AtLeast(0.0);
+        /// Cases per day each street office can take on. Assumption, as above.
+        pub street_capacity: f64 = 8.0, "cases/day", AtLeast(0.0);
         /// Cases per day each department can take on.
         pub department_capacity: f64 = 3.0, "cases/day", AtLeast(0.0);
         /// Skill of community committees against issue complexity.
@@ -325,7 +326,7 @@ pub fn default_domains() -> BTreeMap<String, Domain> {
             rate: 0.25,
             severity: 0.35,
             cost: 3_000.0,
-            complexity: 0.4,
+            complexity: 0.3,
             contention: 0.0,
             department: 2,
             duration: 14.0,
