@@ -73,7 +73,7 @@ pub const SCHEDULE: &[(Phase, &str)] = &[
     ),
     (
         Phase::Resourcing,
-        "Budgets are allocated yearly; funded issues draw on resident co-funding, enterprise, social and public money, in that order.",
+        "Public budgets are allocated at the start of each budget year (before the tick's first phase); funded issues draw on resident co-funding, enterprise, social and public money, in that order.",
     ),
     (
         Phase::Implementation,
@@ -123,6 +123,14 @@ pub struct Ctx<'a> {
     pub record: &'a mut Record,
     /// The mechanism's stream for this tick and phase.
     pub rng: &'a mut Rng,
+}
+
+impl Ctx<'_> {
+    /// Days since the reform started (the first recorded day is day 0). Mechanisms count
+    /// their cycles (funding rounds, matchmaking, regular forums) from here.
+    pub fn day(&self) -> u32 {
+        self.world.tick.saturating_sub(self.scenario.init.warmup)
+    }
 }
 
 /// A run in progress: the world plus everything the phases need.
@@ -204,6 +212,9 @@ impl Engine {
     pub fn step(&mut self, observer: &mut Observer) {
         if self.world.tick == self.scenario.init.warmup {
             self.start_mechanisms();
+        }
+        if self.world.tick % resourcing::YEAR == 0 {
+            resourcing::allocate_budgets(&mut self.world.ledger, &self.scenario);
         }
         self.levers.reset_to(&self.baseline_levers);
         self.record.start_tick();

@@ -1,4 +1,5 @@
-//! Phase 5, resourcing. Budgets are allocated at the start of each year. An issue waiting
+//! Phase 5, resourcing. Budgets are allocated at the start of each year, before any phase
+//! of that tick runs (so mechanisms acting on day 0 already find the year's budget). An issue waiting
 //! for funds draws, in order: resident co-funding (conditional cooperation with a critical
 //! mass: Fischbacher, Gächter & Fehr 2001; Oliver, Marwell & Teixeira 1985), enterprise
 //! money (the matchmaking pool, else a local enterprise that answers with a probability
@@ -22,9 +23,6 @@ pub fn run(e: &mut Engine) {
     let mut rng = e.issue_rng(Phase::Resourcing);
     let tick = e.world.tick;
     let s: &Scenario = &e.scenario;
-    if tick % YEAR == 0 {
-        allocate_budgets(&mut e.world.ledger, s);
-    }
     let social_share = e.levers.social_cover_share;
     let bonus = e.levers.enterprise_response_bonus;
     let World {

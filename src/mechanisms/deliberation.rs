@@ -105,7 +105,7 @@ impl Mechanism for DeliberationMechanism {
 
     fn act(&mut self, _phase: Phase, ctx: &mut Ctx<'_>) {
         let tick = ctx.world.tick;
-        let regular_day = tick % self.p.forum_period.max(1) == 0;
+        let regular_day = ctx.day() % self.p.forum_period.max(1) == 0;
         let nc = ctx.world.places.communities.len();
         self.taken.clear();
         self.taken.resize(nc, 0);

@@ -43,7 +43,7 @@ impl Mechanism for GovernmentEnterprise {
 
     fn act(&mut self, _phase: Phase, ctx: &mut Ctx<'_>) {
         ctx.levers.enterprise_response_bonus += self.cooperation;
-        if ctx.world.tick % self.matchmaking_period.max(1) != 0 {
+        if ctx.day() % self.matchmaking_period.max(1) != 0 {
             return;
         }
         let w = &mut *ctx.world;

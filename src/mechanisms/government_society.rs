@@ -67,7 +67,7 @@ impl Mechanism for GovernmentSociety {
             return;
         }
         ctx.levers.social_cover_share += self.social_cover_share;
-        if ctx.world.tick % self.period.max(1) != 0 {
+        if ctx.day() % self.period.max(1) != 0 {
             return;
         }
         let growth = ctx.scenario.organisations.growth_per_yuan;
@@ -115,6 +115,46 @@ impl Mechanism for GovernmentSociety {
             let paid = ctx.world.ledger.district.spend(self.golden_idea_fund);
             ctx.record.tally.public += paid;
             ctx.record.tally.reports += self.golden_ideas;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::engine::Engine;
+    use crate::observer::Observer;
+    use crate::scenario::Scenario;
+
+    /// The funding round on the reform's first day is paid from that year's budget, also
+    /// after a warm-up that does not end on a budget-year boundary.
+    #[test]
+    fn first_funding_round_is_paid_on_day_zero() {
+        for warmup in [0, 100] {
+            let mut s = Scenario::default();
+            s.world.residents = 2000;
+            s.world.streets = 1;
+            s.world.communities = 2;
+            s.world.grids = 4;
+            s.world.organisations = 4;
+            s.init.warmup = warmup;
+            s.mechanisms.government_society.enabled = true;
+            let mut e = Engine::new(Arc::new(s), 3);
+            let mut obs = Observer::new(1, warmup);
+            for _ in 0..warmup {
+                e.step(&mut obs);
+            }
+            let before: f64 = e.world.organisations.iter().map(|o| o.funds).sum();
+            e.step(&mut obs);
+            let after: f64 = e.world.organisations.iter().map(|o| o.funds).sum();
+            let gs = &e.scenario.mechanisms.government_society;
+            assert!(
+                after - before >= gs.purchase_budget * 0.99,
+                "warm-up {warmup}: organisations received {} of the {} purchase budget",
+                after - before,
+                gs.purchase_budget
+            );
         }
     }
 }

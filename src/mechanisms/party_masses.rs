@@ -80,7 +80,7 @@ impl Mechanism for PartyMassesMechanism {
                     }
                 }
             }
-            Phase::Resourcing if tick % 365 == 0 => ctx.world.ledger.enterprise.allocate(self.p.regional_funds),
+            Phase::Resourcing if ctx.day() % 365 == 0 => ctx.world.ledger.enterprise.allocate(self.p.regional_funds),
             Phase::Residents => {
                 let w = &mut *ctx.world;
                 for b in 0..w.places.buildings.len() {
