@@ -136,3 +136,46 @@ fn sentiment(e: &mut Engine) {
         *s = (*s + inflow - outflow).clamp(0.0, 1.0);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::testkit::{push_issue, quiet_engine};
+    use crate::issues::Stage;
+    use crate::world::places::Scope;
+
+    /// A stalled issue becomes a collective petition only when enough of its affected
+    /// residents would join: at least `petition_min_count` and `petition_share` of them.
+    #[test]
+    fn petition_needs_enough_would_be_petitioners() {
+        let petitions = |would: u32| {
+            let mut e = quiet_engine();
+            let k = push_issue(&mut e, "parking_public_space", Scope::Grid, 0);
+            let issue = &mut e.world.issues[k];
+            issue.detected = Some(0);
+            issue.stage = Stage::Queued;
+            e.world.tick = e.scenario.residents.stall_days + 1;
+            let b = e.world.places.grid_buildings[0] as usize;
+            e.world.stats.buildings[b].would_petition = would;
+            super::petitions(&mut e);
+            e.record.tally.petitions
+        };
+        let mut e = quiet_engine();
+        let k = push_issue(&mut e, "parking_public_space", Scope::Grid, 0);
+        let affected = e.world.issues[k].residents.len() as f64;
+        let p = &e.scenario.residents;
+        let need = (p.petition_share * affected)
+            .ceil()
+            .max(p.petition_min_count as f64) as u32;
+        let building = e
+            .world
+            .places
+            .buildings
+            .size(e.world.places.grid_buildings[0] as usize);
+        assert!(
+            need <= building,
+            "the test puts all would-be petitioners in one building"
+        );
+        assert_eq!(petitions(need - 1), 0);
+        assert_eq!(petitions(need), 1);
+    }
+}

@@ -289,3 +289,53 @@ pub fn spread_event(
         k += 1;
     }
 }
+
+/// Tiny hand-built worlds for the phases' unit tests.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use std::sync::Arc;
+
+    use super::Engine;
+    use super::arrivals::new_issue;
+    use crate::rng::{Purpose, stream};
+    use crate::scenario::Scenario;
+    use crate::scenario::dist::Dist;
+    use crate::world::places::Scope;
+
+    /// A 400-resident world with no spontaneous issues, no reports, no organisations and no
+    /// initial grievance, so that a test's own issue is the only thing happening.
+    pub fn quiet_engine() -> Engine {
+        let mut s = Scenario::default();
+        s.world.residents = 400;
+        s.world.streets = 1;
+        s.world.communities = 2;
+        s.world.grids = 4;
+        s.world.organisations = 0;
+        s.world.service_complexes = 0;
+        s.init.grievance = Dist::Constant(0.0);
+        s.residents.report_probability = 0.0;
+        for d in s.domains.values_mut() {
+            d.rate = 0.0;
+        }
+        Engine::new(Arc::new(s), 5)
+    }
+
+    /// Adds a latent issue of `domain` at a place and returns its index.
+    pub fn push_issue(e: &mut Engine, domain: &str, scope: Scope, place: u32) -> usize {
+        let di = e.domains.iter().position(|d| d.name == domain).unwrap();
+        let mut rng = stream(1, Purpose::Arrivals, 0, 0);
+        let tick = e.world.tick;
+        let issue = new_issue(
+            &e.world,
+            &e.domains[di],
+            di as u16,
+            (scope, place),
+            tick,
+            0.0,
+            0.0,
+            &mut rng,
+        );
+        e.world.issues.push(issue);
+        e.world.issues.len() - 1
+    }
+}

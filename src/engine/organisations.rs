@@ -128,3 +128,39 @@ pub fn found_organisation(
     });
     id
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::testkit::quiet_engine;
+    use crate::world::institutions::Organisation;
+
+    /// An organisation dies when it has no funds and fewer than `min_members` members; funds
+    /// or members keep it alive.
+    #[test]
+    fn organisations_die_without_funds_and_members() {
+        let mut e = quiet_engine();
+        let min = e.scenario.organisations.min_members;
+        let org = |funds: f64, members: u32| Organisation {
+            community: 0,
+            domain: 0,
+            capacity: 0.1,
+            professionalism: 0.5,
+            funds,
+            reputation: 0.5,
+            members,
+            alive: true,
+            credit: 0.0,
+            idle_days: 0,
+        };
+        e.world.organisations = vec![org(0.0, min - 1), org(1e6, 0), org(0.0, min + 5)];
+        super::run(&mut e);
+        let alive: Vec<bool> = e
+            .world
+            .organisations
+            .iter()
+            .take(3)
+            .map(|o| o.alive)
+            .collect();
+        assert_eq!(alive, vec![false, true, true]);
+    }
+}

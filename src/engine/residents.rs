@@ -621,48 +621,10 @@ pub fn capital_indices(w: &World) -> [f64; 3] {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use crate::engine::Engine;
-    use crate::engine::arrivals::new_issue;
+    use crate::engine::testkit::{push_issue, quiet_engine};
     use crate::observer::Observer;
-    use crate::rng::{Purpose, stream};
-    use crate::scenario::Scenario;
-    use crate::scenario::dist::Dist;
     use crate::world::places::Scope;
-
-    /// A tiny world with no spontaneous issues, no reports and no initial grievance.
-    fn quiet_engine() -> Engine {
-        let mut s = Scenario::default();
-        s.world.residents = 400;
-        s.world.streets = 1;
-        s.world.communities = 2;
-        s.world.grids = 4;
-        s.world.organisations = 0;
-        s.world.service_complexes = 0;
-        s.init.grievance = Dist::Constant(0.0);
-        s.residents.report_probability = 0.0;
-        for d in s.domains.values_mut() {
-            d.rate = 0.0;
-        }
-        Engine::new(Arc::new(s), 5)
-    }
-
-    fn push_issue(e: &mut Engine, domain: &str, scope: Scope, place: u32) {
-        let di = e.domains.iter().position(|d| d.name == domain).unwrap();
-        let mut rng = stream(1, Purpose::Arrivals, 0, 0);
-        let issue = new_issue(
-            &e.world,
-            &e.domains[di],
-            di as u16,
-            (scope, place),
-            0,
-            0.0,
-            0.0,
-            &mut rng,
-        );
-        e.world.issues.push(issue);
-    }
 
     #[test]
     fn a_latent_issue_raises_only_its_residents_grievance() {

@@ -207,3 +207,46 @@ fn ask_enterprises(
         issue.enterprise = k as u32;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::testkit::{push_issue, quiet_engine};
+    use crate::issues::Stage;
+    use crate::world::places::Scope;
+
+    /// Residents co-fund only above the critical mass: conditional cooperators give as far
+    /// as they trust their neighbours (Fischbacher et al. 2001; Oliver et al. 1985).
+    #[test]
+    fn resident_cofunding_needs_the_critical_mass() {
+        let pledged = |neighbour_trust: f32| {
+            let mut e = quiet_engine();
+            let k = push_issue(&mut e, "elevator_retrofit", Scope::Building, 0);
+            e.world.issues[k].stage = Stage::Funding;
+            let people = e.world.places.buildings.size(0) as f32;
+            e.world.stats.buildings[0].trust_neighbour = neighbour_trust * people;
+            super::allocate_budgets(&mut e.world.ledger, &e.scenario.clone());
+            super::run(&mut e);
+            e.world.issues[k].funding.resident
+        };
+        // Unconditional 0.17 + 0.5 × trust: 0.17 < 0.3 at trust 0, 0.67 at trust 1.
+        assert_eq!(pledged(0.0), 0.0);
+        assert!(pledged(1.0) > 0.0);
+    }
+
+    /// Money taken from the pools is what the issues receive and what the tally counts.
+    #[test]
+    fn public_money_moves_from_pools_to_issues() {
+        let mut e = quiet_engine();
+        let k = push_issue(&mut e, "maintenance", Scope::Building, 0);
+        e.world.issues[k].stage = Stage::Funding;
+        super::allocate_budgets(&mut e.world.ledger, &e.scenario.clone());
+        let before: f64 = e.world.ledger.pools().map(|p| p.remaining()).sum();
+        super::run(&mut e);
+        let after: f64 = e.world.ledger.pools().map(|p| p.remaining()).sum();
+        let funded = e.world.issues[k].funding.total();
+        assert!(funded > 0.0);
+        assert!((before - after - e.record.tally.money()).abs() < 1e-6);
+        assert!((e.record.tally.money() - funded).abs() < 1e-6);
+        assert_eq!(e.world.issues[k].stage, Stage::Working);
+    }
+}

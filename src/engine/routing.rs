@@ -147,3 +147,44 @@ pub fn escalate_to(issue: &mut Issue, handler: Handler, lv: &Levers, tick: u32) 
     issue.ready_at = tick + delay(handler, lv);
     issue.work_left = issue.duration;
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::testkit::{push_issue, quiet_engine};
+    use crate::issues::Stage;
+    use crate::world::institutions::Handler;
+    use crate::world::places::Scope;
+
+    /// Known issues go to the community, the street or a department by complexity; above
+    /// the community they wait out (half of, or the whole) coordination delay.
+    #[test]
+    fn routes_by_complexity_with_coordination_delay() {
+        let mut e = quiet_engine();
+        let delay = e.scenario.government.coordination_delay;
+        let mut ids = Vec::new();
+        for complexity in [0.2, 0.5, 0.9] {
+            let k = push_issue(&mut e, "maintenance", Scope::Building, 0);
+            let issue = &mut e.world.issues[k];
+            issue.complexity = complexity;
+            issue.detected = Some(0);
+            issue.stage = Stage::Known;
+            ids.push(k);
+        }
+        super::run(&mut e);
+        let got: Vec<(Handler, u32)> = ids
+            .iter()
+            .map(|&k| (e.world.issues[k].handler, e.world.issues[k].ready_at))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Handler::Community, 0),
+                (Handler::Street, (delay * 0.5).round() as u32),
+                (Handler::Department, delay.round() as u32)
+            ]
+        );
+        // The community takes its issue the same day (capacity permitting).
+        assert_ne!(e.world.issues[ids[0]].stage, Stage::Queued);
+        assert_eq!(e.world.issues[ids[2]].stage, Stage::Queued);
+    }
+}
