@@ -53,10 +53,21 @@ pub fn write_csv(
     header: &[String],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<()> {
+    try_write_csv(path, header, rows.map(Ok))
+}
+
+/// Writes CSV rows atomically as they are produced; the first failing row aborts the write
+/// and leaves no file under `path`.
+pub fn try_write_csv(
+    path: &Path,
+    header: &[String],
+    rows: impl Iterator<Item = Result<Vec<String>>>,
+) -> Result<()> {
     write_atomic(path, |w| {
         let mut csv = csv::Writer::from_writer(w);
         csv.write_record(header).map_err(std::io::Error::other)?;
         for row in rows {
+            let row = row.map_err(|e| std::io::Error::other(e.to_string()))?;
             csv.write_record(&row).map_err(std::io::Error::other)?;
         }
         csv.flush()

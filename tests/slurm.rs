@@ -87,6 +87,15 @@ fn job_array_and_merge_equal_a_local_run() {
     while !merged.join("contrasts.csv").exists() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(500));
     }
+    // The merge job goes on to draw figures after its CSV files: wait until the queue is
+    // empty, so that nothing is still writing when the outputs are compared and removed.
+    while Instant::now() < deadline {
+        let queue = Command::new("squeue").args(["-h", "-o", "%i"]).output();
+        if queue.map_or(true, |q| q.stdout.iter().all(u8::is_ascii_whitespace)) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
     let log = std::fs::read_to_string(out.join("merge.log")).unwrap_or_default();
     for f in [
         "runs.csv",

@@ -245,11 +245,16 @@ pub fn finalize(out: &Path, plan: &Plan) -> Result<()> {
         &ids,
         "comm",
     )?;
-    let summaries = read_summaries(out, plan, &ids)?;
-    aggregate::write_aggregate(&out.join("aggregate.csv"), plan, &summaries)?;
-    aggregate::write_contrasts(&out.join("contrasts.csv"), plan, &summaries)?;
+    // Runs of a cell (policy, sweep point) are contiguous in run order: load them on demand.
+    let reps = plan.replicates as usize;
+    let load = |policy: usize, point: usize| {
+        let first = (policy * plan.points.len() + point) * reps;
+        read_summaries(out, plan, &ids[first..first + reps])
+    };
+    aggregate::write_aggregate(&out.join("aggregate.csv"), plan, &load)?;
+    aggregate::write_contrasts(&out.join("contrasts.csv"), plan, &load)?;
     if plan.sensitivity.is_some() {
-        aggregate::write_sensitivity(&out.join("sensitivity.csv"), plan, &summaries)?;
+        aggregate::write_sensitivity(&out.join("sensitivity.csv"), plan, &load)?;
     }
     Ok(())
 }
@@ -265,7 +270,7 @@ fn concat(out: &Path, target: &Path, head: &str, ids: &[String], kind: &str) -> 
     })
 }
 
-/// Summary values per run (index order), read back from the run parts. Numbers are written
+/// Summary values of the runs `ids` (in that order), read back from their parts. Numbers are written
 /// in shortest round-trip form, so reading them back is exact.
 fn read_summaries(out: &Path, plan: &Plan, ids: &[String]) -> Result<Vec<Vec<f64>>> {
     let skip = 2 + plan.sweep_keys.len() + 2;
