@@ -5,7 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{TINY_WORLD, cogov, tmp};
+use common::{EXPERIMENT_FILES, TINY_WORLD, cogov, tmp};
 
 /// The tiny scenario of these tests: a head, the shared tiny world, the experiment.
 fn tiny() -> String {
@@ -34,14 +34,6 @@ formats = ["svg"]
     .concat()
 }
 
-const FILES: &[&str] = &[
-    "runs.csv",
-    "timeseries.csv",
-    "communities.csv",
-    "aggregate.csv",
-    "contrasts.csv",
-];
-
 fn scenario(dir: &Path, text: &str) -> PathBuf {
     let p = dir.join("s.toml");
     std::fs::write(&p, text).unwrap();
@@ -69,7 +61,7 @@ fn experiment(s: &Path, out: &Path, extra: &[&str]) {
 }
 
 fn same_outputs(a: &Path, b: &Path) {
-    for f in FILES {
+    for f in EXPERIMENT_FILES {
         let x = std::fs::read(a.join(f)).unwrap();
         let y = std::fs::read(b.join(f)).unwrap();
         assert!(
@@ -198,7 +190,7 @@ fn resume_after_lost_parts_matches_uninterrupted_run() {
         std::fs::remove_file(r.join("parts").join(format!("{id}.done"))).unwrap();
         std::fs::remove_file(r.join("parts").join(format!("{id}.ts.csv"))).unwrap();
     }
-    for f in FILES {
+    for f in EXPERIMENT_FILES {
         std::fs::remove_file(r.join(f)).unwrap();
     }
     let before = std::fs::metadata(r.join("parts/000000.done"))

@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{TINY_WORLD, cogov, tmp};
+use common::{EXPERIMENT_FILES, TINY_WORLD, cogov, tmp};
 
 const RUNS: usize = 16;
 
@@ -31,14 +31,6 @@ set = { "mechanisms.grid.enabled" = true, "mechanisms.online.enabled" = true }
     ]
     .concat()
 }
-
-const FILES: &[&str] = &[
-    "runs.csv",
-    "timeseries.csv",
-    "communities.csv",
-    "aggregate.csv",
-    "contrasts.csv",
-];
 
 fn done_count(out: &Path) -> usize {
     std::fs::read_dir(out.join("parts"))
@@ -99,13 +91,13 @@ fn sigkill_then_resume_is_byte_identical() {
             !manifest.contains("\"complete\": true"),
             "k = {k}: killed, yet complete:\n{manifest}"
         );
-        for f in FILES {
+        for f in EXPERIMENT_FILES {
             assert!(!out.join(f).exists(), "k = {k}: {f} exists after a kill");
         }
         run(&s, &out, &["--resume", "-j", "2"]);
         let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
         assert!(manifest.contains("\"complete\": true"), "{manifest}");
-        for f in FILES {
+        for f in EXPERIMENT_FILES {
             let want = std::fs::read(reference.join(f)).unwrap();
             let got = std::fs::read(out.join(f)).unwrap();
             assert!(want == got, "k = {k}: {f} differs after kill and resume");

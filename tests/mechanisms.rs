@@ -47,8 +47,8 @@ enum Sign {
     Down,
 }
 
-/// Runs `text` as an experiment and returns its contrasts: (policy, metric) → (diff, lo, hi).
-fn contrasts(name: &str, text: &str) -> HashMap<(String, String), (f64, f64, f64)> {
+/// Runs `text` as an experiment in a fresh directory and returns its output directory.
+fn run_experiment(name: &str, text: &str) -> std::path::PathBuf {
     let dir = tmp(name);
     let scenario = dir.join("s.toml");
     std::fs::write(&scenario, text).unwrap();
@@ -67,7 +67,12 @@ fn contrasts(name: &str, text: &str) -> HashMap<(String, String), (f64, f64, f64
         "{name}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    read_contrasts(&out_dir)
+    out_dir
+}
+
+/// Runs `text` as an experiment and returns its contrasts: (policy, metric) → (diff, lo, hi).
+fn contrasts(name: &str, text: &str) -> HashMap<(String, String), (f64, f64, f64)> {
+    read_contrasts(&run_experiment(name, text))
 }
 
 fn read_contrasts(dir: &Path) -> HashMap<(String, String), (f64, f64, f64)> {
@@ -269,23 +274,7 @@ fn complaint_society_turns_responsible_with_all_linkages_p7() {
          [[policy]]\nname = \"baseline\"\nset = {{ {} }}\n[[policy]]\nname = \"all_on\"\n",
         off.join(", ")
     );
-    let dir = tmp("p7");
-    std::fs::write(dir.join("s.toml"), text).unwrap();
-    let out_dir = dir.join("out");
-    let out = cogov(&[
-        "experiment",
-        dir.join("s.toml").to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-        "--no-plot",
-        "-j",
-        "2",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out_dir = run_experiment("p7", &text);
 
     // Per run: mean ratio in year 3 minus mean ratio in year 1.
     let policy: HashMap<String, String> = csv::Reader::from_path(out_dir.join("runs.csv"))

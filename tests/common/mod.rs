@@ -20,6 +20,15 @@ property_companies = 2
 businesses = 6
 "#;
 
+/// The CSV files of a finished experiment.
+pub const EXPERIMENT_FILES: &[&str] = &[
+    "runs.csv",
+    "timeseries.csv",
+    "communities.csv",
+    "aggregate.csv",
+    "contrasts.csv",
+];
+
 /// The `cogov` binary under test.
 pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_cogov"))
