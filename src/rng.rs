@@ -72,6 +72,17 @@ pub const fn replicate_seed(master: u64, replicate: u64) -> u64 {
     splitmix64(splitmix64(master) ^ replicate)
 }
 
+/// A Poisson count with mean `lambda` (0 for a non-positive or non-finite mean).
+pub fn poisson(lambda: f64, rng: &mut Rng) -> u64 {
+    use rand_distr::Distribution;
+    if lambda <= 0.0 || !lambda.is_finite() {
+        return 0;
+    }
+    rand_distr::Poisson::new(lambda)
+        .map(|p| p.sample(rng) as u64)
+        .unwrap_or(0)
+}
+
 /// A uniform draw in [0, 1) as `f32`, from 24 random bits (exact, no rounding to 1.0).
 #[inline]
 pub fn unit_f32(rng: &mut Rng) -> f32 {

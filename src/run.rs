@@ -58,7 +58,7 @@ pub fn simulate(
 ) -> RunOutput {
     let warmup = scenario.init.warmup;
     let total = scenario.ticks + warmup;
-    let mut engine = Engine::new(scenario, seed);
+    let mut engine = crate::mechanisms::engine(scenario, seed);
     let mut observer = Observer::new(record_every, warmup);
     let mut cancelled = false;
     for t in 0..total {
