@@ -60,7 +60,9 @@ metrics! {
     IssuesOpenDepartment => "issues_open_department", "count", Stock, "Open known issues held by district departments.";
     IssuesOpenOrganisation => "issues_open_organisation", "count", Stock, "Open known issues held by social organisations.";
     IssuesResolved => "issues_resolved", "count", Flow, "Issues resolved this tick.";
-    IssuesFailed => "issues_failed", "count", Flow, "Issues that failed this tick.";
+    IssuesFailed => "issues_failed", "count", Flow, "Issues that failed this tick (for any reason).";
+    IssuesFailedUnfunded => "issues_failed_unfunded", "count", Flow, "Issues that failed this tick for lack of money.";
+    IssuesFailedExpired => "issues_failed_expired", "count", Flow, "Issues that failed this tick for staying open longer than issues.max_open_days.";
     ResolutionDaysSum => "resolution_days_sum", "days", Flow, "Days from arising to resolution, summed over the issues resolved this tick (with issues_resolved, a window's mean).";
     ResolutionDaysMean => "resolution_days_mean", "days", Stock, "Mean days from arising to resolution, over issues resolved since recording began (cumulative).";
     DetectionDaysMean => "detection_days_mean", "days", Stock, "Mean days from arising to detection, over issues detected since recording began (cumulative).";
@@ -70,6 +72,7 @@ metrics! {
     ForumsHeld => "forums_held", "count", Flow, "Deliberative forums held this tick.";
     ConsentsReached => "consents_reached", "count", Flow, "Consent-requiring issues that reached their consent share this tick.";
     ConsentRate => "consent_rate", "share", Stock, "Share of consent-requiring issues decided since recording began that reached consent (per issue, cumulative).";
+    HighComplexityResolutionDays => "high_complexity_resolution_days", "days", Stock, "Mean days from arising to resolution of high-complexity issues resolved since recording began (cumulative).";
     HighComplexityResolutionRate => "high_complexity_resolution_rate", "share", Stock, "Share of high-complexity issues closed since recording began that were resolved (cumulative).";
     Escalations => "escalations", "count", Flow, "Issues escalated a level after a failed attempt this tick.";
     Handoffs => "handoffs", "count", Flow, "Issues passed on this tick because their handler could not take them within the queue patience.";
@@ -80,6 +83,7 @@ metrics! {
     Leverage => "leverage", "ratio", Stock, "(enterprise + social + resident money on issue work) / public spending, since recording began (cumulative).";
     OrganisationsAlive => "organisations_alive", "count", Stock, "Social organisations alive.";
     OrganisationMembers => "organisation_members", "count", Stock, "Residents who belong to a living organisation.";
+    OrganisationFunds => "organisation_funds", "yuan", Stock, "Funds living organisations hold.";
     ServiceCapacity => "service_capacity", "cases/day", Stock, "Cases per day that living organisations can take.";
     Volunteers => "volunteers", "count", Stock, "Active residents in a volunteer role.";
     BondingCapital => "bonding_capital", "share", Stock, "Composition: mean share of a resident's resident ties inside its building.";

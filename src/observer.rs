@@ -57,6 +57,7 @@ impl Spending {
                     let outward = match f.counterpart {
                         Counterpart::Outside(o) => o == Outside::IssueWork,
                         Counterpart::Pool(p) => p.class() != Class::Public,
+                        Counterpart::Opening => false,
                     };
                     if outward {
                         s.public += amount;
@@ -124,6 +125,9 @@ impl Observer {
         }
         let t = tick - self.warmup;
         if self.keep_ledger {
+            if t == 0 {
+                opening_rows(&e.world.ledger, &mut self.ledger);
+            }
             ledger_rows(&e.world.ledger, t, &mut self.ledger);
         }
         for (s, v) in self.sums.iter_mut().zip(row.iter()) {
@@ -176,6 +180,8 @@ impl Observer {
         r[IssuesOpenOrganisation as usize] = held[Handler::Organisation as usize];
         r[IssuesResolved as usize] = t.resolved as f64;
         r[IssuesFailed as usize] = t.failed as f64;
+        r[IssuesFailedUnfunded as usize] = t.failed_unfunded as f64;
+        r[IssuesFailedExpired as usize] = t.failed_expired as f64;
         r[ResolutionDaysSum as usize] = t.resolution_days;
         r[ResolutionDaysMean as usize] = div(tot.resolution_days, tot.resolved as f64);
         r[DetectionDaysMean as usize] = div(tot.detection_days, tot.detected as f64);
@@ -189,6 +195,8 @@ impl Observer {
             tot.consents as f64,
             (tot.consents + tot.consents_failed) as f64,
         );
+        r[HighComplexityResolutionDays as usize] =
+            div(tot.high_resolution_days, tot.high_resolved as f64);
         r[HighComplexityResolutionRate as usize] = div(
             tot.high_resolved as f64,
             (tot.high_resolved + tot.high_failed) as f64,
@@ -210,7 +218,8 @@ impl Observer {
         r[Leverage as usize] = div(m.enterprise + m.social + m.resident, m.public);
         let alive = w.organisations.iter().filter(|o| o.alive);
         r[OrganisationsAlive as usize] = alive.clone().count() as f64;
-        r[OrganisationMembers as usize] = alive.map(|o| o.members.len() as f64).sum();
+        r[OrganisationMembers as usize] = alive.clone().map(|o| o.members.len() as f64).sum();
+        r[OrganisationFunds as usize] = alive.map(|o| yuan(o.funds)).sum();
         r[ServiceCapacity as usize] =
             crate::engine::routing::organisation_capacities(w, &e.scenario)
                 .iter()
@@ -261,6 +270,23 @@ impl Observer {
             out.push(self.sums[k]);
         }
         out
+    }
+}
+
+/// The pools' balances when recording begins, as `opening` rows of the first recorded day.
+fn opening_rows(ledger: &Ledger, out: &mut Vec<LedgerRow>) {
+    for pool in ledger.pools() {
+        let amount = ledger.opening(pool);
+        if amount > 0 {
+            out.push(LedgerRow {
+                tick: 0,
+                pool,
+                direction: Direction::In,
+                counterpart: Counterpart::Opening,
+                amount,
+                balance: ledger.balance(pool),
+            });
+        }
     }
 }
 

@@ -117,15 +117,16 @@ pub fn new_issue(
     let households = w.places.households_in(residents.clone());
     let community = w.residents.community[residents.start as usize] as u32;
     let street = w.places.community_street[community as usize];
-    let cost = if p.cost > 0.0 && cost_cv > 0.0 {
+    let base = p.cost + p.cost_per_household * (households.end - households.start) as f64;
+    let cost = if base > 0.0 && cost_cv > 0.0 {
         // Lognormal with the domain's mean and coefficient of variation.
         let sigma2 = (1.0 + cost_cv * cost_cv).ln();
-        let mu = p.cost.ln() - sigma2 / 2.0;
+        let mu = base.ln() - sigma2 / 2.0;
         rand_distr::LogNormal::new(mu, sigma2.sqrt())
             .map(|l| l.sample(rng))
-            .unwrap_or(p.cost)
+            .unwrap_or(base)
     } else {
-        p.cost
+        base
     };
     let complexity = if complexity_sd > 0.0 {
         rand_distr::Normal::new(p.complexity, complexity_sd)

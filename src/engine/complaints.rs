@@ -1,6 +1,5 @@
 //! Phase 9, complaints and petitions (Epstein 2002). A resident complains with a daily
-//! probability when grievance minus the perceived cost of complaining exceeds a threshold
-//! (online residents' cost is scaled by a lever). A known issue that has stalled becomes a
+//! probability when grievance minus the perceived cost of complaining exceeds a threshold. A known issue that has stalled becomes a
 //! collective petition when the affected residents who would join — grievance (which already
 //! carries 1 − legitimacy) above `petition_grievance` — reach both `petition_min_count`
 //! and `petition_share` of the affected (a count threshold, as in activation). A petition
@@ -34,11 +33,6 @@ fn complaints(e: &mut Engine) {
         p.complaint_cost as f32,
         p.complaint_probability as f32,
     );
-    let online_cost = cost
-        * e.world
-            .arrangements
-            .online_platform
-            .map_or(1.0, |p| p.complaint_cost);
     let r = &e.world.residents;
     let (seed, tick) = (e.seed, e.world.tick as u64);
     let total: u32 = e
@@ -50,13 +44,7 @@ fn complaints(e: &mut Engine) {
             let mut rng = rng::stream(seed, Purpose::Complaints, tick, k as u64);
             let mut n = 0u32;
             for i in range.clone() {
-                let iu = i as usize;
-                let c = if r.roles[iu] & role::ONLINE != 0 {
-                    online_cost
-                } else {
-                    cost
-                };
-                if r.grievance[iu] - c > thr && rng::unit_f32(&mut rng) < prob {
+                if r.grievance[i as usize] - cost > thr && rng::unit_f32(&mut rng) < prob {
                     n += 1;
                 }
             }

@@ -4,8 +4,10 @@
 //! whoever works it (the handler's, or its social worker's where one works it) and the
 //! issue's complexity. Success resolves the issue; failure escalates it community → street
 //! → district until `max_escalations`, then fails it. Issues open longer than
-//! `max_open_days` fail. An organisation's completed case is paid its fee from the
-//! service-purchase pool where one exists; good work raises its reputation. Routine service
+//! `max_open_days` fail. An organisation's case is worked by up to
+//! [`VOLUNTEERS_PER_CASE`] of its members alongside its staff (volunteer acts, which use the
+//! ties among them); a completed case is paid its fee from the service-purchase pool where
+//! one exists; good work raises the organisation's reputation. Routine service
 //! requests go through the service halls.
 
 use super::{Engine, Phase, care, routing};
@@ -16,6 +18,9 @@ use crate::world::World;
 use crate::world::institutions::{Handler, NONE};
 use crate::world::money::{Pool, cents};
 use crate::world::services::ServiceRules;
+
+/// Members of an organisation who work a case alongside its staff (volunteer acts).
+pub const VOLUNTEERS_PER_CASE: usize = 3;
 
 /// Runs the implementation phase.
 pub fn run(e: &mut Engine) {
@@ -40,6 +45,7 @@ pub fn run(e: &mut Engine) {
         ledger,
         social_workers,
         capacities,
+        network,
         ..
     } = &mut e.world;
     for issue in issues.iter_mut() {
@@ -47,6 +53,7 @@ pub fn run(e: &mut Engine) {
             continue;
         }
         if tick > issue.arisen + s.issues.max_open_days {
+            e.record.expired();
             e.record.close(issue, false, tick, places);
             continue;
         }
@@ -83,6 +90,12 @@ pub fn run(e: &mut Engine) {
         }
         if issue.handler == Handler::Organisation {
             let o = &mut organisations[issue.organisation as usize];
+            // Up to three members worked the case with its staff: volunteering together.
+            let crew = &o.members[..o.members.len().min(VOLUNTEERS_PER_CASE)];
+            if !crew.is_empty() {
+                e.record.volunteered(crew.len() as u32);
+                network.touch_among(crew, tick.min(u16::MAX as u32) as u16);
+            }
             o.reputation = if success {
                 o.reputation + 0.05 * (1.0 - o.reputation)
             } else {

@@ -31,6 +31,10 @@ tally! {
     resolved: u32,
     /// Issues failed.
     failed: u32,
+    /// Issues that failed for lack of money (funding patience ran out).
+    failed_unfunded: u32,
+    /// Issues that failed because they stayed open longer than `max_open_days`.
+    failed_expired: u32,
     /// Issues escalated after a failed attempt.
     escalations: u32,
     /// Issues passed on because their handler could not take them in time.
@@ -73,6 +77,8 @@ tally! {
     service_days: u64,
     /// Sum of days to resolution of issues resolved.
     resolution_days: f64,
+    /// Sum of days to resolution of high-complexity issues resolved.
+    high_resolution_days: f64,
     /// Sum of days to detection of issues detected.
     detection_days: f64,
 }
@@ -222,6 +228,16 @@ impl Record {
         self.tally.consents_failed += 1;
     }
 
+    /// An issue is about to fail for lack of money.
+    pub fn unfunded(&mut self) {
+        self.tally.failed_unfunded += 1;
+    }
+
+    /// An issue is about to fail for having stayed open too long.
+    pub fn expired(&mut self) {
+        self.tally.failed_expired += 1;
+    }
+
     /// An issue was passed on for lack of capacity.
     pub fn handoff(&mut self) {
         self.tally.handoffs += 1;
@@ -287,6 +303,9 @@ impl Record {
             t.resolved += 1;
             t.resolution_days += (tick - issue.arisen) as f64;
             t.high_resolved += high as u32;
+            if high {
+                t.high_resolution_days += (tick - issue.arisen) as f64;
+            }
             self.community.resolved[c] += 1;
         } else {
             t.failed += 1;

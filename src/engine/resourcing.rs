@@ -111,6 +111,7 @@ pub fn run(e: &mut Engine) {
             issue.stage_since = tick;
             issue.work_left = issue.duration;
         } else if tick >= issue.stage_since + s.issues.funding_patience {
+            e.record.unfunded();
             e.record.close(issue, false, tick, places);
         }
     }
@@ -124,8 +125,9 @@ fn pay_public(issue: &mut Issue, ledger: &mut Ledger, want: Cents) {
             pools.push(Pool::Community(issue.community));
             pools.push(Pool::Street(issue.street));
         }
-        Handler::Street | Handler::Platform => pools.push(Pool::Street(issue.street)),
-        Handler::Department => {}
+        Handler::Street => pools.push(Pool::Street(issue.street)),
+        // Sunk staff are the department's: their work is paid from the district's budget.
+        Handler::Department | Handler::Platform => {}
     }
     pools.push(Pool::District);
     let mut left = want;
@@ -140,8 +142,8 @@ fn pay_public(issue: &mut Issue, ledger: &mut Ledger, want: Cents) {
 /// Resident co-funding. A household pays its own share of a household's need. Above the
 /// household it is a public good: unconditional cooperators always give, conditional
 /// cooperators give in proportion to what they believe others give (their neighbour trust),
-/// free riders never; nothing is provided below the critical mass. Returns the households
-/// that pledged.
+/// free riders never; below the critical mass nothing is provided, above it the givers
+/// cover the residents' share. Returns the households that pledged.
 fn ask_residents(
     issue: &mut Issue,
     s: &Scenario,
@@ -171,9 +173,9 @@ fn ask_residents(
     if givers < i.critical_mass {
         return 0;
     }
-    let full = (1.0 - i.free_riders).max(1e-9);
-    let share = issue.resident_share as f64 * (givers / full).min(1.0);
-    let pledged = share_of(issue.cost, share).min(issue.unfunded());
+    // A provision point (Oliver, Marwell & Teixeira 1985): once enough give, the givers
+    // cover the residents' share among themselves.
+    let pledged = share_of(issue.cost, issue.resident_share as f64).min(issue.unfunded());
     ledger.receive(Pool::Residents, Outside::Households, pledged);
     ledger.fund_issue(Pool::Residents, issue, pledged);
     issue.participated = true;

@@ -102,7 +102,7 @@ impl GovernmentSocietyLinkage {
             let share = self.p.venture_per_resident * w.places.streets.size(st) as f64 * self.p.venture_street_share;
             w.ledger.transfer(Pool::Street(st as u32), Pool::VentureFund, cents(share));
         }
-        let projects = (self.p.venture_projects_per_100k * n / 1e5).round() as u32;
+        let projects = rng::round_random(self.p.venture_projects_per_100k * n / 1e5, ctx.rng) as u32;
         if projects == 0 {
             return;
         }
@@ -142,7 +142,7 @@ impl GovernmentSocietyLinkage {
         let n = w.residents.len() as f64;
         w.ledger.transfer(Pool::District, Pool::GoldenIdeas, cents(self.p.golden_idea_per_resident * n));
         let grant = cents(self.p.golden_idea_grant);
-        let ideas = (w.ledger.balance(Pool::GoldenIdeas) / grant.max(1)) as usize;
+        let ideas = rng::round_random(w.ledger.balance(Pool::GoldenIdeas) as f64 / grant.max(1) as f64, ctx.rng) as usize;
         let caps = routing::organisation_capacities(w, s);
         let queued = org_queues(w);
         for _ in 0..ideas * 4 {
@@ -169,7 +169,7 @@ impl GovernmentSocietyLinkage {
             ctx.record.proposal();
             let issue = &mut w.issues[k];
             issue.participated = true;
-            let want = issue.unfunded().min(grant);
+            let want = issue.unfunded().min(grant).min(w.ledger.balance(Pool::GoldenIdeas));
             w.ledger.fund_issue(Pool::GoldenIdeas, issue, want);
             if matches!(issue.stage, Stage::Latent | Stage::Known) {
                 ctx.record.detect(issue, tick);

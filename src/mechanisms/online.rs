@@ -4,7 +4,7 @@
 //! online residents in groups: each gains about `group_ties` bridging ties with other
 //! online residents of its community, over which posts, calls and talk now travel. Online
 //! residents report at lower cost and sooner (their engagement counts `report_weight`
-//! times in the report hazard) and find complaining cheaper (`complaint_cost_factor`).
+//! times in the report hazard).
 //! Monitoring flags hotspots: a latent issue above the household is detected with hazard
 //! `monitoring_detection` × the mean grievance of its community's online residents. Calls
 //! to participate reach further: online residents get `call_mobilisation` pressure and
@@ -42,7 +42,6 @@ impl Mechanism for OnlineLinkage {
         let w = &mut *ctx.world;
         w.arrangements.online_platform = Some(OnlinePlatform {
             report_weight: self.p.report_weight as f32,
-            complaint_cost: self.p.complaint_cost_factor as f32,
             call_reach: self.p.call_reach,
         });
         // Platform groups: ties among online residents of each community.

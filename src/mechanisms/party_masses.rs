@@ -7,7 +7,7 @@
 //! same coverage per day; a visited resident forms (or refreshes) a linking tie with the
 //! party branch with probability `visit_tie_probability` per active member per day.
 //! Through the "mass line" a latent issue is detected with hazard `mass_line_detection`
-//! per active member among its affected residents. Regional party building (区域化党建)
+//! per active member among its affected residents (each find a volunteer act). Regional party building (区域化党建)
 //! seats the community's enterprises on its party committee: each year their social
 //! orientation rises by `regional_orientation` × (1 − orientation), so they answer the
 //! community's requests for money more often. It moves no money itself.
@@ -47,6 +47,8 @@ impl Mechanism for PartyMassesLinkage {
                         .sum();
                     let p = 1.0 - (-self.p.mass_line_detection * members as f64).exp();
                     if members > 0 && rng::unit_f64(ctx.rng) < p {
+                        // A member found it on a visit: a volunteer act.
+                        ctx.record.volunteered(1);
                         ctx.record.detect(issue, tick);
                     }
                 }

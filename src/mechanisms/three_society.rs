@@ -3,9 +3,9 @@
 //! Community, social organisations and social workers act together. When the linkage
 //! starts, `stationed_share` of the social workers working for organisations are stationed
 //! in their community. Station social workers then take part in community work beyond
-//! casework: each day a complex issue (complexity ≥ `issues.high_complexity`) in work at
-//! the community, the street or its platform without a social worker is co-handled by the
-//! most skilled station social worker of its community with room in their caseload, whose
+//! casework: each day a complex issue (complexity ≥ `issues.high_complexity`) of their
+//! community in work with a government handler and without a social worker is co-handled
+//! by the //! most skilled station social worker of its community with room in their caseload, whose
 //! skill becomes the case's (the skill gap closes because a skilled agent works the case);
 //! and a station social worker with room facilitates community forums: the confidence bound
 //! widens by `facilitation_eps`, and the facilitator argues for the workable compromise
@@ -77,7 +77,7 @@ impl Mechanism for ThreeSocietyLinkage {
                 let caseload = s.organisations.social_worker_caseload;
                 let w = &mut *ctx.world;
                 for issue in w.issues.iter_mut() {
-                    let at_government = matches!(issue.handler, Handler::Community | Handler::Street | Handler::Platform);
+                    let at_government = issue.handler != Handler::Organisation;
                     if issue.stage != Stage::Working || issue.worker != NONE || !at_government || issue.complexity < high {
                         continue;
                     }

@@ -161,8 +161,6 @@ section! {
         pub enabled: bool = false, "", Any;
         /// Weight of online residents' engagement in reporting (reporting costs less).
         pub report_weight: f64 = 3.0, "ratio", Range(1.0, 100.0);
-        /// Factor on online residents' perceived cost of complaining.
-        pub complaint_cost_factor: f64 = 0.5, "ratio", Unit;
         /// Detection hazard of latent issues per unit of mean online grievance in their
         /// community (monitoring flags hotspots).
         pub monitoring_detection: f64 = 0.3, "1/day", Range(0.0, 10.0);

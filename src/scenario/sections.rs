@@ -183,8 +183,9 @@ section! {
         pub complaint_threshold: f64 = 0.05, "index", Unit;
         /// Perceived cost of complaining offline.
         pub complaint_cost: f64 = 0.05, "index", Unit;
-        /// Probability per day of complaining while above the threshold.
-        pub complaint_probability: f64 = 0.05, "probability/day", Unit;
+        /// Probability per day of complaining while above the threshold. Assumption: city
+        /// hotlines hear a few complaints per ten residents a year.
+        pub complaint_probability: f64 = 0.002, "probability/day", Unit;
         /// Probability per day that an engaged resident affected by a latent issue reports it,
         /// scaled by engagement and severity.
         pub report_probability: f64 = 0.04, "probability/day", Unit;
@@ -321,8 +322,11 @@ section! {
         pub elders_only: bool = false, "", Any;
         /// Hardship the issue imposes on the affected while unresolved.
         pub severity: f64 = 0.3, "index", Unit;
-        /// Mean cost.
+        /// Mean cost per issue.
         pub cost: f64 = 20_000.0, "yuan", AtLeast(0.0);
+        /// Cost per affected household, added to `cost` (for work that scales with the
+        /// place, such as renovating a community).
+        pub cost_per_household: f64 = 0.0, "yuan/household", Range(0.0, 1e7);
         /// Mean complexity (professional skill needed).
         pub complexity: f64 = 0.3, "index", Unit;
         /// Contention: how divided the affected are (spread of their opinions).
@@ -391,7 +395,6 @@ pub fn default_domains() -> BTreeMap<String, Domain> {
             scope: "household".into(),
             elders_only: true,
             elder_care: true,
-            social_work: true,
             public_share: 0.7,
             rate: 0.25,
             severity: 0.35,
@@ -450,9 +453,9 @@ pub fn default_domains() -> BTreeMap<String, Domain> {
             consent_share: 2.0 / 3.0,
             department: 0,
             duration: 120.0,
-            resident_share: 0.4,
+            // Assumption: a public subsidy of 40%, owners pay most of the rest.
+            resident_share: 0.55,
             enterprise_share: 0.05,
-            // Assumption: a public subsidy of about a third of an elevator's cost.
             public_share: 0.4,
             ..d.clone()
         },
@@ -463,14 +466,17 @@ pub fn default_domains() -> BTreeMap<String, Domain> {
             scope: "community".into(),
             rate: 0.0,
             severity: 0.8, // assumption: months of building work disrupt daily life
-            cost: 8_000_000.0,
+            // Assumption: about 8,000,000 yuan for a community of 2,600 households.
+            cost: 0.0,
+            cost_per_household: 3_000.0,
             complexity: 0.75,
             contention: 0.6,
             support: 0.55,
             department: 0,
             duration: 180.0,
-            enterprise_share: 0.05,
-            public_share: 0.95,
+            // A top-down project is paid by the government.
+            enterprise_share: 0.0,
+            public_share: 1.0,
             top_down: true,
             ..d
         },

@@ -146,8 +146,6 @@ pub struct Facilitation {
 pub struct OnlinePlatform {
     /// Weight of online residents' engagement in reporting (reporting is cheaper online).
     pub report_weight: f32,
-    /// Factor on online residents' perceived cost of complaining.
-    pub complaint_cost: f32,
     /// Extra forum seats from online calls, per online share of the affected.
     pub call_reach: f64,
 }

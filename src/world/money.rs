@@ -199,6 +199,9 @@ impl Outside {
 /// The other side of a flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Counterpart {
+    /// The pool's balance when recording began (from the world's build and the warm-up),
+    /// written once so that a ledger file balances on its own.
+    Opening,
     /// An outside source or use.
     Outside(Outside),
     /// Another pool (a transfer).
@@ -209,6 +212,7 @@ impl Counterpart {
     /// Its name in `ledger.csv`.
     pub fn name(&self) -> String {
         match self {
+            Counterpart::Opening => "opening".to_string(),
             Counterpart::Outside(o) => o.name().to_string(),
             Counterpart::Pool(p) => p.name(),
         }
