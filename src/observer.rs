@@ -3,7 +3,7 @@
 //! over the horizon, total).
 
 use crate::engine::Engine;
-use crate::metrics::{METRICS, Metric, N_METRICS, Row};
+use crate::metrics::{Metric, N_METRICS, Row, Stat};
 use crate::stats;
 
 /// Days in the window of the complaint-to-participation ratio.
@@ -128,16 +128,16 @@ impl Observer {
         r
     }
 
-    /// Per-run summary: for each metric its final value, its mean over the observed ticks,
-    /// and its total, in the order of [`crate::metrics::summary_columns`].
+    /// Per-run summary in the order of [`crate::metrics::summary_columns`]: each metric's
+    /// final value, mean over the observed ticks, or total, as its kind calls for.
     pub fn summary(&self) -> Vec<f64> {
         let n = self.observed.max(1) as f64;
-        let mut out = Vec::with_capacity(3 * N_METRICS);
-        for k in 0..METRICS.len() {
-            out.push(self.last[k]);
-            out.push(self.sums[k] / n);
-            out.push(self.sums[k]);
-        }
-        out
+        crate::metrics::summaries()
+            .map(|(k, stat)| match stat {
+                Stat::Final => self.last[k],
+                Stat::Mean => self.sums[k] / n,
+                Stat::Total => self.sums[k],
+            })
+            .collect()
     }
 }

@@ -43,6 +43,10 @@ pub struct Args {
     /// directory, which `cogov merge` does unless --no-plot).
     #[arg(long)]
     pub no_plot: bool,
+    /// Keep parts/ once the final files are written; `--keep-parts=false` drops it after a
+    /// complete, unsharded experiment (parts/ is what --resume and merge need).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub keep_parts: bool,
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
@@ -67,11 +71,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("results").join(&s.name));
-    let jobs = args.jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
+    // Before any work: never write an experiment into a single run's directory.
+    crate::outdir::guard(&out, crate::outdir::OutKind::Experiment)?;
+    let jobs = args.jobs.unwrap_or_else(crate::provenance::host_cores);
     if jobs == 0 {
         return Err(crate::Error::input("--jobs: 0 threads; allowed: 1 or more").into());
     }
@@ -86,6 +88,25 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     {
         super::run::check_memory_times(largest, jobs.min(plan.len()), &args.scenario)?;
     }
+    for note in &plan.notes {
+        eprintln!("note: {}", super::run::locate_note(note, &args.scenario));
+    }
+    if plan.replicates < 3 {
+        eprintln!(
+            "warning: {} replicate{} per policy and sweep point: confidence intervals {} and \
+             contrasts rest on {} pair{}; set experiment.replicates to 3 or more (10 or more for \
+             a paper)",
+            plan.replicates,
+            if plan.replicates == 1 { "" } else { "s" },
+            if plan.replicates == 1 {
+                "cannot be computed"
+            } else {
+                "are very wide"
+            },
+            plan.replicates,
+            if plan.replicates == 1 { "" } else { "s" },
+        );
+    }
     drop(plan);
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
     let opts = Options {
@@ -94,15 +115,25 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         resume: args.resume,
         shard: args.shard,
         force: args.force,
+        keep_parts: args.keep_parts,
     };
-    let bar = super::progress_bar(0, "runs");
+    let progress = super::Progress::new(0, "runs");
     let start = Instant::now();
     let outcome = run_experiment(&s, &opts, &CANCEL, &|done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
+        progress.set_total(total as u64);
+        progress.set(done as u64);
     })
     .with_context(|| format!("experiment into {}", out.display()))?;
-    bar.finish_and_clear();
+    progress.finish();
+    if args.resume {
+        eprintln!(
+            "resumed: {} of {} runs reused from {}, {} run now",
+            outcome.reused,
+            outcome.runs_done.max(outcome.reused),
+            crate::experiment::runner::parts_dir(&out).display(),
+            outcome.runs_done - outcome.reused
+        );
+    }
     if outcome.cancelled {
         return Err(anyhow::anyhow!(
             "interrupted after {} of {} runs; finished runs are kept in {}; rerun the same command with --resume to continue",
@@ -117,6 +148,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         start.elapsed().as_secs_f64(),
         out.display()
     );
+    if outcome.parts_dropped {
+        eprintln!("parts/ dropped (--keep-parts=false): the final files hold every run");
+    }
     // Shards hold only part files; their figures are drawn after `cogov merge`.
     if !args.no_plot && outcome.complete && args.shard.is_none() {
         super::plot::draw_and_tell(&out, &s.plot)?;

@@ -39,7 +39,7 @@ pub fn run(e: &mut Engine) {
         for _ in 0..n {
             let k = rng::index(&mut rng, locations);
             let place = place_of(&e.world, d, k);
-            let issue = new_issue(
+            let mut issue = new_issue(
                 &e.world,
                 d,
                 di as u16,
@@ -49,6 +49,7 @@ pub fn run(e: &mut Engine) {
                 s.issues.complexity_sd,
                 &mut rng,
             );
+            e.record.number(&mut issue);
             e.world.issues.push(issue);
             e.record.tally.arisen += 1;
         }
@@ -74,6 +75,7 @@ pub fn run(e: &mut Engine) {
             issue.stage = Stage::Known;
             issue.handler = Handler::Department;
             issue.answered = true;
+            e.record.number(&mut issue);
             e.world.issues.push(issue);
             e.record.tally.arisen += 1;
         }
@@ -143,6 +145,7 @@ pub fn new_issue(
         p.complexity
     };
     Issue {
+        id: 0,
         domain,
         scope,
         place,
@@ -167,6 +170,12 @@ pub fn new_issue(
         organisation: u32::MAX,
         arisen: tick,
         detected: None,
+        routed: None,
+        routed_to: Handler::Community,
+        taken: None,
+        deliberated: None,
+        funded: None,
+        escalated: None,
         ready_at: tick,
         stage_since: tick,
         work_left: p.duration as f32,

@@ -41,6 +41,7 @@ pub fn run(e: &mut Engine) {
         issue.stage_since = tick;
         if support >= issue.consent_share as f64 {
             issue.consent = true;
+            issue.deliberated = Some(tick);
             issue.participated = true;
             issue.stage = Stage::Funding;
             e.record.tally.consents += 1;

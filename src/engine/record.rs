@@ -122,6 +122,10 @@ pub struct Record {
     pub community: CommunityCounts,
     /// This tick's per-building events.
     pub events: Events,
+    /// Whether closed issues are kept in `closed` (for `issues.csv`).
+    pub keep_closed: bool,
+    /// Issues closed since the caller last drained this (only with `keep_closed`).
+    pub closed: Vec<Issue>,
     high_complexity: f32,
 }
 
@@ -147,8 +151,15 @@ impl Record {
                 community_score: per_community.clone(),
                 community_closed: per_community,
             },
+            keep_closed: false,
+            closed: Vec::new(),
             high_complexity,
         }
+    }
+
+    /// Gives a new issue its id: the number of issues that arose before it in the run.
+    pub fn number(&self, issue: &mut Issue) {
+        issue.id = self.cumulative.arisen + self.tally.arisen;
     }
 
     /// Clears this tick's tally and events.
@@ -226,6 +237,9 @@ impl Record {
                 efficacy[b] += w;
             }
         });
+        if self.keep_closed {
+            self.closed.push(issue.clone());
+        }
     }
 }
 

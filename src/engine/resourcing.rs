@@ -63,6 +63,7 @@ pub fn run(e: &mut Engine) {
         if issue.funding.total() >= issue.cost - 1e-6 {
             issue.stage = Stage::Working;
             issue.stage_since = tick;
+            issue.funded = Some(tick);
             issue.work_left = issue.duration;
         } else if tick >= issue.stage_since + s.issues.funding_patience {
             e.record.close(issue, false, tick, places);

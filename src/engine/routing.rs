@@ -47,6 +47,7 @@ pub fn run(e: &mut Engine) {
             };
             if *credit >= 1.0 {
                 *credit -= 1.0;
+                issue.taken.get_or_insert(tick);
                 issue.stage = if issue.consent_share > 0.0 {
                     Stage::Consent
                 } else {
@@ -114,6 +115,10 @@ fn assign(
     issue.stage = Stage::Queued;
     issue.stage_since = tick;
     issue.ready_at = tick + delay(issue.handler, lv);
+    if issue.routed.is_none() {
+        issue.routed = Some(tick);
+        issue.routed_to = issue.handler;
+    }
 }
 
 /// Coordination delay in days for a handler: none for the community and organisations,
@@ -140,6 +145,11 @@ pub fn escalate(issue: &mut Issue, lv: &Levers, tick: u32) -> bool {
 
 /// Escalates an issue to `handler`, which takes it after its coordination delay.
 pub fn escalate_to(issue: &mut Issue, handler: Handler, lv: &Levers, tick: u32) {
+    if issue.routed.is_none() {
+        issue.routed = Some(tick);
+        issue.routed_to = handler;
+    }
+    issue.escalated = Some(tick);
     issue.handler = handler;
     issue.escalations += 1;
     issue.stage = Stage::Queued;

@@ -134,7 +134,7 @@ registry! {
 /// A period parameter that must be at least one day when the mechanism is on.
 pub(crate) fn check_period(path: &str, days: u32) -> Vec<Problem> {
     if days == 0 {
-        vec![Problem { path: path.to_string(), message: "a period of 0 days cannot be used while the mechanism is enabled; allowed: at least 1".into() }]
+        vec![Problem { others: Vec::new(), path: path.to_string(), message: "a period of 0 days cannot be used while the mechanism is enabled; allowed: at least 1".into() }]
     } else {
         Vec::new()
     }

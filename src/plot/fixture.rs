@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::metrics::{self, Kind, METRICS};
+use crate::metrics::{self, METRICS, Stat};
 use crate::rng::{self, Purpose};
 use crate::stats::{paired_contrast, summarize};
 use crate::{Error, Result};
@@ -147,22 +147,14 @@ pub fn write_experiment(dir: &Path, spec: &Spec) -> Result<()> {
                     let _ = write!(runs, "{v},");
                 }
                 let _ = write!(runs, "{r},{seed}");
-                let mut k = 0;
-                for (m, info) in METRICS.iter().enumerate() {
-                    let total = if info.kind == Kind::Flow {
-                        sums[m]
-                    } else {
-                        f64::NAN
+                for (k, (m, stat)) in metrics::summaries().enumerate() {
+                    let v = match stat {
+                        Stat::Final => last[m],
+                        Stat::Mean => sums[m] / spec.ticks.max(1) as f64,
+                        Stat::Total => sums[m],
                     };
-                    for v in [last[m], sums[m] / spec.ticks.max(1) as f64, total] {
-                        per_col[k].push(v);
-                        k += 1;
-                        if v.is_finite() {
-                            let _ = write!(runs, ",{v:.6}");
-                        } else {
-                            runs.push_str(",NA");
-                        }
-                    }
+                    per_col[k].push(v);
+                    let _ = write!(runs, ",{v:.6}");
                 }
                 runs.push('\n');
                 for c in 0..spec.communities {

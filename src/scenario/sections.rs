@@ -33,13 +33,13 @@ section! {
         pub young_share: f64 = 0.30, "share", Unit;
         /// Share of middle-aged residents. Assumption.
         pub middle_share: f64 = 0.45, "share", Unit;
-        /// Share of elders. MODEL.md default 0.25.
+        /// Share of elders (the specification's default).
         pub elder_share: f64 = 0.25, "share", Unit;
-        /// Share of party members. MODEL.md default 0.08.
+        /// Share of party members (the specification's default).
         pub party_share: f64 = 0.08, "share", Unit;
         /// Share of residents who use the community platform online. Assumption.
         pub online_share: f64 = 0.35, "share", Unit;
-        /// Activation threshold φ, clipped to [0, 1]. MODEL.md default normal(0.25, 0.1).
+        /// Activation threshold φ, clipped to [0, 1] (the specification's default).
         pub threshold: Dist = Dist::Normal(0.25, 0.1), "share", Any;
         /// Social workers (社工) at community stations and organisations. Assumption: 3 per community.
         pub social_workers: u32 = 162, "count", AtLeast(0.0);
@@ -74,7 +74,7 @@ section! {
         /// Share of non-members active at the start. Assumption.
         pub seed_active_share: f64 = 0.01, "share", Unit;
         /// Warm-up ticks run before recording starts, without linkage mechanisms: the world
-        /// before the reform, in which stocks settle. MODEL.md default 0.
+        /// before the reform, in which stocks settle.
         pub warmup: u32 = 0, "days", AtLeast(0.0);
     }
 }
