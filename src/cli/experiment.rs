@@ -92,19 +92,24 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         eprintln!("note: {}", super::run::locate_note(note, &args.scenario));
     }
     if plan.replicates < 3 {
+        let r = plan.replicates;
+        let contrasts = if plan.policies.len() > 1 {
+            format!(
+                " and contrasts rest on {r} pair{}",
+                if r == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
-            "warning: {} replicate{} per policy and sweep point: confidence intervals {} and \
-             contrasts rest on {} pair{}; set experiment.replicates to 3 or more (10 or more for \
-             a paper)",
-            plan.replicates,
-            if plan.replicates == 1 { "" } else { "s" },
-            if plan.replicates == 1 {
+            "warning: {r} replicate{} per policy and sweep point: confidence intervals {}{contrasts}; \
+             set experiment.replicates to 3 or more (10 or more for a paper)",
+            if r == 1 { "" } else { "s" },
+            if r == 1 {
                 "cannot be computed"
             } else {
                 "are very wide"
             },
-            plan.replicates,
-            if plan.replicates == 1 { "" } else { "s" },
         );
     }
     drop(plan);
