@@ -132,9 +132,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     progress.finish();
     if args.resume {
         eprintln!(
-            "resumed: {} of {} runs reused from {}, {} run now",
+            "resumed: {} run{} reused from {}, {} run now",
             outcome.reused,
-            outcome.runs_done.max(outcome.reused),
+            if outcome.reused == 1 { "" } else { "s" },
             crate::experiment::runner::parts_dir(&out).display(),
             outcome.runs_done - outcome.reused
         );

@@ -33,21 +33,35 @@ pub fn progress_bar(len: u64, unit: &str) -> ProgressBar {
     bar
 }
 
-/// Seconds between progress lines when stderr is not a terminal.
+/// Seconds between progress lines when stderr is not a terminal (unless the environment
+/// variable `COGOV_PROGRESS_SECONDS` says otherwise).
 pub const PROGRESS_EVERY: Duration = Duration::from_secs(5);
 
+/// The interval between progress lines: `COGOV_PROGRESS_SECONDS` (0: every update), else
+/// [`PROGRESS_EVERY`].
+pub fn progress_every() -> Duration {
+    std::env::var("COGOV_PROGRESS_SECONDS")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map_or(PROGRESS_EVERY, Duration::from_secs_f64)
+}
+
 /// Progress of long work on stderr: a bar on a terminal; otherwise (a batch job's log) a
-/// line such as `runs 40/120, 33%, eta 39 s` at the start, every [`PROGRESS_EVERY`] and
-/// at the end. Safe to update from worker threads.
+/// line such as `runs 40/120, 33%, 31 s elapsed, eta 39 s` once the work has run for
+/// [`progress_every`], then at that interval, and a last line at the end (work shorter than
+/// the interval prints nothing). Safe to update from worker threads.
 pub struct Progress {
     bar: Option<ProgressBar>,
     unit: String,
+    every: Duration,
     state: Mutex<LineState>,
 }
 
 struct LineState {
     start: Instant,
-    last: Option<Instant>,
+    last: Instant,
+    printed: bool,
     done: u64,
     total: u64,
     finished: bool,
@@ -60,9 +74,11 @@ impl Progress {
         Progress {
             bar: terminal.then(|| progress_bar(total, unit)),
             unit: unit.to_string(),
+            every: progress_every(),
             state: Mutex::new(LineState {
                 start: Instant::now(),
-                last: None,
+                last: Instant::now(),
+                printed: false,
                 done: 0,
                 total,
                 finished: false,
@@ -91,10 +107,9 @@ impl Progress {
         };
         s.done = s.done.max(done);
         let now = Instant::now();
-        if s.last
-            .is_none_or(|t| now.duration_since(t) >= PROGRESS_EVERY)
-        {
-            s.last = Some(now);
+        if now.duration_since(s.last) >= self.every {
+            s.last = now;
+            s.printed = true;
             eprintln!("{}", line(&self.unit, &s, now));
         }
     }
@@ -107,6 +122,7 @@ impl Progress {
         }
         if let Ok(mut s) = self.state.lock()
             && !s.finished
+            && s.printed
         {
             s.finished = true;
             eprintln!("{}", line(&self.unit, &s, Instant::now()));
@@ -144,7 +160,8 @@ mod tests {
         let start = Instant::now();
         let s = LineState {
             start,
-            last: None,
+            last: start,
+            printed: true,
             done: 40,
             total: 120,
             finished: false,

@@ -94,7 +94,7 @@ fn morris(metric: &str, mu_star: &[Index], sigma: &[Index], s: &Scale) -> Result
     let key: Vec<String> = pts
         .iter()
         .enumerate()
-        .map(|(i, p)| format!("{}  {}", i + 1, p.0))
+        .map(|(i, p)| format!("{}: {}", i + 1, p.0))
         .collect();
     let key_font = s.tick_font();
     let gap = s.upt(4.0);
