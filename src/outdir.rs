@@ -66,10 +66,7 @@ pub fn guard(dir: &Path, want: OutKind) -> Result<()> {
     if have == want {
         return Ok(());
     }
-    let clobbered = match want {
-        OutKind::Run => "timeseries.csv, communities.csv and manifest.json",
-        OutKind::Experiment => "timeseries.csv, communities.csv and manifest.json",
-    };
+    let clobbered = "timeseries.csv, communities.csv and manifest.json";
     let suggestion = dir.join(match want {
         OutKind::Run => "run",
         OutKind::Experiment => "experiment",

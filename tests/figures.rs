@@ -57,7 +57,9 @@ fn a_latin_hypercube_is_a_scatter_per_parameter_not_a_heatmap() {
         sweep: vec![
             (
                 "mechanisms.grid.patrol_detection".into(),
-                (0..n).map(|i| 0.2 * ((i * 7) % n) as f64 / n as f64).collect(),
+                (0..n)
+                    .map(|i| 0.2 * ((i * 7) % n) as f64 / n as f64)
+                    .collect(),
             ),
             (
                 "mechanisms.platforms.integrated_delay".into(),
@@ -135,9 +137,13 @@ fn morris_figures_name_their_metric_and_keep_full_paths() {
             let labels: Vec<&TextBox> = t
                 .iter()
                 .filter(|b| {
-                    b.text.parse::<usize>().is_ok_and(|k| k <= SENSITIVITY_PARAMETERS.len())
+                    b.text
+                        .parse::<usize>()
+                        .is_ok_and(|k| k <= SENSITIVITY_PARAMETERS.len())
                         && !b.text.contains('.')
-                        || b.text.split_once(": ").is_some_and(|(n, _)| n.parse::<usize>().is_ok())
+                        || b.text
+                            .split_once(": ")
+                            .is_some_and(|(n, _)| n.parse::<usize>().is_ok())
                 })
                 .collect();
             for (i, a) in labels.iter().enumerate() {
@@ -166,8 +172,13 @@ fn sobol_figures_draw_first_order_and_total_bars_with_intervals() {
     plot(&dir, &["--width", "3.5"]);
     let svg = read(&dir, "sobol_complaints_total.svg");
     let t = svg::texts(&svg);
-    assert!(t.iter().any(|b| b.text.contains("Sobol' indices of complaints, total")));
-    assert!(t.iter().any(|b| b.text.starts_with("S1")) && t.iter().any(|b| b.text.starts_with("ST")));
+    assert!(
+        t.iter()
+            .any(|b| b.text.contains("Sobol' indices of complaints, total"))
+    );
+    assert!(
+        t.iter().any(|b| b.text.starts_with("S1")) && t.iter().any(|b| b.text.starts_with("ST"))
+    );
     // Two bars per parameter (filled rectangles) and their whiskers.
     let doc = roxmltree::Document::parse(&svg).unwrap();
     let bars = doc
@@ -181,7 +192,10 @@ fn sobol_figures_draw_first_order_and_total_bars_with_intervals() {
     assert_ne!(skill[0].text, skill[1].text);
     svg::assert_texts_inside(&svg, "sobol");
     let (w, _) = svg::canvas(&svg);
-    assert!(t.iter().all(|b| b.width() <= w), "no label wider than the figure");
+    assert!(
+        t.iter().all(|b| b.width() <= w),
+        "no label wider than the figure"
+    );
 }
 
 #[test]
@@ -212,7 +226,10 @@ fn time_series_of_a_sweep_are_split_not_pooled() {
     let many = tmp("split-many");
     let spec = Spec {
         sweep: vec![
-            ("mechanisms.grid.patrol_probability".into(), vec![0.1, 0.3, 0.5]),
+            (
+                "mechanisms.grid.patrol_probability".into(),
+                vec![0.1, 0.3, 0.5],
+            ),
             ("residents.threshold_mean".into(), vec![0.2, 0.4]),
         ],
         ..spec
@@ -223,17 +240,25 @@ fn time_series_of_a_sweep_are_split_not_pooled() {
     assert_eq!(svg::y_axes(&svg).len(), 3, "three panels");
     let t = svg::texts(&svg);
     for v in ["0.1", "0.3", "0.5"] {
-        assert_eq!(texts_with(&t, &format!("patrol_probability = {v}")).len(), 1);
+        assert_eq!(
+            texts_with(&t, &format!("patrol_probability = {v}")).len(),
+            1
+        );
     }
     svg::assert_texts_inside(&svg, "split");
     let html = std::fs::read_to_string(many.join("report.html")).unwrap();
     assert!(
         html.contains("One panel per value of `mechanisms.grid.patrol_probability`")
-            && html.contains("pools the runs over the other swept parameters (`residents.threshold_mean`)"),
+            && html.contains(
+                "pools the runs over the other swept parameters (`residents.threshold_mean`)"
+            ),
         "the caption says what is pooled"
     );
     // A chosen parameter splits instead.
-    plot(&many, &["--metrics", "active_share", "--split-by", "threshold_mean"]);
+    plot(
+        &many,
+        &["--metrics", "active_share", "--split-by", "threshold_mean"],
+    );
     let t = svg::texts(&read(&many, "timeseries_active_share.svg"));
     assert_eq!(texts_with(&t, "threshold_mean = 0.2").len(), 1);
 }
@@ -246,7 +271,10 @@ fn sparse_counts(dir: &Path) {
     let mut ts = String::from("run_id,tick,complaints,active_share\n");
     for r in 0..10 {
         let id = format!("{r:06}");
-        runs.push_str(&format!("{id},p,{r},{r},{}\n", if r == 0 { 150 } else { 0 }));
+        runs.push_str(&format!(
+            "{id},p,{r},{r},{}\n",
+            if r == 0 { 150 } else { 0 }
+        ));
         for t in 0..30 {
             let c = if r == 0 { 5 } else { 0 };
             ts.push_str(&format!("{id},{t},{c},{}\n", 0.9 + 0.01 * (r % 3) as f64));
@@ -260,7 +288,10 @@ fn sparse_counts(dir: &Path) {
 fn bands_stay_inside_the_metric_range() {
     let dir = tmp("range");
     sparse_counts(&dir);
-    plot(&dir, &["--metrics", "complaints,active_share", "--no-report"]);
+    plot(
+        &dir,
+        &["--metrics", "complaints,active_share", "--no-report"],
+    );
     let svg = read(&dir, "timeseries_complaints.svg");
     let axes = svg::y_axes(&svg);
     assert_eq!(axes.len(), 1);
@@ -279,7 +310,10 @@ fn bands_stay_inside_the_metric_range() {
     assert!(!bands.is_empty(), "a band is drawn");
     for b in &bands {
         for &(_, y) in b {
-            assert!(y <= bottom + 1.0 && y >= top - 1.0, "band point at {y} outside [{top}, {bottom}]");
+            assert!(
+                y <= bottom + 1.0 && y >= top - 1.0,
+                "band point at {y} outside [{top}, {bottom}]"
+            );
         }
     }
     let html_free = !dir.join("report.html").exists();
@@ -308,7 +342,10 @@ fn smoothing_averages_flows_only() {
     let t = svg::texts(&read(&dir, "timeseries_complaints.svg"));
     assert!(t.iter().any(|b| b.text == "complaints, 7-day mean (count)"));
     let t = svg::texts(&read(&dir, "timeseries_active_share.svg"));
-    assert!(!t.iter().any(|b| b.text.contains("day mean")), "stocks are not smoothed");
+    assert!(
+        !t.iter().any(|b| b.text.contains("day mean")),
+        "stocks are not smoothed"
+    );
 }
 
 #[test]
@@ -349,7 +386,15 @@ fn plot_replaces_its_earlier_figures_only() {
         },
     )
     .unwrap();
-    plot(&dir, &["--metrics", "active_share,complaints", "--formats", "svg,png"]);
+    plot(
+        &dir,
+        &[
+            "--metrics",
+            "active_share,complaints",
+            "--formats",
+            "svg,png",
+        ],
+    );
     std::fs::write(dir.join("figures/notes.txt"), "mine").unwrap();
     plot(&dir, &["--metrics", "grievance_mean", "--width", "3.5"]);
     let names: Vec<String> = std::fs::read_dir(dir.join("figures"))
@@ -358,9 +403,37 @@ fn plot_replaces_its_earlier_figures_only() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert!(names.contains(&"notes.txt".to_string()), "other files stay");
-    assert!(!names.iter().any(|n| n.contains("complaints") || n.ends_with(".png")), "{names:?}");
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("complaints") || n.ends_with(".png")),
+        "{names:?}"
+    );
     for n in names.iter().filter(|n| n.ends_with(".svg")) {
         let svg = read(&dir, n);
         assert!(svg.contains("width=\"3.5000in\""), "{n} has another size");
+    }
+}
+
+#[test]
+fn every_label_stays_inside_its_figure() {
+    let dir = tmp("inside");
+    let spec = Spec {
+        policies: 10,
+        replicates: 3,
+        ticks: 30,
+        communities: 12,
+        sensitivity: true,
+        sweep: vec![("mechanisms.grid.patrol_probability".into(), vec![0.1, 0.5])],
+        ..Spec::default()
+    };
+    fixture::write_experiment(&dir, &spec).unwrap();
+    for width in ["3.5", "7"] {
+        plot(&dir, &["--width", width]);
+        let names = svgs(&dir);
+        assert!(names.len() >= 8, "{names:?}");
+        for n in names {
+            svg::assert_texts_inside(&read(&dir, &n), &format!("{n} at {width} in"));
+        }
     }
 }

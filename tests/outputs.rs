@@ -16,7 +16,11 @@ fn scenario(dir: &Path, name: &str, body: &str) -> PathBuf {
     let split = body.find("\n[").map_or(body.len(), |i| i + 1);
     let split = if body.starts_with('[') { 0 } else { split };
     let (top, sections) = body.split_at(split);
-    std::fs::write(&p, format!("name = \"{name}\"\n{top}\n{TINY_WORLD}{sections}")).unwrap();
+    std::fs::write(
+        &p,
+        format!("name = \"{name}\"\n{top}\n{TINY_WORLD}{sections}"),
+    )
+    .unwrap();
     p
 }
 
@@ -64,18 +68,37 @@ fn provenance_is_cogovs_own_build_not_the_working_directory() {
             .unwrap_or(false)
     };
     let have_git = git(&["init", "-q"])
-        && git(&["-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "--allow-empty", "-m", "x"]);
+        && git(&[
+            "-c",
+            "user.email=a@b",
+            "-c",
+            "user.name=a",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "x",
+        ]);
     let s = scenario(&dir, "prov", "ticks = 10\n[plot]\nformats = [\"svg\"]\n");
     let out_dir = dir.join("out");
     let out = bin()
-        .args(["run", s.to_str().unwrap(), "--out", out_dir.to_str().unwrap()])
+        .args([
+            "run",
+            s.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
         .current_dir(&paper)
         .output()
         .unwrap();
     ok(&out);
     let m = manifest(&out_dir);
     let p = &m["provenance"];
-    assert_eq!(p["cogov_commit"], env!("COGOV_GIT_COMMIT"), "the commit cogov was built from");
+    assert_eq!(
+        p["cogov_commit"],
+        env!("COGOV_GIT_COMMIT"),
+        "the commit cogov was built from"
+    );
     if have_git {
         let head = Command::new("git")
             .args(["rev-parse", "HEAD"])
@@ -83,7 +106,11 @@ fn provenance_is_cogovs_own_build_not_the_working_directory() {
             .output()
             .unwrap();
         let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
-        assert_ne!(p["cogov_commit"], serde_json::json!(head), "not the paper's commit");
+        assert_ne!(
+            p["cogov_commit"],
+            serde_json::json!(head),
+            "not the paper's commit"
+        );
     }
     assert!(m.get("git_commit").is_none());
     assert_eq!(p["cogov_version"], env!("CARGO_PKG_VERSION"));
@@ -116,23 +143,50 @@ fn runs_and_experiments_never_share_a_directory() {
     );
     let s = s.to_str().unwrap();
     let exp = dir.join("exp");
-    ok(&cogov(&["experiment", s, "--out", exp.to_str().unwrap(), "--no-plot"]));
+    ok(&cogov(&[
+        "experiment",
+        s,
+        "--out",
+        exp.to_str().unwrap(),
+        "--no-plot",
+    ]));
     let before = std::fs::read(exp.join("timeseries.csv")).unwrap();
     let out = cogov(&["run", s, "--out", exp.to_str().unwrap(), "--no-plot"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("holds the results of an experiment") && err.contains("--out") && err.contains("remove"),
+        err.contains("holds the results of an experiment")
+            && err.contains("--out")
+            && err.contains("remove"),
         "{err}"
     );
-    assert_eq!(std::fs::read(exp.join("timeseries.csv")).unwrap(), before, "nothing written");
+    assert_eq!(
+        std::fs::read(exp.join("timeseries.csv")).unwrap(),
+        before,
+        "nothing written"
+    );
     // Also with --force: a run never replaces an experiment.
     assert_eq!(
-        cogov(&["run", s, "--out", exp.to_str().unwrap(), "--no-plot", "--force"]).status.code(),
+        cogov(&[
+            "run",
+            s,
+            "--out",
+            exp.to_str().unwrap(),
+            "--no-plot",
+            "--force"
+        ])
+        .status
+        .code(),
         Some(2)
     );
     let run = dir.join("run");
-    ok(&cogov(&["run", s, "--out", run.to_str().unwrap(), "--no-plot"]));
+    ok(&cogov(&[
+        "run",
+        s,
+        "--out",
+        run.to_str().unwrap(),
+        "--no-plot",
+    ]));
     let out = cogov(&["experiment", s, "--out", run.to_str().unwrap(), "--no-plot"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -149,17 +203,50 @@ fn the_codebook_sits_beside_every_output_and_in_the_odd() {
     let s = s.to_str().unwrap();
     let run = dir.join("run");
     let exp = dir.join("exp");
-    ok(&cogov(&["run", s, "--out", run.to_str().unwrap(), "--no-plot"]));
-    ok(&cogov(&["experiment", s, "--out", exp.to_str().unwrap(), "--no-plot"]));
+    ok(&cogov(&[
+        "run",
+        s,
+        "--out",
+        run.to_str().unwrap(),
+        "--no-plot",
+    ]));
+    ok(&cogov(&[
+        "experiment",
+        s,
+        "--out",
+        exp.to_str().unwrap(),
+        "--no-plot",
+    ]));
     let (head, rows) = csv(&run.join("metrics.csv"));
-    assert_eq!(head, ["name", "table", "unit", "kind", "basis", "min", "max", "definition"]);
-    assert_eq!(std::fs::read(exp.join("metrics.csv")).unwrap(), std::fs::read(run.join("metrics.csv")).unwrap());
+    assert_eq!(
+        head,
+        [
+            "name",
+            "table",
+            "unit",
+            "kind",
+            "basis",
+            "min",
+            "max",
+            "definition"
+        ]
+    );
+    assert_eq!(
+        std::fs::read(exp.join("metrics.csv")).unwrap(),
+        std::fs::read(run.join("metrics.csv")).unwrap()
+    );
     // Every column of timeseries.csv and summary.csv is in it, with a definition and range.
     let (ts_head, _) = csv(&run.join("timeseries.csv"));
     let (sum_head, _) = csv(&run.join("summary.csv"));
     for c in ts_head.iter().skip(1).chain(&sum_head) {
-        let row = rows.iter().find(|r| &r[0] == c).unwrap_or_else(|| panic!("{c} not in the codebook"));
-        assert!(!row[7].is_empty() && !row[5].is_empty() && !row[6].is_empty(), "{row:?}");
+        let row = rows
+            .iter()
+            .find(|r| &r[0] == c)
+            .unwrap_or_else(|| panic!("{c} not in the codebook"));
+        assert!(
+            !row[7].is_empty() && !row[5].is_empty() && !row[6].is_empty(),
+            "{row:?}"
+        );
     }
     // Summaries mean something: totals of flows only; finals and means of stocks.
     for r in rows.iter().filter(|r| r[1] == "summary") {
@@ -178,7 +265,10 @@ fn the_codebook_sits_beside_every_output_and_in_the_odd() {
     let odd = cogov(&["odd"]);
     let odd = String::from_utf8_lossy(&odd.stdout);
     for r in &rows {
-        assert!(odd.contains(&format!("| `{}` | {} | {} | {} |", r[0], r[1], r[2], r[3])), "{r:?}");
+        assert!(
+            odd.contains(&format!("| `{}` | {} | {} | {} |", r[0], r[1], r[2], r[3])),
+            "{r:?}"
+        );
     }
 }
 
@@ -186,11 +276,27 @@ fn the_codebook_sits_beside_every_output_and_in_the_odd() {
 fn issues_csv_records_each_issue_and_agrees_with_the_totals() {
     let dir = tmp("issues");
     let body = "ticks = 90\n[init]\nwarmup = 20\n[mechanisms.grid]\nenabled = true\n";
-    let with = scenario(&dir, "iss", &format!("{body}[output]\nissues = true\npanel = {{ sample = 25, every = 10 }}\n"));
+    let with = scenario(
+        &dir,
+        "iss",
+        &format!("{body}[output]\nissues = true\npanel = {{ sample = 25, every = 10 }}\n"),
+    );
     let without = scenario(&dir, "iss_plain", body);
     let (a, b) = (dir.join("with"), dir.join("without"));
-    ok(&cogov(&["run", with.to_str().unwrap(), "--out", a.to_str().unwrap(), "--no-plot"]));
-    ok(&cogov(&["run", without.to_str().unwrap(), "--out", b.to_str().unwrap(), "--no-plot"]));
+    ok(&cogov(&[
+        "run",
+        with.to_str().unwrap(),
+        "--out",
+        a.to_str().unwrap(),
+        "--no-plot",
+    ]));
+    ok(&cogov(&[
+        "run",
+        without.to_str().unwrap(),
+        "--out",
+        b.to_str().unwrap(),
+        "--no-plot",
+    ]));
     // Recording does not change the run.
     assert_eq!(
         std::fs::read(a.join("timeseries.csv")).unwrap(),
@@ -210,7 +316,10 @@ fn issues_csv_records_each_issue_and_agrees_with_the_totals() {
     let t = |r: &Vec<String>, c: &str| r[col(&head, c)].parse::<i64>().ok();
     let mut ids = std::collections::BTreeSet::new();
     for r in &rows {
-        assert!(ids.insert(r[col(&head, "issue")].clone()), "issue ids are unique");
+        assert!(
+            ids.insert(r[col(&head, "issue")].clone()),
+            "issue ids are unique"
+        );
         let arose = t(r, "arose").unwrap();
         let mut last = arose;
         for stage in ["detected", "routed", "taken", "funded"] {
@@ -222,41 +331,96 @@ fn issues_csv_records_each_issue_and_agrees_with_the_totals() {
         if let Some(c) = t(r, "closed") {
             assert!(c >= last && c >= 0, "{r:?}");
         }
-        assert_eq!(t(r, "routed").is_some(), r[col(&head, "routed_to")] != "NA", "{r:?}");
+        assert_eq!(
+            t(r, "routed").is_some(),
+            r[col(&head, "routed_to")] != "NA",
+            "{r:?}"
+        );
         assert_eq!(r[outcome] == "open", t(r, "closed").is_none());
     }
     // The panel: the same sample every 10th day, from day 0.
     let (ph, pr) = csv(&a.join("panel.csv"));
-    let days: std::collections::BTreeSet<i64> = pr.iter().map(|r| r[col(&ph, "tick")].parse().unwrap()).collect();
-    assert_eq!(days.into_iter().collect::<Vec<_>>(), (0..9).map(|k| 10 * k).collect::<Vec<_>>());
+    let days: std::collections::BTreeSet<i64> = pr
+        .iter()
+        .map(|r| r[col(&ph, "tick")].parse().unwrap())
+        .collect();
+    assert_eq!(
+        days.into_iter().collect::<Vec<_>>(),
+        (0..9).map(|k| 10 * k).collect::<Vec<_>>()
+    );
     assert_eq!(pr.len(), 25 * 9);
-    let first: Vec<&String> = pr.iter().take(25).map(|r| &r[col(&ph, "resident")]).collect();
-    let last: Vec<&String> = pr.iter().skip(25 * 8).map(|r| &r[col(&ph, "resident")]).collect();
+    let first: Vec<&String> = pr
+        .iter()
+        .take(25)
+        .map(|r| &r[col(&ph, "resident")])
+        .collect();
+    let last: Vec<&String> = pr
+        .iter()
+        .skip(25 * 8)
+        .map(|r| &r[col(&ph, "resident")])
+        .collect();
     assert_eq!(first, last);
     // An experiment gathers every run's records, keyed by run_id, and draws the pipeline.
     let e = scenario(
         &dir,
         "isx",
-        &format!("{body}[output]\nissues = true\n[experiment]\nreplicates = 2\n[[policy]]\nname = \"off\"\n[[policy]]\nname = \"grid\"\nset = {{ \"mechanisms.grid.enabled\" = true }}\n[plot]\nformats = [\"svg\"]\n"),
+        &format!(
+            "{body}[output]\nissues = true\n[experiment]\nreplicates = 2\n[[policy]]\nname = \"off\"\n[[policy]]\nname = \"grid\"\nset = {{ \"mechanisms.grid.enabled\" = true }}\n[plot]\nformats = [\"svg\"]\n"
+        ),
     );
     let x = dir.join("exp");
-    ok(&cogov(&["experiment", e.to_str().unwrap(), "--out", x.to_str().unwrap(), "-j", "2"]));
+    ok(&cogov(&[
+        "experiment",
+        e.to_str().unwrap(),
+        "--out",
+        x.to_str().unwrap(),
+        "-j",
+        "2",
+    ]));
     let (xh, xr) = csv(&x.join("issues.csv"));
     assert_eq!(xh[0], "run_id");
     let run_ids: std::collections::BTreeSet<&String> = xr.iter().map(|r| &r[0]).collect();
     assert_eq!(run_ids.len(), 4);
     let flow = std::fs::read_to_string(x.join("figures/issues_flow.svg")).unwrap();
-    let resolved = xr.iter().filter(|r| r[col(&xh, "outcome")] == "resolved").count();
+    let resolved = xr
+        .iter()
+        .filter(|r| r[col(&xh, "outcome")] == "resolved")
+        .count();
     assert!(resolved > 0);
     // Each policy's panel shows its issue count; together they are every row.
     let per_policy: usize = ["off", "grid"]
         .iter()
         .map(|p| {
-            let text = flow.split(&format!("{p}: ")).nth(1).unwrap_or_else(|| panic!("{p} panel"));
-            text.split(" issues").next().unwrap().trim().parse::<usize>().unwrap()
+            let text = flow
+                .split(&format!("{p}: "))
+                .nth(1)
+                .unwrap_or_else(|| panic!("{p} panel"));
+            text.split(" issues")
+                .next()
+                .unwrap()
+                .trim()
+                .parse::<usize>()
+                .unwrap()
         })
         .sum();
     assert_eq!(per_policy, xr.len());
+    // At a single-column width no label leaves the figure or sits on another.
+    ok(&cogov(&[
+        "plot",
+        x.to_str().unwrap(),
+        "--width",
+        "3.5",
+        "--formats",
+        "svg",
+    ]));
+    let flow = std::fs::read_to_string(x.join("figures/issues_flow.svg")).unwrap();
+    common::svg::assert_texts_inside(&flow, "issues_flow");
+    let t = common::svg::texts(&flow);
+    for (i, a) in t.iter().enumerate() {
+        for b in &t[i + 1..] {
+            assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
+        }
+    }
 }
 
 #[test]
@@ -269,7 +433,19 @@ fn run_takes_set_and_policy() {
     );
     let s = s.to_str().unwrap();
     let out = dir.join("a");
-    ok(&cogov(&["run", s, "--out", out.to_str().unwrap(), "--no-plot", "--set", "ticks=15", "--set", "world.organisations=3", "--policy", "grid"]));
+    ok(&cogov(&[
+        "run",
+        s,
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plot",
+        "--set",
+        "ticks=15",
+        "--set",
+        "world.organisations=3",
+        "--policy",
+        "grid",
+    ]));
     let m = manifest(&out);
     assert_eq!(m["ticks"], 15);
     assert_eq!(m["scenario"]["world"]["organisations"], 3);
@@ -300,7 +476,15 @@ fn experiments_warn_round_resume_and_drop_parts() {
     let s = s.to_str().unwrap();
     let out = dir.join("o");
     let o = bin()
-        .args(["experiment", s, "--out", out.to_str().unwrap(), "--no-plot", "-j", "2"])
+        .args([
+            "experiment",
+            s,
+            "--out",
+            out.to_str().unwrap(),
+            "--no-plot",
+            "-j",
+            "2",
+        ])
         .env("COGOV_PROGRESS_SECONDS", "0")
         .output()
         .unwrap();
@@ -308,7 +492,9 @@ fn experiments_warn_round_resume_and_drop_parts() {
     assert!(err.contains("warning: 1 replicate per policy"), "{err}");
     // The integer range is rounded, with the place in the file.
     assert!(
-        err.contains("edges.toml:") && err.contains("`world.organisations` takes whole numbers") && err.contains("2, 3"),
+        err.contains("edges.toml:")
+            && err.contains("`world.organisations` takes whole numbers")
+            && err.contains("2, 3"),
         "{err}"
     );
     // Progress lines for a log, ending at 100%.
@@ -317,13 +503,31 @@ fn experiments_warn_round_resume_and_drop_parts() {
     let (h, rows) = csv(&out.join("contrasts.csv"));
     assert!(rows.iter().all(|r| r[col(&h, "a12")] == "NA"));
     let (rh, rr) = csv(&out.join("runs.csv"));
-    let orgs: std::collections::BTreeSet<&str> = rr.iter().map(|r| r[col(&rh, "world.organisations")].as_str()).collect();
+    let orgs: std::collections::BTreeSet<&str> = rr
+        .iter()
+        .map(|r| r[col(&rh, "world.organisations")].as_str())
+        .collect();
     assert_eq!(orgs.into_iter().collect::<Vec<_>>(), ["2", "3"]);
     // --resume says what it reused.
-    let err = ok(&cogov(&["experiment", s, "--out", out.to_str().unwrap(), "--no-plot", "--resume"]));
+    let err = ok(&cogov(&[
+        "experiment",
+        s,
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plot",
+        "--resume",
+    ]));
     assert!(err.contains("resumed: 4 runs reused"), "{err}");
     // --keep-parts=false drops parts/ of a complete experiment, keeping the final files.
-    ok(&cogov(&["experiment", s, "--out", out.to_str().unwrap(), "--no-plot", "--resume", "--keep-parts=false"]));
+    ok(&cogov(&[
+        "experiment",
+        s,
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plot",
+        "--resume",
+        "--keep-parts=false",
+    ]));
     assert!(!out.join("parts").exists());
     for f in common::EXPERIMENT_FILES {
         assert!(out.join(f).exists(), "{f}");
@@ -343,7 +547,10 @@ fn string_literals() -> Vec<(PathBuf, String)> {
         }
     }
     let mut files = Vec::new();
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
     let mut lits = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();

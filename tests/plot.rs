@@ -70,7 +70,9 @@ fn experiment_with_ten_policies_draws_every_figure() {
     );
     check_files(&figs, "communities_active_share", 7.0);
     let svg = check_files(&figs, "morris_active_share_final", 7.0);
-    assert!(svg.contains("Morris screening of") && svg.contains("mechanisms.grid.patrol_probability"));
+    assert!(
+        svg.contains("Morris screening of") && svg.contains("mechanisms.grid.patrol_probability")
+    );
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains("do linkage policies raise participation"));
     assert!(html.contains("Outcomes per policy") && html.contains("Contrasts against baseline"));
@@ -404,7 +406,14 @@ addEventListener('load', () => {
             .and_then(|v| v.parse().ok())
             .unwrap_or_else(|| panic!("{k} in {result}"))
     };
-    assert_eq!(field("wide"), 0.0, "a table is wider than the page: {result}");
+    assert_eq!(
+        field("wide"),
+        0.0,
+        "a table is wider than the page: {result}"
+    );
     assert_eq!(field("scroll"), 0.0, "the page scrolls sideways: {result}");
-    assert!(field("minpx") >= 10.0 - 1e-6, "figure text below 10 px: {result}");
+    assert!(
+        field("minpx") >= 10.0 - 1e-6,
+        "figure text below 10 px: {result}"
+    );
 }

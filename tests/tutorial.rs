@@ -78,7 +78,9 @@ fn runs_total(dir: &Path) -> u64 {
 
 /// "(N runs" or "N runs" right after `anchor` in the tutorial.
 fn claimed_runs(anchor: &str) -> u64 {
-    let at = TUTORIAL.find(anchor).unwrap_or_else(|| panic!("{anchor} not in the tutorial"));
+    let at = TUTORIAL
+        .find(anchor)
+        .unwrap_or_else(|| panic!("{anchor} not in the tutorial"));
     let rest = &TUTORIAL[at + anchor.len()..];
     let words: Vec<&str> = rest.split_whitespace().take(8).collect();
     words
@@ -112,7 +114,11 @@ fn every_tutorial_command_runs_as_written() {
         let words: Vec<&str> = cmd.split_whitespace().collect();
         if words[0] == "cmp" {
             let (a, b) = (work.join(words[1]), work.join(words[2]));
-            assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "{cmd}");
+            assert_eq!(
+                std::fs::read(&a).unwrap(),
+                std::fs::read(&b).unwrap(),
+                "{cmd}"
+            );
             continue;
         }
         // The whole docking suite is tests/verify.rs's (at full scale, ignored by default);
@@ -132,20 +138,43 @@ fn every_tutorial_command_runs_as_written() {
     let r = |p: &str| -> PathBuf { work.join("results").join(p) };
     // The run counts the text gives.
     assert_eq!(runs_total(&r("policies")), claimed_runs("-j 2      #"));
-    assert_eq!(runs_total(&r("my_sweep")), claimed_runs("cogov experiment my_sweep.toml -j 2`"));
-    assert_eq!(runs_total(&r("my_screening")), claimed_runs("cogov experiment my_screening.toml -j 2`"));
+    assert_eq!(
+        runs_total(&r("my_sweep")),
+        claimed_runs("cogov experiment my_sweep.toml -j 2`")
+    );
+    assert_eq!(
+        runs_total(&r("my_screening")),
+        claimed_runs("cogov experiment my_screening.toml -j 2`")
+    );
     // A Latin hypercube is drawn as scatter panels; the morris design runs under
     // `cogov experiment`, with one μ*–σ figure per metric and the indices first.
     for m in ["resolution_days_mean_final", "detection_days_mean_final"] {
-        assert!(r("my_sweep").join(format!("figures/scatter_{m}.svg")).exists(), "{m}");
+        assert!(
+            r("my_sweep")
+                .join(format!("figures/scatter_{m}.svg"))
+                .exists(),
+            "{m}"
+        );
     }
     assert!(r("my_screening/sensitivity.csv").exists());
-    for m in ["detection_days_mean_final", "resolution_days_mean_final", "complaints_total"] {
-        assert!(r("my_screening").join(format!("figures/morris_{m}.svg")).exists(), "{m}");
+    for m in [
+        "detection_days_mean_final",
+        "resolution_days_mean_final",
+        "complaints_total",
+    ] {
+        assert!(
+            r("my_screening")
+                .join(format!("figures/morris_{m}.svg"))
+                .exists(),
+            "{m}"
+        );
     }
     let html = std::fs::read_to_string(r("my_screening/report.html")).unwrap();
     assert!(html.find("Sensitivity indices") < html.find("design points</summary>"));
-    assert!(!html.contains("one policy"), "no contrast note for a one-policy design");
+    assert!(
+        !html.contains("one policy"),
+        "no contrast note for a one-policy design"
+    );
     // `cogov merge` draws the merged figures; no `cogov plot` is needed.
     assert!(r("policies_merged/figures/contrasts.svg").exists());
     // Section 5's run writes the issue records and their pipeline figure.
@@ -156,7 +185,8 @@ fn every_tutorial_command_runs_as_written() {
         assert!(r(d).join("metrics.csv").exists(), "{d}");
     }
     let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(r("grid_run/manifest.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(r("grid_run/manifest.json")).unwrap())
+            .unwrap();
     assert_eq!(m["ticks"], 180);
     assert_eq!(m["scenario"]["mechanisms"]["grid"]["enabled"], true);
     assert!(r("policies/ODD.md").exists());
@@ -169,9 +199,17 @@ fn the_odd_and_the_tutorial_list_the_analysis_keys() {
         .iter()
         .chain(cogov::sensitivity::config::CALIBRATION_KEYS)
     {
-        assert!(odd.contains(&format!("| `{}` |", k.path)), "ODD lacks {}", k.path);
+        assert!(
+            odd.contains(&format!("| `{}` |", k.path)),
+            "ODD lacks {}",
+            k.path
+        );
         let key = k.path.split('.').nth(1).unwrap();
-        assert!(TUTORIAL.contains(&format!("`{key}")), "tutorial lacks {}", k.path);
+        assert!(
+            TUTORIAL.contains(&format!("`{key}")),
+            "tutorial lacks {}",
+            k.path
+        );
     }
     assert!(!odd.contains("MODEL.md"), "the reader has no MODEL.md");
     // Counts agree with their nouns ("1 street", not "1 streets").
@@ -184,7 +222,11 @@ fn the_odd_and_the_tutorial_list_the_analysis_keys() {
     .unwrap();
     let out = cogov(&["odd", one.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("1 street,") && !text.contains("1 streets"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.contains("1 street,") && !text.contains("1 streets"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn figures(dir: &std::path::Path) -> Vec<String> {

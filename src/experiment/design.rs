@@ -158,7 +158,9 @@ impl Plan {
                 let cell = s.with_overrides(&all).map_err(|err| {
                     // Name the swept key the message is about, so it can be located.
                     let text = err.to_string();
-                    let key = sweep_keys.iter().find(|k| text.contains(&format!("\"{k}\"")));
+                    let key = sweep_keys
+                        .iter()
+                        .find(|k| text.contains(&format!("\"{k}\"")));
                     Error::input(format!(
                         "{}policy \"{name}\" at sweep point {}: {err}",
                         key.map(|k| format!("sweep.{k}: ")).unwrap_or_default(),

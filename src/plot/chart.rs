@@ -172,6 +172,22 @@ pub fn fit_in(font: &TextStyle, path: &str, all: &[String], max_w: u32) -> Strin
     path.chars().take(4).collect()
 }
 
+/// An axis label or title that fits `max_w` units: whole when it fits; else without its
+/// trailing unit in parentheses; else a dotted path shortened by [`fit_in`]; else cut in
+/// the middle.
+pub fn fit_label(font: &TextStyle, text: &str, max_w: u32) -> String {
+    if text_width(font, text) <= max_w {
+        return text.to_string();
+    }
+    if let Some(i) = text.rfind(" (")
+        && text.ends_with(')')
+        && text_width(font, &text[..i]) <= max_w
+    {
+        return text[..i].to_string();
+    }
+    fit_in(font, text, &[], max_w)
+}
+
 /// What the axes of one panel show.
 #[derive(Debug, Clone, Default)]
 pub struct Axes {
@@ -229,6 +245,14 @@ pub fn panel<'a, 'b>(area: &'a Area<'b>, s: &Scale, axes: &Axes) -> Result<Xy<'a
         } else {
             line + gap
         };
+    // Labels never leave their panel: a label too long for the room is shortened
+    // ([`fit_label`]).
+    let (aw, ah) = area.dim_in_pixel();
+    let x_room = aw.saturating_sub(y_area + s.upt(10.0));
+    let y_room =
+        ah.saturating_sub(x_area + s.upt(7.0) + if axes.title.is_some() { 2 * line } else { 0 });
+    let x_desc = fit_label(&label_font, &axes.x_label, x_room);
+    let y_desc = fit_label(&label_font, &axes.y_label, y_room);
     let mut b = ChartBuilder::on(area);
     b.margin_top(s.upt(6.0))
         .margin_right(s.upt(8.0))
@@ -236,7 +260,11 @@ pub fn panel<'a, 'b>(area: &'a Area<'b>, s: &Scale, axes: &Axes) -> Result<Xy<'a
         .margin_bottom(s.upt(1.0));
     b.x_label_area_size(x_area).y_label_area_size(y_area);
     if let Some(t) = &axes.title {
-        b.caption(t, s.title_font());
+        let title_font = s.title_font();
+        b.caption(
+            fit_label(&title_font, t, aw.saturating_sub(s.upt(4.0))),
+            title_font,
+        );
     }
     let mut chart = b
         .build_cartesian_2d(axes.x.clone(), axes.y.clone())
@@ -257,8 +285,8 @@ pub fn panel<'a, 'b>(area: &'a Area<'b>, s: &Scale, axes: &Axes) -> Result<Xy<'a
                 .max(3.0) as usize,
         )
         .y_labels(5)
-        .x_desc(axes.x_label.clone())
-        .y_desc(axes.y_label.clone());
+        .x_desc(x_desc)
+        .y_desc(y_desc);
     if axes.x_categories.is_some() {
         mesh.x_labels(0).x_label_formatter(&none);
     } else {

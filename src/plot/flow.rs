@@ -28,7 +28,7 @@ pub const STAGES: [(&str, &[&str]); 4] = [
         ],
     ),
     (
-        "handled last by",
+        "last handler",
         &[
             "community",
             "street",
@@ -39,12 +39,7 @@ pub const STAGES: [(&str, &[&str]); 4] = [
     ),
     (
         "funded by",
-        &[
-            "public only",
-            "public and others",
-            "others only",
-            "no funds",
-        ],
+        &["public only", "public + others", "others only", "no funds"],
     ),
     ("outcome", &["resolved", "failed", "open"]),
 ];
@@ -106,14 +101,16 @@ pub fn figure(ds: &Dataset, paths: &Paths, runs: usize, s: &Scale) -> Result<Opt
     let font = s.tick_font();
     let lh = s.line_height();
     let gap = s.upt(4.0);
-    // Widest label decides the right margin (labels sit right of their node).
-    let label_w = STAGES
+    // The last stage's widest label decides the right margin (labels sit right of their
+    // node; the others fit between the stages).
+    let label_w = STAGES[STAGES.len() - 1]
+        .1
         .iter()
-        .flat_map(|(_, cats)| cats.iter())
-        .map(|c| chart::text_width(&font, &format!("{c} (100000)")))
+        .map(|c| chart::text_width(&font, c))
+        .chain([chart::text_width(&font, "(100000)")])
         .max()
         .unwrap_or(0);
-    let panel_h = (s.height as f64 * 1.1) as u32 + 2 * lh;
+    let panel_h = (s.height as f64 * 1.1) as u32 + 3 * lh;
     let svg = chart::svg_document(s.width, panel_h * shown.len() as u32, |root| {
         let cells = root.split_evenly((shown.len(), 1));
         for (cell, &g) in cells.iter().zip(&shown) {
@@ -127,7 +124,6 @@ pub fn figure(ds: &Dataset, paths: &Paths, runs: usize, s: &Scale) -> Result<Opt
     } else {
         String::new()
     };
-    let _ = lh;
     Ok(Some(Figure {
         name: "issues_flow".into(),
         title: "The issue pipeline".into(),
@@ -157,7 +153,7 @@ fn draw_panel(
     let lh = s.line_height() as i32;
     let (w, h) = area.dim_in_pixel();
     let n: u64 = paths.values().sum();
-    let top = 2 * lh + gap as i32;
+    let top = 3 * lh + gap as i32;
     let bottom = h as i32 - gap as i32;
     let bar = s.upt(5.0) as i32;
     let left = gap as i32;
@@ -165,7 +161,7 @@ fn draw_panel(
     let x_of = |a: usize| left + (right - left) * a as i32 / (STAGES.len() as i32 - 1);
     area.draw(&Text::new(
         format!("{}: {n} issues", ds.groups[g].label),
-        (left, lh / 2),
+        (left, lh),
         title_font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
     ))
     .map_err(de)?;
@@ -245,25 +241,20 @@ fn draw_panel(
             .map_err(de)?;
         }
     }
-    // Nodes, their labels and the stage names.
+    // Nodes, their labels (name, then count) and the stage names, each fitted to the room
+    // up to the next stage.
+    let pad = s.upt(2.0) as i32;
     for (a, (stage, cats)) in STAGES.iter().enumerate() {
         let x = x_of(a);
-        let anchor = if a == 0 {
-            HPos::Left
-        } else if a + 1 == STAGES.len() {
-            HPos::Right
+        let room = if a + 1 < STAGES.len() {
+            (x_of(a + 1) - x - bar - 2 * pad).max(1) as u32
         } else {
-            HPos::Center
-        };
-        let tx = match anchor {
-            HPos::Left => x,
-            HPos::Right => x + bar,
-            HPos::Center => x + bar / 2,
+            (w as i32 - x - bar - pad).max(1) as u32
         };
         area.draw(&Text::new(
-            stage.to_string(),
-            (tx, lh * 3 / 2),
-            font.clone().pos(Pos::new(anchor, VPos::Center)),
+            chart::fit_in(&font, stage, &[], room + bar as u32),
+            (x, lh * 5 / 2),
+            font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
         ))
         .map_err(de)?;
         // Labels at their node's middle, pushed down where they would overlap the one above.
@@ -272,7 +263,7 @@ fn draw_panel(
             if sizes[a][c] == 0 {
                 continue;
             }
-            let ly = ((y0 + y1) / 2.0).max(next_free + lh as f64);
+            let ly = ((y0 + y1) / 2.0).max(next_free + 2.0 * lh as f64);
             next_free = ly;
             area.draw(&Rectangle::new(
                 [
@@ -282,12 +273,23 @@ fn draw_panel(
                 RGBColor(60, 60, 60).filled(),
             ))
             .map_err(de)?;
-            area.draw(&Text::new(
-                format!("{} ({})", cats[c], sizes[a][c]),
-                (x + bar + s.upt(2.0) as i32, ly.round() as i32),
-                font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
-            ))
-            .map_err(de)?;
+            for (k, text) in [
+                chart::fit_in(&font, cats[c], &[], room),
+                format!("({})", sizes[a][c]),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                area.draw(&Text::new(
+                    text,
+                    (
+                        x + bar + pad,
+                        (ly + (k as f64 - 0.5) * lh as f64).round() as i32,
+                    ),
+                    font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(de)?;
+            }
         }
     }
     Ok(())

@@ -60,7 +60,13 @@ pub fn texts(svg: &str) -> Vec<TextBox> {
                 usvg::Node::Text(t) => {
                     let b = t.abs_bounding_box();
                     out.push(TextBox {
-                        text: t.chunks().iter().map(|c| c.text()).collect::<String>().trim().to_string(),
+                        text: t
+                            .chunks()
+                            .iter()
+                            .map(|c| c.text())
+                            .collect::<String>()
+                            .trim()
+                            .to_string(),
                         x0: b.left(),
                         y0: b.top(),
                         x1: b.right(),
@@ -114,7 +120,9 @@ pub fn y_axes(svg: &str) -> Vec<(f32, f32, f32)> {
 /// Number of `<circle>` elements.
 pub fn circles(svg: &str) -> usize {
     let doc = roxmltree::Document::parse(svg).expect("SVG is XML");
-    doc.descendants().filter(|n| n.has_tag_name("circle")).count()
+    doc.descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .count()
 }
 
 /// Asserts that every text lies inside the canvas.
