@@ -11,7 +11,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Figure;
 use super::chart::{self, de};
-use super::data::{Dataset, Table, num};
+use std::path::Path;
+
+use super::data::{self, Dataset, Table, num};
 use super::style::{self, Scale};
 use crate::Result;
 
@@ -50,8 +52,16 @@ pub const MAX_PANELS: usize = 4;
 /// Issue counts by path (a category index per stage), per group of `ds`.
 pub type Paths = Vec<BTreeMap<[usize; 4], u64>>;
 
-/// Counts the paths of the issues in `issues.csv`, per group of `ds`.
-pub fn paths(ds: &Dataset, t: &Table) -> Result<Paths> {
+/// Counts the paths of the issues in `path` (an `issues.csv`), per group of `ds`, reading
+/// the file row by row (it may hold millions of issues). None when the file has no rows.
+pub fn paths(ds: &Dataset, path: &Path) -> Result<Option<Paths>> {
+    let mut rdr = data::open(path)?;
+    let head = data::headers(&mut rdr, path)?;
+    let t = Table {
+        path: path.to_path_buf(),
+        headers: head,
+        rows: Vec::new(),
+    };
     let c_run = t.col("run_id");
     let [a, b, o] = ["routed_to", "handler", "outcome"].map(|c| t.require(c));
     let (a, b, o) = (a?, b?, o?);
@@ -65,7 +75,13 @@ pub fn paths(ds: &Dataset, t: &Table) -> Result<Paths> {
     let (p, so, e, r) = (p?, so?, e?, r?);
     let handler = |v: &str| STAGES[0].1.iter().position(|h| *h == v).unwrap_or(4);
     let mut out: Paths = vec![BTreeMap::new(); ds.groups.len()];
-    for row in &t.rows {
+    let mut row = csv::StringRecord::new();
+    let mut any = false;
+    while rdr.read_record(&mut row).map_err(|e| crate::Error::Csv {
+        path: path.to_path_buf(),
+        source: e,
+    })? {
+        any = true;
         let Some(g) = ds.group_of(c_run.map(|c| &row[c])) else {
             continue;
         };
@@ -86,7 +102,7 @@ pub fn paths(ds: &Dataset, t: &Table) -> Result<Paths> {
             .entry([handler(&row[a]), handler(&row[b]), funded, outcome])
             .or_insert(0) += 1;
     }
-    Ok(out)
+    Ok(any.then_some(out))
 }
 
 /// The figure; None when no issue is recorded for any shown group.

@@ -237,8 +237,13 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
         None => notes.push("no communities.csv: community figure left out".into()),
     }
 
-    if let Some(t) = Table::read(dir, "issues.csv")? {
-        let paths = flow::paths(&pooled, &t)?;
+    let issues = dir.join("issues.csv");
+    if let Some(paths) = issues
+        .exists()
+        .then(|| flow::paths(&pooled, &issues))
+        .transpose()?
+        .flatten()
+    {
         let runs = ds
             .runs
             .as_ref()
