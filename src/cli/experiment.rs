@@ -17,7 +17,9 @@ use crate::experiment::{Options, run_experiment};
   cogov merge results/p_s1 results/p_s2 results/p_s3 results/p_s4 --out results/policies
 
 Output (in --out, default results/<name>/): runs.csv, timeseries.csv, communities.csv,
-aggregate.csv, contrasts.csv, manifest.json; per-run parts in parts/. With
+aggregate.csv, contrasts.csv, metrics.csv (the codebook), manifest.json (with provenance);
+issues.csv and panel.csv when [output] asks; per-run parts in parts/ (dropped after a
+complete run with --keep-parts=false). A run's output directory is refused. With
 [experiment] design = \"morris\" or \"sobol\" the points come from [sensitivity] and
 sensitivity.csv (metric,parameter,index,value,ci95_low,ci95_high) is written too.
 run_id is the run's zero-padded index in the order (policy, sweep point, replicate).")]
