@@ -10,6 +10,7 @@ pub mod dist;
 pub mod experiment;
 pub mod locate;
 pub mod mechanisms;
+pub mod output;
 pub mod overrides;
 pub mod renamed;
 pub mod schema;
@@ -34,7 +35,7 @@ section! {
         pub description: String = String::new(), "", Any;
         /// Seed of a single run (`cogov run`); experiments derive theirs from `experiment.seed`.
         pub seed: u64 = 20_180_101, "", Any;
-        /// Horizon. MODEL.md default: 1,095 days (three years).
+        /// Horizon: 1,095 days (three years) by default, as in the model specification.
         pub ticks: u32 = 1095, "days", Range(1.0, 65_000.0);
         /// Structure and population.
         pub world: World = World::default(), "", Any;
@@ -70,6 +71,8 @@ section! {
         pub policy: Vec<Policy> = Vec::new(), "", Any;
         /// Swept parameters: dotted path → values.
         pub sweep: BTreeMap<String, SweepSpec> = BTreeMap::new(), "", Any;
+        /// Optional record files: issues.csv, panel.csv.
+        pub output: output::Output = output::Output::default(), "", Any;
         /// Figures: metrics, size, formats and policies shown.
         pub plot: crate::plot::PlotConfig = crate::plot::PlotConfig::default(), "", Any;
         /// Global sensitivity analysis: parameter ranges, design size and metrics, run by
@@ -113,6 +116,8 @@ pub struct Problem {
     pub path: String,
     /// What is wrong and what is allowed.
     pub message: String,
+    /// Other keys whose values the problem involves (e.g. the level above).
+    pub others: Vec<String>,
 }
 
 impl Problem {
@@ -120,7 +125,13 @@ impl Problem {
         Problem {
             path: path.into(),
             message: message.into(),
+            others: Vec::new(),
         }
+    }
+
+    fn involving(mut self, other: &str) -> Self {
+        self.others.push(other.to_string());
+        self
     }
 }
 
@@ -151,12 +162,14 @@ impl Scenario {
         // Lists of tables replace the default list; tables merge key by key.
         overrides::deep_merge(&mut merged, &user);
         let scenario = Scenario::from_table(merged, &src)?;
-        let problems = scenario.problems();
+        let mut problems = scenario.problems();
         if problems.is_empty() {
-            Ok(scenario)
-        } else {
-            Err(report(&src, &problems))
+            return Ok(scenario);
         }
+        for p in &mut problems {
+            explain_inherited(p, &user, &scenario);
+        }
+        Err(report(&src, &problems))
     }
 
     /// The scenario as a TOML table (every parameter, resolved).
@@ -248,23 +261,48 @@ impl Scenario {
                 "conditional_cooperators + free_riders must not exceed 1 (the rest are unconditional cooperators)",
             ));
         }
-        for (label, n, min) in [
-            ("world.communities", w.communities, w.streets),
-            ("world.grids", w.grids, w.communities),
-            ("world.residents", w.residents, w.grids),
+        for (label, n, above, min) in [
+            (
+                "world.communities",
+                w.communities,
+                "world.streets",
+                w.streets,
+            ),
+            ("world.grids", w.grids, "world.communities", w.communities),
+            ("world.residents", w.residents, "world.grids", w.grids),
         ] {
             if n < min {
-                out.push(Problem::new(label, format!("{n} is fewer than the level above ({min}); each place needs at least one below it")));
+                out.push(
+                    Problem::new(
+                        label,
+                        format!("{n} is fewer than the level above (`{above}` = {min}); each place needs at least one below it"),
+                    )
+                    .involving(above),
+                );
             }
         }
-        if w.service_complexes > w.communities {
+        if let Some(panel) = &self.output.panel
+            && panel.sample > w.residents
+        {
             out.push(Problem::new(
-                "world.service_complexes",
+                "output.panel.sample",
                 format!(
-                    "{} exceeds the {} communities",
-                    w.service_complexes, w.communities
+                    "{} residents in the panel, but the world has {}; allowed 1 to {}",
+                    panel.sample, w.residents, w.residents
                 ),
             ));
+        }
+        if w.service_complexes > w.communities {
+            out.push(
+                Problem::new(
+                    "world.service_complexes",
+                    format!(
+                        "{} service complexes exceed the {} communities (`world.communities`); allowed 0 to {}",
+                        w.service_complexes, w.communities, w.communities
+                    ),
+                )
+                .involving("world.communities"),
+            );
         }
         if self.government.community_max_complexity > self.government.street_max_complexity {
             out.push(Problem::new(
@@ -547,7 +585,8 @@ impl Scenario {
 
 /// The model-parameter leaves a design or prior may vary (not the experiment machinery).
 pub fn model_leaf_paths(table: &toml::Table) -> Vec<String> {
-    const NOT_MODEL: [&str; 7] = [
+    const NOT_MODEL: [&str; 8] = [
+        "output",
         "experiment",
         "policy",
         "sweep",
@@ -619,6 +658,50 @@ fn check_bounds(param: &Param, out: &mut Vec<Problem>) {
             &param.path,
             format!("{what}; allowed: {}", param.meta.bounds.describe()),
         ));
+    }
+}
+
+/// Whether the user's table sets dotted `path`.
+fn sets(user: &toml::Table, path: &str) -> bool {
+    let mut cur = user;
+    let mut keys = path.split('.').peekable();
+    while let Some(k) = keys.next() {
+        match cur.get(k) {
+            None => return false,
+            Some(_) if keys.peek().is_none() => return true,
+            Some(toml::Value::Table(t)) => cur = t,
+            Some(_) => return false,
+        }
+    }
+    false
+}
+
+/// When a problem's key (or a key it involves) is not in the file, says that its value is
+/// the inherited default and how to override it: a small world often cannot hold defaults
+/// made for the whole district.
+fn explain_inherited(p: &mut Problem, user: &toml::Table, s: &Scenario) {
+    let params = s.params();
+    let mut notes = Vec::new();
+    for path in std::iter::once(&p.path).chain(&p.others) {
+        if sets(user, path) {
+            continue;
+        }
+        let Some(param) = params.iter().find(|q| &q.path == path) else {
+            continue;
+        };
+        let (section, key) = path.rsplit_once('.').unwrap_or(("", path));
+        let place = if section.is_empty() {
+            "at the top of the file".to_string()
+        } else {
+            format!("under [{section}]")
+        };
+        notes.push(format!(
+            "`{path}` is not set in this file, so it takes its default {}; set `{key} = ...` {place} to override it",
+            param.default
+        ));
+    }
+    if !notes.is_empty() {
+        p.message = format!("{} ({})", p.message, notes.join("; "));
     }
 }
 
@@ -791,6 +874,25 @@ mod tests {
     fn syntax_error_is_located() {
         let e = err("[world\nresidents = 5\n");
         assert!(e.contains("s.toml:1:") && e.contains("syntax"), "{e}");
+    }
+
+    #[test]
+    fn an_inherited_default_a_small_world_cannot_hold_is_named() {
+        let e = err("[world]\nresidents = 600\nstreets = 1\ncommunities = 2\ngrids = 4\n");
+        assert!(e.contains("`world.service_complexes`"), "{e}");
+        assert!(
+            e.contains("is not set in this file, so it takes its default")
+                && e.contains("set `service_complexes = ...` under [world]"),
+            "{e}"
+        );
+        // A key the file sets is not called inherited.
+        let e = err(
+            "[world]\nresidents = 600\nstreets = 1\ncommunities = 2\ngrids = 4\nservice_complexes = 3\n",
+        );
+        assert!(
+            e.contains("s.toml:6:") && !e.contains("`world.service_complexes` is not set"),
+            "{e}"
+        );
     }
 
     #[test]
