@@ -65,6 +65,8 @@ section! {
         pub care: Care = Care::default(), "", Any;
         /// The linkage mechanisms (联动机制), each with an `enabled` switch.
         pub mechanisms: Mechanisms = Mechanisms::default(), "", Any;
+        /// Ties × action: switches over every mechanism's ties and mobilisation.
+        pub linkage: Linkage = Linkage::default(), "", Any;
         /// Replicates, seeds, baseline and design of an experiment.
         pub experiment: Experiment = Experiment::default(), "", Any;
         /// Policies compared in an experiment.

@@ -603,3 +603,19 @@ section! {
         pub capacity_per_10k: f64 = 28.0, "care-days/day/10k residents", Range(0.0, 1e6);
     }
 }
+
+section! {
+    /// The book's two ingredients of co-governance, as switches over all the mechanisms:
+    /// ties between actors and actors who act ("只有关联或联系，而没有行动 … 无从建立起来").
+    /// Both on is the model; switching one off removes that ingredient of every linkage
+    /// mechanism while leaving the rest of each mechanism at work.
+    pub struct Linkage {
+        /// The ties linkage creates: when off, the ties mechanisms form (forum, visit,
+        /// volunteer, online-group and organisation ties) are not added to the network.
+        pub ties: bool = true, "", Any;
+        /// Actors who act beyond their own threshold: when off, the mobilisation pressure
+        /// mechanisms add (visits, duty, calls) is removed, so residents act only on their
+        /// own threshold, efficacy and neighbours.
+        pub action: bool = true, "", Any;
+    }
+}
