@@ -9,7 +9,7 @@ impl Engine {
     /// identity (every pool's balance = opening + inflows − outflows, transfers matched,
     /// no negative balance) and that the organisations' and enterprises' pools equal the
     /// sums of their agents' money; issues open at the start of recording + arisen = open
-    /// + resolved + failed; the tie network is symmetric without self-ties. Returns the
+    /// \+ resolved + failed; the tie network is symmetric without self-ties. Returns the
     /// first violation found.
     pub fn check_invariants(&self) -> Result<(), String> {
         let r = &self.world.residents;

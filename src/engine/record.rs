@@ -137,6 +137,7 @@ pub struct Record {
     pub keep_closed: bool,
     /// Issues closed since the caller last drained this (only with `keep_closed`).
     pub closed: Vec<Issue>,
+    issues_numbered: u32,
     high_complexity: f32,
 }
 
@@ -164,13 +165,16 @@ impl Record {
             },
             keep_closed: false,
             closed: Vec::new(),
+            issues_numbered: 0,
             high_complexity,
         }
     }
 
-    /// Gives a new issue its id: the number of issues that arose before it in the run.
-    pub fn number(&self, issue: &mut Issue) {
-        issue.id = self.cumulative.arisen + self.tally.arisen;
+    /// Gives a new issue its id: the number of issues that arose before it in the run
+    /// (warm-up included, so ids are unique).
+    pub fn number(&mut self, issue: &mut Issue) {
+        issue.id = self.issues_numbered;
+        self.issues_numbered += 1;
     }
 
     /// Clears this tick's tally and events.
