@@ -75,18 +75,6 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if jobs == 0 {
         return Err(crate::Error::input("--jobs: 0 threads; allowed: 1 or more").into());
     }
-    // Every cell (policy × sweep point) may change the world's size: refuse before any
-    // world is built when the largest, held once per worker, does not fit in memory.
-    let plan = crate::experiment::Plan::new(&s, args.force)
-        .map_err(|e| super::run::locate_error(e, &args.scenario))?;
-    if let Some(largest) = plan
-        .cells
-        .iter()
-        .max_by_key(|c| crate::world::build::estimate_bytes(c))
-    {
-        super::run::check_memory_times(largest, jobs.min(plan.len()), &args.scenario)?;
-    }
-    drop(plan);
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
     let opts = Options {
         out: out.clone(),
@@ -94,6 +82,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         resume: args.resume,
         shard: args.shard,
         force: args.force,
+        scenario_file: Some(args.scenario.clone()),
     };
     let bar = super::progress_bar(0, "runs");
     let start = Instant::now();
@@ -101,6 +90,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })
+    .map_err(|e| super::run::locate_error(e, &args.scenario))
     .with_context(|| format!("experiment into {}", out.display()))?;
     bar.finish_and_clear();
     if outcome.cancelled {

@@ -31,51 +31,12 @@ pub struct Args {
     pub force: bool,
 }
 
-/// Loads a scenario and refuses a world too large for this machine's memory.
+/// Loads a scenario and refuses a run too large for this machine's memory (estimated
+/// before anything is built).
 pub fn load_checked(path: &std::path::Path) -> anyhow::Result<Scenario> {
     let s = Scenario::load(path)?;
-    check_memory(&s, path)?;
+    crate::footprint::refuse_if_too_large(&crate::footprint::run(&s), Some(path))?;
     Ok(s)
-}
-
-/// Refuses (as bad input) a world whose estimated size exceeds the available memory.
-pub fn check_memory(s: &Scenario, path: &std::path::Path) -> crate::Result<()> {
-    check_memory_times(s, 1, path)
-}
-
-/// Refuses (as bad input) `copies` worlds of `s` held at once (parallel runs) when their
-/// estimated size exceeds the available memory. Nothing is allocated before this check.
-pub fn check_memory_times(
-    s: &Scenario,
-    copies: usize,
-    path: &std::path::Path,
-) -> crate::Result<()> {
-    let one = crate::world::build::estimate_bytes(s);
-    let need = one.saturating_mul(copies.max(1) as u64);
-    if let Some(avail) = crate::output::available_memory_bytes()
-        && need > avail
-    {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let place = crate::scenario::locate::where_is(
-            &path.display().to_string(),
-            &text,
-            "world.residents",
-        );
-        let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
-        let times = if copies > 1 {
-            format!(" × {copies} parallel runs")
-        } else {
-            String::new()
-        };
-        return Err(crate::Error::input(format!(
-            "{place}: `world.residents`: a world of {} residents needs about {:.1} GiB{times} (estimated before allocating), more than the {:.1} GiB of memory available; allowed: a smaller world (world.residents, network degrees){}",
-            s.world.residents,
-            gib(need),
-            gib(avail),
-            if copies > 1 { " or fewer --jobs" } else { "" }
-        )));
-    }
-    Ok(())
 }
 
 /// Adds `file:line:col` and a quoted key path to an input error whose message starts with
@@ -87,7 +48,9 @@ pub fn locate_error(err: crate::Error, path: &std::path::Path) -> crate::Error {
     let Some((key, rest)) = msg.split_once(": ") else {
         return err;
     };
-    if key.is_empty() || key.contains(char::is_whitespace) || key.contains('`') {
+    // Keys hold no spaces, backticks or colons; a message that starts with `file:line:col`
+    // is located already.
+    if key.is_empty() || key.contains(char::is_whitespace) || key.contains(['`', ':']) {
         return err;
     }
     let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -122,7 +85,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .unwrap_or_else(|| PathBuf::from("results").join(&s.name));
     check_overwrite(&dir, &s, args.force)?;
     let scenario = Arc::new(s);
-    let bar = super::progress_bar((scenario.ticks + scenario.init.warmup) as u64, "ticks");
+    let bar = super::progress_bar(
+        scenario.ticks as u64 + scenario.init.warmup as u64,
+        "ticks",
+    );
     let start = Instant::now();
     let cancel = AtomicBool::new(false);
     let out = crate::run::simulate(scenario.clone(), seed, 1, &cancel, |_| bar.inc(1));

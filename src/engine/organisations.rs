@@ -80,12 +80,12 @@ pub fn found_organisation(
 ) -> u32 {
     let o = &s.organisations;
     let id = w.organisations.len() as u32;
-    let want = draw_poisson(o.members, rng) as u32;
+    let want = u32::try_from(draw_poisson(o.members, rng)).unwrap_or(u32::MAX);
     let range = w.places.communities.residents(c as usize);
     let len = (range.end - range.start) as usize;
-    let mut members: Vec<u32> = Vec::with_capacity(want as usize);
-    let mut tries = 0;
-    while (members.len() as u32) < want && tries < want * 20 && len > 0 {
+    let mut members: Vec<u32> = Vec::with_capacity((want as usize).min(len));
+    let mut tries = 0u32;
+    while (members.len() as u32) < want && tries < want.saturating_mul(20) && len > 0 {
         tries += 1;
         let i = range.start + rng::index(rng, len) as u32;
         let iu = i as usize;

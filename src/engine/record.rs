@@ -21,7 +21,48 @@ macro_rules! tally {
                 $(self.$field += o.$field;)*
             }
         }
+
+        /// The run's sums of the ticks' tallies, counts widened to 64 bits: a day's
+        /// counts fit in 32 bits, a run's (residents × days) may not.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct Totals {
+            $($(#[doc = $doc])* pub $field: <$ty as Widen>::Wide,)*
+        }
+
+        impl Totals {
+            /// Adds a tick's tally.
+            pub fn add(&mut self, o: &Tally) {
+                $(self.$field += o.$field.widen();)*
+            }
+
+            /// All money spent, from every pool.
+            pub fn money(&self) -> f64 {
+                self.public + self.social + self.enterprise + self.resident
+            }
+        }
     };
+}
+
+/// A tally's field type widened for sums over a run.
+pub trait Widen {
+    /// The wider type.
+    type Wide: Copy + Default + PartialEq + std::fmt::Debug + std::ops::AddAssign;
+    /// The value in the wider type.
+    fn widen(self) -> Self::Wide;
+}
+
+impl Widen for u32 {
+    type Wide = u64;
+    fn widen(self) -> u64 {
+        self as u64
+    }
+}
+
+impl Widen for f64 {
+    type Wide = f64;
+    fn widen(self) -> f64 {
+        self
+    }
 }
 
 tally! {
@@ -104,11 +145,11 @@ pub struct Events {
 #[derive(Debug, Clone, Default)]
 pub struct CommunityCounts {
     /// Issues resolved.
-    pub resolved: Vec<u32>,
+    pub resolved: Vec<u64>,
     /// Issues failed.
-    pub failed: Vec<u32>,
+    pub failed: Vec<u64>,
     /// Collective petitions.
-    pub petitions: Vec<u32>,
+    pub petitions: Vec<u64>,
 }
 
 /// Everything the phases record about what happened.
@@ -117,7 +158,7 @@ pub struct Record {
     /// This tick's counts.
     pub tally: Tally,
     /// The run's counts up to and including the last observed tick.
-    pub cumulative: Tally,
+    pub cumulative: Totals,
     /// Outcomes per community.
     pub community: CommunityCounts,
     /// This tick's per-building events.
@@ -133,7 +174,7 @@ impl Record {
         let per_community = vec![0.0; communities];
         Record {
             tally: Tally::default(),
-            cumulative: Tally::default(),
+            cumulative: Totals::default(),
             community: CommunityCounts {
                 resolved: vec![0; communities],
                 failed: vec![0; communities],

@@ -65,6 +65,8 @@ pub struct SensitivityPlan {
 impl Plan {
     /// Builds the plan; `force` lifts the `experiment.max_runs` limit.
     pub fn new(s: &Scenario, force: bool) -> Result<Plan> {
+        // Count before expanding, so a huge sweep or design is refused without being built.
+        check_planned(s, force)?;
         let e = &s.experiment;
         let mut policies: Vec<(String, BTreeMap<String, toml::Value>)> = s
             .policy
@@ -91,25 +93,6 @@ impl Plan {
         };
         let mut sweep_keys: Vec<String> = s.sweep.keys().cloned().collect();
         let mut sensitivity = None;
-        // Count before expanding, so a huge sweep is refused without being built.
-        let planned_points = match e.design.as_str() {
-            "latin_hypercube" => e.samples as u64,
-            _ => s
-                .sweep
-                .values()
-                .fold(1u64, |n, spec| n.saturating_mul(spec.len() as u64)),
-        };
-        let planned = (policies.len() as u64)
-            .saturating_mul(planned_points)
-            .saturating_mul(e.replicates as u64);
-        if planned > MAX_PLANNED_RUNS || (planned > e.max_runs as u64 && !force) {
-            return Err(Error::input(format!(
-                "experiment.max_runs: the experiment would have {planned} runs ({} policies × {planned_points} sweep points × {} replicates), more than max_runs = {}; raise experiment.max_runs or pass --force (at most {MAX_PLANNED_RUNS} runs even then)",
-                policies.len(),
-                e.replicates,
-                e.max_runs
-            )));
-        }
         let points = match e.design.as_str() {
             "factorial" => factorial(&s.sweep)?,
             "latin_hypercube" => latin_hypercube(&s.sweep, e.samples, e.seed)?,
@@ -140,6 +123,11 @@ impl Plan {
                 e.max_runs
             )));
         }
+        // Cells carry the model only: serialising the policies into every cell would make
+        // the plan quadratic in their number.
+        let mut base = s.clone();
+        base.policy.clear();
+        base.sweep.clear();
         let mut cells = Vec::with_capacity(policies.len() * points.len());
         for (name, set) in &policies {
             for point in &points {
@@ -147,7 +135,7 @@ impl Plan {
                 for (k, v) in sweep_keys.iter().zip(point) {
                     all.insert(k.clone(), v.clone());
                 }
-                let cell = s.with_overrides(&all).map_err(|err| {
+                let cell = base.with_overrides(&all).map_err(|err| {
                     Error::input(format!(
                         "policy \"{name}\" at sweep point {}: {err}",
                         describe(&sweep_keys, point)
@@ -297,7 +285,21 @@ pub fn value_field(v: &toml::Value) -> String {
 }
 
 /// Most runs an experiment may plan even with `--force` (its plan is held in memory).
-pub const MAX_PLANNED_RUNS: u64 = 100_000_000;
+pub const MAX_PLANNED_RUNS: u64 = crate::scenario::limits::RUNS as u64;
+
+/// Refuses an experiment larger than `experiment.max_runs` (unless `force`) or than
+/// [`MAX_PLANNED_RUNS`], counted from the design's sizes before anything is allocated.
+pub fn check_planned(s: &Scenario, force: bool) -> Result<crate::scenario::limits::PlannedRuns> {
+    let p = s.planned_runs();
+    let e = &s.experiment;
+    if p.total > MAX_PLANNED_RUNS || (p.total > e.max_runs as u64 && !force) {
+        return Err(Error::input(format!(
+            "experiment.max_runs: the experiment would have {} runs ({} policies × {} points × {} replicates), more than max_runs = {}; raise experiment.max_runs or pass --force (at most {MAX_PLANNED_RUNS} runs even then)",
+            p.total, p.policies, p.points, p.replicates, e.max_runs
+        )));
+    }
+    Ok(p)
+}
 
 /// The cartesian product of the sweep values, in sorted key order (last key fastest).
 fn factorial(sweep: &BTreeMap<String, SweepSpec>) -> Result<Vec<Vec<toml::Value>>> {
@@ -380,6 +382,9 @@ mod tests {
     fn morris_design_gives_the_points_and_rounds_integer_parameters() {
         let s = Scenario::from_toml(
             r#"ticks = 10
+               [world]
+               organisations = 20
+               businesses = 100
                [experiment]
                design = "morris"
                replicates = 2

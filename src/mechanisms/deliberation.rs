@@ -20,6 +20,7 @@ use crate::engine::{Ctx, Phase};
 use crate::issues::Issue;
 use crate::mechanisms::{Mechanism, MechanismParams, check_period};
 use crate::scenario::{Problem, Scenario};
+use crate::scenario::limits::{MEMBERS, TICKS};
 use crate::section;
 
 section! {
@@ -28,19 +29,19 @@ section! {
         /// Switch.
         pub enabled: bool = false, "", Any;
         /// Days between regular forums in each community.
-        pub forum_period: u32 = 30, "days", AtLeast(0.0);
+        pub forum_period: u32 = 30, "days", Range(0.0, TICKS);
         /// Issues a community's regular forum takes up.
-        pub forums_per_round: u32 = 3, "count", AtLeast(0.0);
+        pub forums_per_round: u32 = 3, "count", Range(0.0, 1000.0);
         /// Contention from which an issue goes to a forum.
         pub contention_threshold: f64 = 0.3, "index", Unit;
         /// Seats in a forum.
-        pub forum_size: u32 = 30, "residents", AtLeast(2.0);
+        pub forum_size: u32 = 30, "residents", Range(2.0, MEMBERS);
         /// Confidence bound ε (Deffuant et al. 2000).
         pub eps: f64 = 0.25, "opinion", Range(0.0, 1.0);
         /// Convergence rate μ.
         pub mu: f64 = 0.3, "ratio", Range(0.0, 0.5);
         /// Encounters per participant.
-        pub rounds: u32 = 10, "count", AtLeast(1.0);
+        pub rounds: u32 = 10, "count", Range(1.0, 1000.0);
         /// Trust the affected buildings gain from a forum (voice).
         pub trust_contact: f64 = 0.02, "index", Unit;
         /// Mean grievance of the affected that signals a strong public reaction.
@@ -50,9 +51,9 @@ section! {
         /// Online sentiment of a community that makes a hot topic.
         pub hot_topic: f64 = 0.3, "index", Unit;
         /// Days open after which an issue is a legacy issue.
-        pub legacy_days: u32 = 120, "days", AtLeast(0.0);
+        pub legacy_days: u32 = 120, "days", Range(0.0, TICKS);
         /// Days between node-triggered forums on the same issue.
-        pub node_cooldown: u32 = 30, "days", AtLeast(0.0);
+        pub node_cooldown: u32 = 30, "days", Range(0.0, TICKS);
         /// Widening of ε per escalation level.
         pub level_eps: f64 = 0.05, "opinion", Range(0.0, 1.0);
     }

@@ -10,6 +10,7 @@ use crate::engine::{Ctx, Phase};
 use crate::issues::Stage;
 use crate::mechanisms::{Mechanism, MechanismParams};
 use crate::rng;
+use crate::scenario::limits::{HAZARD};
 use crate::section;
 
 section! {
@@ -18,7 +19,7 @@ section! {
         /// Switch.
         pub enabled: bool = false, "", Any;
         /// Daily detection hazard of the elder roster.
-        pub roster_detection: f64 = 0.1, "1/day", AtLeast(0.0);
+        pub roster_detection: f64 = 0.1, "1/day", Range(0.0, HAZARD);
         /// Work-speed factor of shared care.
         pub speed: f64 = 2.0, "ratio", Range(0.1, 100.0);
         /// Cost of shared care relative to community care.

@@ -9,6 +9,7 @@
 use crate::engine::{Ctx, Phase};
 use crate::mechanisms::{Mechanism, MechanismParams, check_period};
 use crate::scenario::{Problem, Scenario};
+use crate::scenario::limits::{RESIDENTS, TICKS};
 use crate::section;
 
 section! {
@@ -17,9 +18,9 @@ section! {
         /// Switch.
         pub enabled: bool = false, "", Any;
         /// Days between matchmaking sessions.
-        pub matchmaking_period: u32 = 90, "days", AtLeast(0.0);
+        pub matchmaking_period: u32 = 90, "days", Range(0.0, TICKS);
         /// Enterprises matched per street per session.
-        pub matches_per_session: u32 = 10, "count", AtLeast(0.0);
+        pub matches_per_session: u32 = 10, "count", Range(0.0, RESIDENTS);
         /// Share of its remaining resources a matched enterprise pledges.
         pub pledge_share: f64 = 0.4, "share", Unit;
         /// Extra probability that an enterprise pays its share when asked.

@@ -16,6 +16,7 @@ use crate::engine::{Ctx, Phase};
 use crate::mechanisms::{Mechanism, MechanismParams, check_period};
 use crate::rng;
 use crate::scenario::{Problem, Scenario};
+use crate::scenario::limits::{RATIO, RESIDENTS, TICKS, YUAN};
 use crate::section;
 
 section! {
@@ -24,24 +25,24 @@ section! {
         /// Switch.
         pub enabled: bool = false, "", Any;
         /// Days between funding rounds.
-        pub period: u32 = 365, "days", AtLeast(0.0);
+        pub period: u32 = 365, "days", Range(0.0, TICKS);
         /// Purchase of services per round.
-        pub purchase_budget: f64 = 6_000_000.0, "yuan", AtLeast(0.0);
+        pub purchase_budget: f64 = 6_000_000.0, "yuan", Range(0.0, YUAN);
         /// Probability that a known issue is routed to an organisation by purchase.
         pub purchase_routing: f64 = 0.25, "probability", Unit;
         /// Venture-philanthropy fund per round. Seed: 5,000,000 yuan a year.
-        pub venture_fund: f64 = 5_000_000.0, "yuan", AtLeast(0.0);
+        pub venture_fund: f64 = 5_000_000.0, "yuan", Range(0.0, YUAN);
         /// Venture-philanthropy projects per round. Seed: about 64 a year.
-        pub venture_projects: u32 = 64, "count", AtLeast(0.0);
+        pub venture_projects: u32 = 64, "count", Range(0.0, 1000.0);
         /// Share of venture projects that found a new organisation (the rest fund a living
         /// one). Assumption: 公益创投 incubates new groups as well as growing old ones.
         pub founding_share: f64 = 0.25, "share", Unit;
         /// Social yuan matched per public venture yuan by foundations. Assumption.
-        pub foundation_match: f64 = 0.5, "ratio", AtLeast(0.0);
+        pub foundation_match: f64 = 0.5, "ratio", Range(0.0, RATIO);
         /// Golden-idea contest fund per round. Seed: 1,000,000 yuan a year.
-        pub golden_idea_fund: f64 = 1_000_000.0, "yuan", AtLeast(0.0);
+        pub golden_idea_fund: f64 = 1_000_000.0, "yuan", Range(0.0, YUAN);
         /// Golden ideas funded per round. Assumption.
-        pub golden_ideas: u32 = 50, "count", AtLeast(0.0);
+        pub golden_ideas: u32 = 50, "count", Range(0.0, RESIDENTS);
         /// Largest share of an issue's cost social money may cover.
         pub social_cover_share: f64 = 0.3, "share", Unit;
     }

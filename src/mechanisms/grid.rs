@@ -14,6 +14,7 @@ use crate::issues::Stage;
 use crate::mechanisms::{Mechanism, MechanismParams};
 use crate::network::{Edge, TieKind};
 use crate::rng;
+use crate::scenario::limits::{HAZARD, MEMBERS, YUAN};
 use crate::section;
 use crate::world::places::Scope;
 use crate::world::residents::role;
@@ -24,15 +25,15 @@ section! {
         /// Switch.
         pub enabled: bool = false, "", Any;
         /// Volunteer grid members per grid. Assumption.
-        pub volunteers_per_grid: u32 = 8, "residents", AtLeast(0.0);
+        pub volunteers_per_grid: u32 = 8, "residents", Range(0.0, MEMBERS);
         /// Daily detection hazard of the grid leader's patrol.
-        pub patrol_detection: f64 = 0.08, "1/day", AtLeast(0.0);
+        pub patrol_detection: f64 = 0.08, "1/day", Range(0.0, HAZARD);
         /// Extra daily hazard per volunteer.
-        pub volunteer_detection: f64 = 0.01, "1/day", AtLeast(0.0);
+        pub volunteer_detection: f64 = 0.01, "1/day", Range(0.0, HAZARD);
         /// Highest complexity fixed on the spot.
         pub fix_complexity: f64 = 0.3, "index", Unit;
         /// Highest cost fixed on the spot.
-        pub fix_cost: f64 = 5_000.0, "yuan", AtLeast(0.0);
+        pub fix_cost: f64 = 5_000.0, "yuan", Range(0.0, YUAN);
         /// Probability that a fixable issue is fixed on the spot.
         pub fix_probability: f64 = 0.5, "probability", Unit;
     }
@@ -63,7 +64,7 @@ impl Mechanism for GridMechanism {
             let range = w.places.grids.residents(g);
             let len = (range.end - range.start) as usize;
             let mut tries = 0;
-            while self.volunteers[g] < self.p.volunteers_per_grid && tries < 50 * self.p.volunteers_per_grid && len > 0 {
+            while self.volunteers[g] < self.p.volunteers_per_grid && tries < self.p.volunteers_per_grid.saturating_mul(50) && len > 0 {
                 tries += 1;
                 let i = range.start + rng::index(ctx.rng, len) as u32;
                 let iu = i as usize;

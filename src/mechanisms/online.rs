@@ -16,6 +16,7 @@ use crate::engine::{Ctx, Phase};
 use crate::issues::Stage;
 use crate::mechanisms::{Mechanism, MechanismParams};
 use crate::rng;
+use crate::scenario::limits::{HAZARD};
 use crate::section;
 use crate::world::places::Scope;
 
@@ -25,19 +26,19 @@ section! {
         /// Switch.
         pub enabled: bool = false, "", Any;
         /// Weight of online residents' engagement in reporting.
-        pub report_multiplier: f64 = 3.0, "ratio", AtLeast(1.0);
+        pub report_multiplier: f64 = 3.0, "ratio", Range(1.0, 100.0);
         /// Factor on online residents' perceived cost of complaining.
         pub complaint_cost_factor: f64 = 0.5, "ratio", Unit;
         /// Detection hazard per unit of online grievance.
-        pub monitoring_detection: f64 = 0.3, "1/day", AtLeast(0.0);
+        pub monitoring_detection: f64 = 0.3, "1/day", Range(0.0, HAZARD);
         /// Mobilisation pressure on online residents from calls to participate.
         pub call_mobilisation: f64 = 0.03, "share", Unit;
         /// Extra forum seats from online calls, as a share of forum size.
-        pub call_reach: f64 = 0.3, "share", AtLeast(0.0);
+        pub call_reach: f64 = 0.3, "share", Range(0.0, 10.0);
         /// Daily probability the platform answers an issue reported online.
         pub responsiveness: f64 = 0.7, "probability/day", Unit;
         /// Spread multiplier of negative sentiment about unanswered issues.
-        pub amplification: f64 = 2.0, "ratio", AtLeast(0.0);
+        pub amplification: f64 = 2.0, "ratio", Range(0.0, 100.0);
         /// Daily damping of sentiment by answered issues, at full responsiveness.
         pub damping: f64 = 0.05, "1/day", Unit;
     }

@@ -17,6 +17,7 @@ use crate::issues::Stage;
 use crate::mechanisms::{Mechanism, MechanismParams};
 use crate::network::{Edge, TieKind};
 use crate::rng;
+use crate::scenario::limits::{HAZARD, MEMBERS, YUAN};
 use crate::section;
 use crate::world::residents::role;
 
@@ -30,15 +31,15 @@ section! {
         /// Mobilisation pressure at full visit coverage of a building.
         pub mobilisation: f64 = 0.08, "share", Range(0.0, 1.0);
         /// Households each active member visits (coverage per member).
-        pub visits_per_member: f64 = 6.0, "residents", AtLeast(0.0);
+        pub visits_per_member: f64 = 6.0, "residents", Range(0.0, MEMBERS);
         /// Daily trust gain at full coverage.
         pub visit_trust: f64 = 0.002, "1/day", Unit;
         /// Daily probability per active member that a visit forms a linking tie.
         pub visit_tie_probability: f64 = 0.01, "probability/day", Unit;
         /// Detection hazard per active member among an issue's affected, per day.
-        pub mass_line_detection: f64 = 0.03, "1/day", AtLeast(0.0);
+        pub mass_line_detection: f64 = 0.03, "1/day", Range(0.0, HAZARD);
         /// Money units and enterprises on the committee give per year.
-        pub regional_funds: f64 = 3_000_000.0, "yuan/year", AtLeast(0.0);
+        pub regional_funds: f64 = 3_000_000.0, "yuan/year", Range(0.0, YUAN);
     }
 }
 

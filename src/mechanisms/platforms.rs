@@ -9,6 +9,7 @@
 
 use crate::engine::{Ctx, Phase};
 use crate::mechanisms::{Mechanism, MechanismParams};
+use crate::scenario::limits::{CAPACITY, TICKS};
 use crate::section;
 
 section! {
@@ -17,9 +18,9 @@ section! {
         /// Switch.
         pub enabled: bool = false, "", Any;
         /// Coordination delay once departments work on one platform.
-        pub integrated_delay: f64 = 3.0, "days", AtLeast(0.0);
+        pub integrated_delay: f64 = 3.0, "days", Range(0.0, TICKS);
         /// Cases per day added per sunk staff member.
-        pub capacity_per_staff: f64 = 0.05, "cases/day", AtLeast(0.0);
+        pub capacity_per_staff: f64 = 0.05, "cases/day", Range(0.0, CAPACITY);
         /// Skill added to street offices.
         pub skill_bonus: f64 = 0.05, "index", Unit;
     }

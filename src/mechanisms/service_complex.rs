@@ -7,6 +7,7 @@
 
 use crate::engine::{Ctx, Phase};
 use crate::mechanisms::{Mechanism, MechanismParams};
+use crate::scenario::limits::{TICKS};
 use crate::section;
 
 section! {
@@ -15,9 +16,9 @@ section! {
         /// Switch.
         pub enabled: bool = false, "", Any;
         /// Trips per request at a complex.
-        pub trips: f64 = 1.0, "trips", AtLeast(1.0);
+        pub trips: f64 = 1.0, "trips", Range(1.0, 100.0);
         /// Wait per request at a complex.
-        pub wait_days: f64 = 1.0, "days", AtLeast(0.0);
+        pub wait_days: f64 = 1.0, "days", Range(0.0, TICKS);
         /// Factor on trips and wait elsewhere (one window at the street).
         pub window_factor: f64 = 0.8, "ratio", Unit;
     }

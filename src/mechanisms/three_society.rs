@@ -13,6 +13,7 @@ use crate::engine::arrivals::draw_poisson;
 use crate::engine::organisations::found_organisation;
 use crate::engine::{Ctx, Phase};
 use crate::mechanisms::{Mechanism, MechanismParams};
+use crate::scenario::limits::{COMMUNITIES, YUAN};
 use crate::section;
 
 section! {
@@ -23,15 +24,15 @@ section! {
         /// Widening of the forums' confidence bound ε by facilitation.
         pub facilitation_eps: f64 = 0.15, "opinion", Range(0.0, 1.0);
         /// Extra forum participants as a share of the forum's size.
-        pub extra_participants: f64 = 0.5, "share", AtLeast(0.0);
+        pub extra_participants: f64 = 0.5, "share", Range(0.0, 10.0);
         /// Skill added on high-complexity issues.
         pub skill_bonus: f64 = 0.2, "index", Unit;
         /// Probability that a known issue is matched to an organisation.
         pub matching: f64 = 0.3, "probability", Unit;
         /// Organisations incubated per year.
-        pub incubation_per_year: f64 = 12.0, "1/year", AtLeast(0.0);
+        pub incubation_per_year: f64 = 12.0, "1/year", Range(0.0, 365.0 * COMMUNITIES);
         /// Start-up funds of an incubated organisation.
-        pub incubation_funds: f64 = 60_000.0, "yuan", AtLeast(0.0);
+        pub incubation_funds: f64 = 60_000.0, "yuan", Range(0.0, YUAN);
     }
 }
 

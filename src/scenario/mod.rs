@@ -8,6 +8,7 @@
 
 pub mod dist;
 pub mod experiment;
+pub mod limits;
 pub mod locate;
 pub mod overrides;
 pub mod schema;
@@ -31,9 +32,9 @@ section! {
         /// The question the scenario asks.
         pub description: String = String::new(), "", Any;
         /// Seed of a single run (`cogov run`); experiments derive theirs from `experiment.seed`.
-        pub seed: u64 = 20_180_101, "", Any;
+        pub seed: u64 = 20_180_101, "seed", Any;
         /// Horizon. MODEL.md default: 1,095 days (three years).
-        pub ticks: u32 = 1095, "days", Range(1.0, 65_000.0);
+        pub ticks: u32 = 1095, "days", Range(1.0, limits::TICKS);
         /// Structure and population.
         pub world: World = World::default(), "", Any;
         /// Initial states.
@@ -74,14 +75,6 @@ section! {
         /// ABC calibration (`cogov calibrate`): targets, priors, draws.
         pub calibration: Option<crate::sensitivity::CalibrationConfig> = None, "", Any;
     }
-}
-
-impl Node for crate::sensitivity::SensitivityConfig {
-    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
-}
-
-impl Node for crate::sensitivity::CalibrationConfig {
-    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
 }
 
 impl Node for Vec<Policy> {
@@ -220,15 +213,21 @@ impl Scenario {
         p
     }
 
-    /// Problems with the model's parameters (what a single run needs).
+    /// Problems with the model's parameters (what a single run needs): each parameter's
+    /// own range, the model's cross-field limits ([`limits::RULES`]), and what the model
+    /// needs to make sense (shares that add up, names that exist).
     pub fn model_problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         for param in self.params() {
-            if param.path.starts_with("experiment.") {
-                continue;
+            if !is_experiment_path(&param.path) {
+                check_bounds(&param, &mut out);
             }
-            check_bounds(&param, &mut out);
         }
+        out.extend(
+            limits::problems(self, limits::Part::Model)
+                .into_iter()
+                .map(|(path, msg)| Problem::new(path, msg)),
+        );
         let w = &self.world;
         let age = w.young_share + w.middle_share + w.elder_share;
         if (age - 1.0).abs() > 1e-6 {
@@ -244,73 +243,27 @@ impl Scenario {
                 "conditional_cooperators + free_riders must not exceed 1 (the rest are unconditional cooperators)",
             ));
         }
-        for (label, n, min) in [
-            ("world.communities", w.communities, w.streets),
-            ("world.grids", w.grids, w.communities),
-            ("world.residents", w.residents, w.grids),
-        ] {
-            if n < min {
-                out.push(Problem::new(label, format!("{n} is fewer than the level above ({min}); each place needs at least one below it")));
-            }
-        }
-        if w.service_complexes > w.communities {
-            out.push(Problem::new(
-                "world.service_complexes",
-                format!(
-                    "{} exceeds the {} communities",
-                    w.service_complexes, w.communities
-                ),
-            ));
-        }
         if self.government.community_max_complexity > self.government.street_max_complexity {
             out.push(Problem::new(
                 "government.community_max_complexity",
                 "must not exceed government.street_max_complexity",
             ));
         }
-        if self.domains.is_empty() {
-            out.push(Problem::new(
-                "domains",
-                "at least one issue domain is required",
-            ));
-        }
-        for (name, d) in &self.domains {
-            // With no departments at all, the bounds check above has said so already.
-            if d.department >= w.departments && w.departments > 0 {
-                out.push(Problem::new(
-                    format!("domains.{name}.department"),
-                    format!(
-                        "department {} does not exist; allowed 0 to {}",
-                        d.department,
-                        w.departments.saturating_sub(1)
-                    ),
-                ));
-            }
-        }
         let domain_names: BTreeSet<&str> = self.domains.keys().map(String::as_str).collect();
-        let domain_list = || domain_names.iter().copied().collect::<Vec<_>>().join(", ");
+        // Named once, at most 20 of them: a message per bad entry stays short.
+        let known = {
+            let mut names: Vec<&str> = domain_names.iter().copied().take(20).collect();
+            if domain_names.len() > 20 {
+                names.push("...");
+            }
+            names.join(", ")
+        };
+        let domain_list = || known.clone();
         for (k, p) in self.projects.iter().enumerate() {
             if !domain_names.contains(p.domain.as_str()) {
                 out.push(Problem::new(
                     format!("projects[{k}].domain"),
                     format!("unknown domain \"{}\"; known: {}", p.domain, domain_list()),
-                ));
-            }
-            if let Some(c) = p.communities.iter().find(|&&c| c >= w.communities)
-                && w.communities > 0
-            {
-                out.push(Problem::new(
-                    format!("projects[{k}].communities"),
-                    format!(
-                        "community {c} does not exist; allowed 0 to {}",
-                        w.communities.saturating_sub(1)
-                    ),
-                ));
-            }
-            if p.communities.is_empty() {
-                out.push(Problem::new(
-                    format!("projects[{k}].communities"),
-                    "a project needs at least one community",
                 ));
             }
         }
@@ -332,14 +285,20 @@ impl Scenario {
         out
     }
 
-    /// Problems with the experiment part: policies, baseline, sweeps.
+    /// Problems with the experiment part: policies, baseline, sweeps, designs and
+    /// calibration. Linear in the number of policies, sweep keys and design parameters.
     pub fn experiment_problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         for param in self.params() {
-            if param.path.starts_with("experiment.") {
+            if is_experiment_path(&param.path) {
                 check_bounds(&param, &mut out);
             }
         }
+        out.extend(
+            limits::problems(self, limits::Part::Experiment)
+                .into_iter()
+                .map(|(path, msg)| Problem::new(path, msg)),
+        );
         let e = &self.experiment;
         if e.record_every > self.ticks && self.ticks > 0 {
             out.push(Problem::new(
@@ -350,6 +309,9 @@ impl Scenario {
                 ),
             ));
         }
+        // One table and one index of its leaves for every policy and sweep key.
+        let table = self.to_table();
+        let leaves = overrides::Leaves::of(&table);
         let mut seen = BTreeSet::new();
         for (k, p) in self.policy.iter().enumerate() {
             if p.name.trim().is_empty() {
@@ -367,9 +329,8 @@ impl Scenario {
                     ),
                 ));
             }
-            let mut table = self.to_table();
             for (path, value) in &p.set {
-                if let Err(msg) = overrides::set_path(&mut table, path, value.clone()) {
+                if let Err(msg) = leaves.check(&table, path, value) {
                     out.push(Problem::new(format!("policy[{k}].set"), msg));
                 }
             }
@@ -389,22 +350,13 @@ impl Scenario {
                 ),
             ));
         }
-        let table = self.to_table();
-        let leaves: Vec<String> = overrides::leaf_paths(&table)
-            .into_iter()
-            .filter(|l| !l.starts_with("sweep.") && !l.starts_with("policy"))
-            .collect();
         for (path, spec) in &self.sweep {
-            if !leaves.iter().any(|l| l == path)
-                || path.starts_with("sweep.")
-                || path.starts_with("policy")
-            {
-                let near = overrides::nearest(path, &leaves, 3);
+            if path.starts_with("sweep.") || path.starts_with("policy") || !leaves.contains(path) {
                 out.push(Problem::new(
                     format!("sweep.{path}"),
                     format!(
                         "no parameter \"{path}\"; nearest valid paths: {}",
-                        near.join(", ")
+                        leaves.nearest(path, 3).join(", ")
                     ),
                 ));
             }
@@ -423,13 +375,17 @@ impl Scenario {
                 ));
             }
         }
-        out.extend(self.sensitivity_problems(&table));
+        out.extend(self.sensitivity_problems(&leaves, &table));
         out
     }
 
     /// Problems with the `[sensitivity]` and `[calibration]` sections (and their link to
     /// `experiment.design`).
-    fn sensitivity_problems(&self, table: &toml::Table) -> Vec<Problem> {
+    fn sensitivity_problems(
+        &self,
+        leaves: &overrides::Leaves,
+        table: &toml::Table,
+    ) -> Vec<Problem> {
         let mut out = Vec::new();
         let design = self.experiment.design.as_str();
         let gsa = matches!(design, "morris" | "sobol");
@@ -460,7 +416,7 @@ impl Scenario {
             }
             for (path, &[low, high]) in &c.parameters {
                 let key = format!("sensitivity.parameters.{path}");
-                if let Err(msg) = numeric_parameter(table, path) {
+                if let Err(msg) = numeric_parameter(leaves, table, path) {
                     out.push(Problem::new(key.clone(), msg));
                 }
                 if !low.is_finite() || !high.is_finite() || low >= high {
@@ -484,9 +440,6 @@ impl Scenario {
                 ));
             }
             if method == crate::sensitivity::Method::Morris {
-                if c.r == 0 {
-                    out.push(Problem::new("sensitivity.r", "needs at least 1 trajectory"));
-                }
                 if c.levels < 2 || c.levels % 2 == 1 {
                     out.push(Problem::new(
                         "sensitivity.levels",
@@ -524,7 +477,7 @@ impl Scenario {
             }
             for (path, p) in &c.priors {
                 let key = format!("calibration.priors.{path}");
-                if let Err(msg) = numeric_parameter(table, path) {
+                if let Err(msg) = numeric_parameter(leaves, table, path) {
                     out.push(Problem::new(key.clone(), msg));
                 }
                 if let Err(e) = p.prior(path) {
@@ -545,54 +498,59 @@ impl Scenario {
     }
 }
 
+/// Whether a key path belongs to the experiment part (checked once per experiment, not for
+/// every policy and sweep point).
+fn is_experiment_path(path: &str) -> bool {
+    ["experiment.", "sensitivity.", "calibration."]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
 /// The model-parameter leaves a design or prior may vary (not the experiment machinery).
 pub fn model_leaf_paths(table: &toml::Table) -> Vec<String> {
-    const NOT_MODEL: [&str; 7] = [
-        "experiment",
-        "policy",
-        "sweep",
-        "plot",
-        "sensitivity",
-        "calibration",
-        "seed",
-    ];
     overrides::leaf_paths(table)
         .into_iter()
         .filter(|p| {
             let head = p.split(['.', '[']).next().unwrap_or(p);
-            !NOT_MODEL.contains(&head)
+            !MODEL_EXCLUDED.contains(&head)
         })
         .collect()
 }
 
+/// Top-level keys that are not model parameters.
+const MODEL_EXCLUDED: [&str; 7] = [
+    "experiment",
+    "policy",
+    "sweep",
+    "plot",
+    "sensitivity",
+    "calibration",
+    "seed",
+];
+
 /// Checks that `path` names a numeric model parameter (float or integer).
-fn numeric_parameter(table: &toml::Table, path: &str) -> std::result::Result<(), String> {
-    let leaves = model_leaf_paths(table);
-    if !leaves.iter().any(|l| l == path) {
-        let near = overrides::nearest(path, &leaves, 3);
+fn numeric_parameter(
+    leaves: &overrides::Leaves,
+    table: &toml::Table,
+    path: &str,
+) -> std::result::Result<(), String> {
+    let head = path.split(['.', '[']).next().unwrap_or(path);
+    if !leaves.contains(path) || MODEL_EXCLUDED.contains(&head) {
+        let model: Vec<String> = model_leaf_paths(table);
+        let near = overrides::nearest(path, &model, 3);
         return Err(format!(
             "no parameter \"{path}\"; nearest valid paths: {}",
             near.join(", ")
         ));
     }
-    let mut cur = table;
-    let mut keys = path.split('.').peekable();
-    while let Some(k) = keys.next() {
-        match cur.get(k) {
-            Some(toml::Value::Table(t)) if keys.peek().is_some() => cur = t,
-            Some(toml::Value::Float(_) | toml::Value::Integer(_)) if keys.peek().is_none() => {
-                return Ok(());
-            }
-            Some(v) if keys.peek().is_none() => {
-                return Err(format!(
-                    "\"{path}\" is a {}; only numeric parameters can be varied",
-                    v.type_str()
-                ));
-            }
-            _ => break,
-        }
+    match overrides::get(table, path) {
+        Some(toml::Value::Float(_) | toml::Value::Integer(_)) => Ok(()),
+        Some(v) => Err(format!(
+            "\"{path}\" is a {}; only numeric parameters can be varied",
+            v.type_str()
+        )),
+        None => Err(format!("no parameter \"{path}\"")),
     }
-    Err(format!("no parameter \"{path}\""))
 }
 
 /// Why `name` is not a known metric or summary column (None when it is one).

@@ -4,19 +4,20 @@
 use std::collections::BTreeMap;
 
 use crate::scenario::dist::Dist;
+use crate::scenario::limits::*;
 use crate::section;
 
 section! {
     /// The district's structure and population (MODEL.md §2).
     pub struct World {
         /// Streets (街道). Seed: Shangcheng has 6.
-        pub streets: u32 = 6, "count", AtLeast(1.0);
+        pub streets: u32 = 6, "count", Range(1.0, OFFICES);
         /// Communities (社区). Seed: 54.
-        pub communities: u32 = 54, "count", AtLeast(1.0);
+        pub communities: u32 = 54, "count", Range(1.0, COMMUNITIES);
         /// Grids (网格). Seed: 268.
-        pub grids: u32 = 268, "count", AtLeast(1.0);
+        pub grids: u32 = 268, "count", Range(1.0, RESIDENTS);
         /// Residents. Seed: about 340,000 before the 2021 merger.
-        pub residents: u32 = 340_000, "count", Range(2.0, 50_000_000.0);
+        pub residents: u32 = 340_000, "count", Range(2.0, RESIDENTS);
         /// Mean household size. Seed: about 140,000 households, so 340,000 / 140,000 ≈ 2.43.
         pub household_size_mean: f64 = 2.43, "residents", Range(1.0, 10.0);
         /// Mean households per building (楼). Assumption: a six-storey walk-up block.
@@ -24,11 +25,11 @@ section! {
         /// Coefficient of variation of community population. Assumption.
         pub community_size_cv: f64 = 0.3, "ratio", Range(0.0, 2.0);
         /// District departments (区级部门). Seed: 17.
-        pub departments: u32 = 17, "count", AtLeast(1.0);
+        pub departments: u32 = 17, "count", Range(1.0, OFFICES);
         /// Department staff sunk into the street platforms. Seed: 261.
-        pub department_staff: u32 = 261, "count", AtLeast(0.0);
+        pub department_staff: u32 = 261, "count", Range(0.0, RESIDENTS);
         /// Communities with a 3+X service complex. Seed: 10 of 54.
-        pub service_complexes: u32 = 10, "count", AtLeast(0.0);
+        pub service_complexes: u32 = 10, "count", Range(0.0, COMMUNITIES);
         /// Share of young adults. Assumption (age shares sum to 1).
         pub young_share: f64 = 0.30, "share", Unit;
         /// Share of middle-aged residents. Assumption.
@@ -42,13 +43,13 @@ section! {
         /// Activation threshold φ, clipped to [0, 1]. MODEL.md default normal(0.25, 0.1).
         pub threshold: Dist = Dist::Normal(0.25, 0.1), "share", Any;
         /// Social workers (社工) at community stations and organisations. Assumption: 3 per community.
-        pub social_workers: u32 = 162, "count", AtLeast(0.0);
+        pub social_workers: u32 = 162, "count", Range(0.0, RESIDENTS);
         /// Social organisations (社会组织) at the start. Assumption: 5 per community.
-        pub organisations: u32 = 270, "count", AtLeast(0.0);
+        pub organisations: u32 = 270, "count", Range(0.0, RESIDENTS);
         /// Property-management companies (物业). Assumption.
-        pub property_companies: u32 = 60, "count", AtLeast(0.0);
+        pub property_companies: u32 = 60, "count", Range(0.0, RESIDENTS);
         /// Local businesses that may fund community work. Assumption: 10 per community.
-        pub businesses: u32 = 540, "count", AtLeast(0.0);
+        pub businesses: u32 = 540, "count", Range(0.0, RESIDENTS);
     }
 }
 
@@ -75,7 +76,7 @@ section! {
         pub seed_active_share: f64 = 0.01, "share", Unit;
         /// Warm-up ticks run before recording starts, without linkage mechanisms: the world
         /// before the reform, in which stocks settle. MODEL.md default 0.
-        pub warmup: u32 = 0, "days", AtLeast(0.0);
+        pub warmup: u32 = 0, "days", Range(0.0, TICKS);
     }
 }
 
@@ -94,9 +95,9 @@ section! {
         pub org_member_degree: f64 = 2.0, "ties", Range(0.0, 100.0);
         /// Days between rebuilds of the network (ties formed since the last rebuild are added,
         /// idle ties may decay).
-        pub rebuild_period: u32 = 30, "days", AtLeast(1.0);
+        pub rebuild_period: u32 = 30, "days", Range(1.0, TICKS);
         /// A tie not used for this many days is idle and may decay.
-        pub idle_days: u32 = 180, "days", AtLeast(1.0);
+        pub idle_days: u32 = 180, "days", Range(1.0, TICKS);
         /// Probability that an idle tie decays at a rebuild (household ties never decay).
         pub decay_probability: f64 = 0.15, "probability", Unit;
         /// Probability that two co-participants of a forum or organisation activity form a tie.
@@ -170,16 +171,16 @@ section! {
         /// residents would join (a threshold on their count, as in activation).
         pub petition_share: f64 = 0.08, "share", Unit;
         /// Minimum number of residents for a collective petition.
-        pub petition_min_count: u32 = 10, "count", AtLeast(1.0);
+        pub petition_min_count: u32 = 10, "count", Range(1.0, RESIDENTS);
         /// Days after which an unresolved known issue counts as stalled.
-        pub stall_days: u32 = 45, "days", AtLeast(1.0);
+        pub stall_days: u32 = 45, "days", Range(1.0, TICKS);
         /// Daily spread of negative online sentiment per unit of online grievance while
         /// issues go unanswered.
         pub sentiment_spread: f64 = 0.04, "1/day", Unit;
         /// Daily decay of online sentiment.
         pub sentiment_decay: f64 = 0.02, "1/day", Unit;
         /// Days before the same issue can give rise to another petition.
-        pub petition_cooldown: u32 = 60, "days", AtLeast(1.0);
+        pub petition_cooldown: u32 = 60, "days", Range(1.0, TICKS);
     }
 }
 
@@ -188,14 +189,14 @@ section! {
     pub struct Government {
         /// Days of coordination delay when an issue crosses departments (the "silo" value).
         /// Assumption.
-        pub coordination_delay: f64 = 12.0, "days", AtLeast(0.0);
+        pub coordination_delay: f64 = 12.0, "days", Range(0.0, TICKS);
         /// Cases per day each community committee (居委会) can take on. Assumption,
         /// calibrated so that the default district's backlog settles.
-        pub community_capacity: f64 = 2.0, "cases/day", AtLeast(0.0);
+        pub community_capacity: f64 = 2.0, "cases/day", Range(0.0, CAPACITY);
         /// Cases per day each street office can take on. Assumption, as above.
-        pub street_capacity: f64 = 8.0, "cases/day", AtLeast(0.0);
+        pub street_capacity: f64 = 8.0, "cases/day", Range(0.0, CAPACITY);
         /// Cases per day each department can take on.
-        pub department_capacity: f64 = 3.0, "cases/day", AtLeast(0.0);
+        pub department_capacity: f64 = 3.0, "cases/day", Range(0.0, CAPACITY);
         /// Skill of community committees against issue complexity.
         pub community_skill: f64 = 0.45, "index", Unit;
         /// Skill of street offices.
@@ -203,21 +204,21 @@ section! {
         /// Skill of departments.
         pub department_skill: f64 = 0.7, "index", Unit;
         /// Logistic scale of success against the skill − complexity gap.
-        pub success_scale: f64 = 0.12, "index", Positive;
+        pub success_scale: f64 = 0.12, "index", Above(0.0, 10.0);
         /// Complexity up to which the community handles an issue itself.
         pub community_max_complexity: f64 = 0.4, "index", Unit;
         /// Complexity up to which the street handles an issue (above: a department).
         pub street_max_complexity: f64 = 0.65, "index", Unit;
         /// Escalations allowed after a failed attempt (community → street → district).
-        pub max_escalations: u32 = 2, "count", AtLeast(0.0);
+        pub max_escalations: u32 = 2, "count", Range(0.0, 1000.0);
         /// Probability per day that a handler answers a known issue it holds (responsiveness).
         pub responsiveness: f64 = 0.6, "probability/day", Unit;
         /// District public budget for community issues per year. Assumption.
-        pub district_budget: f64 = 150_000_000.0, "yuan/year", AtLeast(0.0);
+        pub district_budget: f64 = 150_000_000.0, "yuan/year", Range(0.0, YUAN);
         /// Public budget of each street per year. Assumption.
-        pub street_budget: f64 = 8_000_000.0, "yuan/year", AtLeast(0.0);
+        pub street_budget: f64 = 8_000_000.0, "yuan/year", Range(0.0, YUAN);
         /// Public budget of each community per year. Assumption.
-        pub community_budget: f64 = 400_000.0, "yuan/year", AtLeast(0.0);
+        pub community_budget: f64 = 400_000.0, "yuan/year", Range(0.0, YUAN);
     }
 }
 
@@ -231,9 +232,9 @@ section! {
         /// Complexity at or above which an issue counts as high-complexity (P4).
         pub high_complexity: f64 = 0.6, "index", Unit;
         /// Days an issue waits for funds before it fails.
-        pub funding_patience: u32 = 120, "days", AtLeast(1.0);
+        pub funding_patience: u32 = 120, "days", Range(1.0, TICKS);
         /// Days an issue may stay open in all before it fails.
-        pub max_open_days: u32 = 540, "days", AtLeast(1.0);
+        pub max_open_days: u32 = 540, "days", Range(1.0, TICKS);
         /// Share of residents who are conditional cooperators in co-funding
         /// (Fischbacher, Gächter & Fehr 2001: about half).
         pub conditional_cooperators: f64 = 0.5, "share", Unit;
@@ -252,7 +253,7 @@ section! {
     /// An issue domain (data, not code): where issues arise, how hard and costly they are.
     pub struct Domain {
         /// Expected issues per location per year (Poisson). 0 means only scheduled projects.
-        pub rate: f64 = 0.5, "1/year", AtLeast(0.0);
+        pub rate: f64 = 0.5, "1/year", Range(0.0, RATE);
         /// Level at which an issue arises and whom it affects.
         pub scope: String = "building".into(), "", OneOf(&["household", "building", "grid", "community"]);
         /// Only households with an elder (for elder care).
@@ -260,7 +261,7 @@ section! {
         /// Hardship the issue imposes on the affected while unresolved.
         pub severity: f64 = 0.3, "index", Unit;
         /// Mean cost.
-        pub cost: f64 = 20_000.0, "yuan", AtLeast(0.0);
+        pub cost: f64 = 20_000.0, "yuan", Range(0.0, YUAN);
         /// Mean complexity (professional skill needed).
         pub complexity: f64 = 0.3, "index", Unit;
         /// Contention: how divided the affected are (spread of their opinions).
@@ -270,9 +271,9 @@ section! {
         /// Share of affected households that must agree (0: no consent needed).
         pub consent_share: f64 = 0.0, "share", Unit;
         /// Responsible department (index from 0).
-        pub department: u32 = 0, "index", AtLeast(0.0);
+        pub department: u32 = 0, "index", Range(0.0, OFFICES);
         /// Days of work once started.
-        pub duration: f64 = 7.0, "days", Positive;
+        pub duration: f64 = 7.0, "days", Above(0.0, TICKS);
         /// Share of cost residents are asked to co-fund.
         pub resident_share: f64 = 0.0, "share", Unit;
         /// Share of cost enterprises (property companies, businesses) are asked to fund.
@@ -409,7 +410,7 @@ section! {
         /// Domain of the project's issues.
         pub domain: String = "renovation".into(), "", Any;
         /// Day it starts, counted from the end of the warm-up.
-        pub start: u32 = 0, "day", AtLeast(0.0);
+        pub start: u32 = 0, "day", Range(0.0, TICKS);
         /// Communities it covers (indices from 0); one issue per community.
         pub communities: Vec<u32> = Vec::new(), "", Any;
     }
@@ -421,11 +422,11 @@ section! {
         /// Domain affected.
         pub domain: String = "elder_care".into(), "", Any;
         /// First day, counted from the end of the warm-up.
-        pub start: u32 = 0, "day", AtLeast(0.0);
+        pub start: u32 = 0, "day", Range(0.0, TICKS);
         /// Last day (inclusive), counted from the end of the warm-up.
-        pub end: u32 = 0, "day", AtLeast(0.0);
+        pub end: u32 = 0, "day", Range(0.0, TICKS);
         /// Rate multiplier.
-        pub multiplier: f64 = 2.0, "ratio", AtLeast(0.0);
+        pub multiplier: f64 = 2.0, "ratio", Range(0.0, RATIO);
     }
 }
 
@@ -433,25 +434,25 @@ section! {
     /// Social organisations (社会组织): birth, growth and death.
     pub struct Organisations {
         /// Spontaneous births per year across the district. Assumption.
-        pub birth_rate: f64 = 6.0, "1/year", AtLeast(0.0);
+        pub birth_rate: f64 = 6.0, "1/year", Range(0.0, 365.0 * COMMUNITIES);
         /// Funds of a new organisation. Assumption.
-        pub initial_funds: f64 = 40_000.0, "yuan", AtLeast(0.0);
+        pub initial_funds: f64 = 40_000.0, "yuan", Range(0.0, YUAN);
         /// Running cost per day.
-        pub running_cost: f64 = 60.0, "yuan/day", AtLeast(0.0);
+        pub running_cost: f64 = 60.0, "yuan/day", Range(0.0, YUAN);
         /// Cases per day a new organisation can take.
-        pub capacity: f64 = 0.05, "cases/day", AtLeast(0.0);
+        pub capacity: f64 = 0.05, "cases/day", Range(0.0, CAPACITY);
         /// Professionalism of new organisations.
         pub professionalism: Dist = Dist::Beta(3.0, 4.0), "index", Any;
         /// Mean members (residents) of a new organisation.
-        pub members: f64 = 12.0, "residents", AtLeast(0.0);
+        pub members: f64 = 12.0, "residents", Range(0.0, MEMBERS);
         /// An organisation with no funds and fewer members than this dies.
-        pub min_members: u32 = 5, "residents", AtLeast(0.0);
+        pub min_members: u32 = 5, "residents", Range(0.0, MEMBERS);
         /// Capacity gained per yuan of funded work (growth).
-        pub growth_per_yuan: f64 = 0.000_001, "cases/day/yuan", AtLeast(0.0);
+        pub growth_per_yuan: f64 = 0.000_001, "cases/day/yuan", Range(0.0, 1.0);
         /// Probability per day that a member drifts away when the organisation is idle.
         pub member_loss: f64 = 0.002, "probability/day", Unit;
         /// Payment per case when an organisation handles an issue (fee-for-service).
-        pub fee_per_case: f64 = 2_000.0, "yuan", AtLeast(0.0);
+        pub fee_per_case: f64 = 2_000.0, "yuan", Range(0.0, YUAN);
     }
 }
 
@@ -459,7 +460,7 @@ section! {
     /// Enterprises (企业): property companies and local businesses.
     pub struct Enterprises {
         /// Resources each enterprise can put into community work per year. Assumption.
-        pub resources: f64 = 60_000.0, "yuan/year", AtLeast(0.0);
+        pub resources: f64 = 60_000.0, "yuan/year", Range(0.0, YUAN);
         /// Social orientation ("the social attribute of capital", 资本的社会属性).
         pub social_orientation: Dist = Dist::Beta(2.0, 5.0), "index", Any;
         /// Orientation gained when a funded project succeeds.
@@ -473,10 +474,10 @@ section! {
     /// Routine services (certificates, subsidies): requests, trips and waits.
     pub struct Services {
         /// Routine requests per resident per year. Assumption.
-        pub request_rate: f64 = 1.5, "1/year", AtLeast(0.0);
+        pub request_rate: f64 = 1.5, "1/year", Range(0.0, RATE);
         /// Mean trips per request without one-stop service.
-        pub trips: f64 = 2.5, "trips", AtLeast(1.0);
+        pub trips: f64 = 2.5, "trips", Range(1.0, 100.0);
         /// Mean wait per request without one-stop service.
-        pub wait_days: f64 = 6.0, "days", AtLeast(0.0);
+        pub wait_days: f64 = 6.0, "days", Range(0.0, TICKS);
     }
 }
