@@ -383,6 +383,8 @@ mod tests {
         let s = Scenario::from_toml(
             r#"ticks = 10
                [world]
+               communities = 6
+               grids = 24
                organisations = 20
                businesses = 100
                [experiment]
