@@ -384,6 +384,7 @@ mod tests {
             r#"ticks = 10
                [world]
                communities = 6
+               service_complexes = 2
                grids = 24
                organisations = 20
                businesses = 100
