@@ -35,7 +35,7 @@ pub struct Item {
     /// What it holds, e.g. "ties".
     pub what: &'static str,
     /// The parameter that drives it most, for the message's position.
-    pub key: &'static str,
+    pub key: String,
     /// Bytes.
     pub bytes: f64,
 }
@@ -75,10 +75,10 @@ impl Footprint {
             .join(", ")
     }
 
-    fn add(&mut self, what: &'static str, key: &'static str, bytes: f64) {
+    fn add(&mut self, what: &'static str, key: impl Into<String>, bytes: f64) {
         self.items.push(Item {
             what,
-            key,
+            key: key.into(),
             bytes: bytes.max(0.0),
         });
     }
@@ -142,12 +142,13 @@ fn places(s: &Scenario) -> Places {
 
 /// Expected open issues at the busiest time: per domain, arrivals a day (rate × locations
 /// × the worst day's shock multiplier) times the days an issue may stay open, plus the
-/// projects' issues; with room for Poisson spread.
-pub fn open_issues(s: &Scenario) -> f64 {
+/// projects' issues; with room for Poisson spread. Also the domain that contributes most.
+pub fn open_issues(s: &Scenario) -> (f64, Option<&str>) {
     let p = places(s);
     let horizon = (s.ticks as f64 + s.init.warmup as f64).max(1.0);
     let days_open = (s.issues.max_open_days as f64).min(horizon);
     let mut open = 0.0;
+    let mut top: Option<(&str, f64)> = None;
     for (name, d) in &s.domains {
         let locations = match d.scope.as_str() {
             "household" => p.households,
@@ -156,14 +157,18 @@ pub fn open_issues(s: &Scenario) -> f64 {
             _ => p.communities,
         };
         let shock = peak_shock(s, name).map_or(1.0, |pk| pk.multiplier.max(1.0));
-        open += d.rate / 365.0 * locations * shock * days_open;
+        let expected = d.rate / 365.0 * locations * shock * days_open;
+        if top.is_none_or(|(_, t)| expected > t) {
+            top = Some((name.as_str(), expected));
+        }
+        open += expected;
     }
     open += s
         .projects
         .iter()
         .map(|pr| pr.communities.len() as f64)
         .sum::<f64>();
-    open + 3.0 * open.sqrt() + 16.0
+    (open + 3.0 * open.sqrt() + 16.0, top.map(|t| t.0))
 }
 
 /// Ties of the network: as built, and at most during the run (ties formed through joint
@@ -284,8 +289,9 @@ pub fn run(s: &Scenario) -> Footprint {
         "world.businesses",
         enterprises * sz::<Enterprise>(),
     );
-    let open = open_issues(s);
-    f.add("issues", "domains", 2.0 * open * sz::<Issue>());
+    let (open, top) = open_issues(s);
+    let key = top.map_or("domains".to_string(), |d| format!("domains.{d}.rate"));
+    f.add("issues", key, 2.0 * open * sz::<Issue>());
     let rows = s.ticks as f64 / s.experiment.record_every.max(1) as f64 + 2.0;
     f.add("recorded rows", "ticks", 2.0 * rows * sz::<(u32, Row)>());
     // Work: every resident reads its ties each day; issues are stepped; the network is
@@ -432,7 +438,7 @@ pub fn check_fits(f: &Footprint, memory: Option<&Memory>, file: Option<&Path>) -
     };
     let key = f
         .largest()
-        .map(|i| i.key)
+        .map(|i| i.key.as_str())
         .filter(|k| crate::scenario::locate::span_of(&text, k, true).is_some())
         .unwrap_or("world.residents");
     let place = crate::scenario::locate::where_is(&name, &text, key);
