@@ -242,25 +242,41 @@ pub fn run(s: &Scenario) -> Footprint {
             + p.communities * per_community
             + p.streets * 64.0,
     );
+    // Ties formed between rebuilds wait in a list (pushed): joint activity and contacts,
+    // party members' visits, and at the start the organisations' members and volunteers.
+    let period = s.network.rebuild_period.max(1) as f64;
+    let m = &s.mechanisms;
+    let visits = if m.party_masses.enabled {
+        n * s.world.party_share * m.party_masses.visit_tie_probability * period
+    } else {
+        0.0
+    };
+    let volunteers = if m.grid.enabled {
+        p.grids * m.grid.volunteers_per_grid as f64
+    } else {
+        0.0
+    };
+    let org_ties = s.world.organisations as f64
+        * s.organisations.members
+        * (1.0 + s.network.org_member_degree / 2.0);
+    let waiting = n * (s.network.formation_probability + s.network.linking_probability)
+        + visits
+        + volunteers
+        + org_ties;
     // The network at its peak: a rebuild holds the old CSR, the kept ties, the directed
     // copies (sorted, up to twice their length) and the new CSR. Building the world holds
     // the edge list (pushed), the directed copies and the CSR.
     let (built, most) = ties(s);
+    let most = most + waiting;
     let csr = 2.0 * (sz::<u32>() + sz::<TieKind>() + sz::<u16>());
     let directed = 2.0 * 2.0 * sz::<(u32, u32, TieKind, u16)>();
     let at_build = built * (2.0 * sz::<Edge>() + directed + csr);
     let at_rebuild = most * (csr + sz::<(Edge, u16)>() + directed + csr);
-    let nodes = n
-        + 2.0 * p.communities
-        + p.grids
-        + s.world.social_workers as f64;
-    let new_ties = n * (s.network.formation_probability + s.network.linking_probability)
-        * 2.0
-        * sz::<Edge>();
+    let nodes = n + 2.0 * p.communities + p.grids + s.world.social_workers as f64;
     f.add(
         "ties",
         "network.building_degree",
-        at_build.max(at_rebuild) + new_ties,
+        at_build.max(at_rebuild) + 2.0 * waiting * sz::<Edge>(),
     );
     f.add(
         "institutional nodes",
@@ -294,6 +310,9 @@ pub fn run(s: &Scenario) -> Footprint {
     f.add("issues", key, 2.0 * open * sz::<Issue>());
     let rows = s.ticks as f64 / s.experiment.record_every.max(1) as f64 + 2.0;
     f.add("recorded rows", "ticks", 2.0 * rows * sz::<(u32, Row)>());
+    // The engine's fixed share: chunk buffers, streams, mechanisms' small state, the
+    // scenario itself.
+    f.add("engine", "world.residents", 256.0 * 1024.0 + scenario_bytes(s));
     // Work: every resident reads its ties each day; issues are stepped; the network is
     // sorted at each rebuild.
     let degree = 2.0 * most / n.max(1.0);
@@ -304,9 +323,9 @@ pub fn run(s: &Scenario) -> Footprint {
 }
 
 /// Heap bytes a resolved scenario takes (its tables, domains and lists), from the length of
-/// its TOML text (measured against the allocator in `tests/bounds.rs`).
+/// its TOML text (measured against the allocator in `tests/bounds.rs`: about half of it).
 pub fn scenario_bytes(s: &Scenario) -> f64 {
-    sz::<Scenario>() + 4.0 * s.to_toml().len() as f64
+    sz::<Scenario>() + 2.0 * s.to_toml().len() as f64
 }
 
 /// The memory of an experiment of `s` run on `jobs` threads: its plan (one resolved

@@ -20,7 +20,7 @@ use crate::engine::{Ctx, Phase};
 use crate::issues::Issue;
 use crate::mechanisms::{Mechanism, MechanismParams, check_period};
 use crate::scenario::{Problem, Scenario};
-use crate::scenario::limits::{MEMBERS, TICKS};
+use crate::scenario::limits::TICKS;
 use crate::section;
 
 section! {
@@ -31,17 +31,17 @@ section! {
         /// Days between regular forums in each community.
         pub forum_period: u32 = 30, "days", Range(0.0, TICKS);
         /// Issues a community's regular forum takes up.
-        pub forums_per_round: u32 = 3, "count", Range(0.0, 1000.0);
+        pub forums_per_round: u32 = 3, "count", Range(0.0, 100.0);
         /// Contention from which an issue goes to a forum.
         pub contention_threshold: f64 = 0.3, "index", Unit;
         /// Seats in a forum.
-        pub forum_size: u32 = 30, "residents", Range(2.0, MEMBERS);
+        pub forum_size: u32 = 30, "residents", Range(2.0, 1000.0);
         /// Confidence bound ε (Deffuant et al. 2000).
         pub eps: f64 = 0.25, "opinion", Range(0.0, 1.0);
         /// Convergence rate μ.
         pub mu: f64 = 0.3, "ratio", Range(0.0, 0.5);
         /// Encounters per participant.
-        pub rounds: u32 = 10, "count", Range(1.0, 1000.0);
+        pub rounds: u32 = 10, "count", Range(1.0, 100.0);
         /// Trust the affected buildings gain from a forum (voice).
         pub trust_contact: f64 = 0.02, "index", Unit;
         /// Mean grievance of the affected that signals a strong public reaction.
