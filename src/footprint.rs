@@ -312,7 +312,11 @@ pub fn run(s: &Scenario) -> Footprint {
     f.add("recorded rows", "ticks", 2.0 * rows * sz::<(u32, Row)>());
     // The engine's fixed share: chunk buffers, streams, mechanisms' small state, the
     // scenario itself.
-    f.add("engine", "world.residents", 256.0 * 1024.0 + scenario_bytes(s));
+    f.add(
+        "engine",
+        "world.residents",
+        256.0 * 1024.0 + scenario_bytes(s),
+    );
     // Work: every resident reads its ties each day; issues are stepped; the network is
     // sorted at each rebuild.
     let degree = 2.0 * most / n.max(1.0);
@@ -350,9 +354,7 @@ pub fn experiment(
     cell.policy.clear();
     cell.sweep.clear();
     let keys = match &s.sensitivity {
-        Some(c) if matches!(s.experiment.design.as_str(), "morris" | "sobol") => {
-            c.parameters.len()
-        }
+        Some(c) if matches!(s.experiment.design.as_str(), "morris" | "sobol") => c.parameters.len(),
         _ => s.sweep.len(),
     } as f64;
     f.add(
@@ -484,7 +486,11 @@ mod tests {
     fn default_run_is_a_few_hundred_megabytes() {
         let f = run(&Scenario::default());
         let mib = f.bytes() as f64 / (1u64 << 20) as f64;
-        assert!((50.0..2000.0).contains(&mib), "{mib} MiB: {}", f.breakdown());
+        assert!(
+            (50.0..2000.0).contains(&mib),
+            "{mib} MiB: {}",
+            f.breakdown()
+        );
         assert!(f.operations > 1e9);
     }
 

@@ -12,8 +12,8 @@ use crate::engine::{self, Phase};
 use crate::issues::Issue;
 use crate::mechanisms::{self, module_doc};
 use crate::scenario::Scenario;
-use crate::scenario::schema::Section as _;
 use crate::scenario::experiment::SweepSpec;
+use crate::scenario::schema::Section as _;
 use crate::world::institutions::{Credits, Enterprise, Ledger, Organisation};
 use crate::world::residents::Residents;
 

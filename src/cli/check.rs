@@ -23,8 +23,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         crate::footprint::size(f.bytes() as f64),
         f.breakdown(),
         f.operations,
-        crate::footprint::machine_memory()
-            .map_or("an unknown amount".into(), |m| crate::footprint::size(m.bytes as f64))
+        crate::footprint::machine_memory().map_or("an unknown amount".into(), |m| {
+            crate::footprint::size(m.bytes as f64)
+        })
     );
     Ok(())
 }

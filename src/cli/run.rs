@@ -85,10 +85,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .unwrap_or_else(|| PathBuf::from("results").join(&s.name));
     check_overwrite(&dir, &s, args.force)?;
     let scenario = Arc::new(s);
-    let bar = super::progress_bar(
-        scenario.ticks as u64 + scenario.init.warmup as u64,
-        "ticks",
-    );
+    let bar = super::progress_bar(scenario.ticks as u64 + scenario.init.warmup as u64, "ticks");
     let start = Instant::now();
     let cancel = AtomicBool::new(false);
     let out = crate::run::simulate(scenario.clone(), seed, 1, &cancel, |_| bar.inc(1));

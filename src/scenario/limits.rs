@@ -144,12 +144,16 @@ pub static RULES: &[Rule] = &[
         part: Part::Model,
         check: |s| {
             let w = &s.world;
-            when(w.social_workers > w.residents, "world.social_workers", || {
-                format!(
-                    "{} social workers for {} residents",
-                    w.social_workers, w.residents
-                )
-            })
+            when(
+                w.social_workers > w.residents,
+                "world.social_workers",
+                || {
+                    format!(
+                        "{} social workers for {} residents",
+                        w.social_workers, w.residents
+                    )
+                },
+            )
         },
     },
     Rule {
@@ -161,12 +165,7 @@ pub static RULES: &[Rule] = &[
             when(
                 w.department_staff > w.residents,
                 "world.department_staff",
-                || {
-                    format!(
-                        "{} staff for {} residents",
-                        w.department_staff, w.residents
-                    )
-                },
+                || format!("{} staff for {} residents", w.department_staff, w.residents),
             )
         },
     },
@@ -211,13 +210,17 @@ pub static RULES: &[Rule] = &[
         part: Part::Model,
         check: |s| {
             let mean = s.world.residents as f64 / s.world.communities.max(1) as f64;
-            when(s.organisations.members > mean, "organisations.members", || {
-                format!(
-                    "{} members, more than the mean community of {} residents",
-                    s.organisations.members,
-                    num(mean.floor())
-                )
-            })
+            when(
+                s.organisations.members > mean,
+                "organisations.members",
+                || {
+                    format!(
+                        "{} members, more than the mean community of {} residents",
+                        s.organisations.members,
+                        num(mean.floor())
+                    )
+                },
+            )
         },
     },
     Rule {
@@ -226,12 +229,16 @@ pub static RULES: &[Rule] = &[
         part: Part::Model,
         check: |s| {
             let most = 365.0 * s.world.communities as f64;
-            when(s.organisations.birth_rate > most, "organisations.birth_rate", || {
-                format!(
-                    "{} births a year in {} communities",
-                    s.organisations.birth_rate, s.world.communities
-                )
-            })
+            when(
+                s.organisations.birth_rate > most,
+                "organisations.birth_rate",
+                || {
+                    format!(
+                        "{} births a year in {} communities",
+                        s.organisations.birth_rate, s.world.communities
+                    )
+                },
+            )
         },
     },
     Rule {
@@ -615,12 +622,18 @@ mod tests {
             "domains.*.department",
             "domains.maintenance.department"
         ));
-        assert!(!pattern_matches("domains.*.department", "domains.department"));
+        assert!(!pattern_matches(
+            "domains.*.department",
+            "domains.department"
+        ));
         assert!(pattern_matches(
             "projects[*].communities",
             "projects[12].communities"
         ));
-        assert!(!pattern_matches("projects[*].communities", "projects[3].start"));
+        assert!(!pattern_matches(
+            "projects[*].communities",
+            "projects[3].start"
+        ));
     }
 
     #[test]
@@ -633,11 +646,18 @@ mod tests {
         let params = s.params();
         for r in RULES {
             let known = params.iter().any(|p| r.applies_to(&p.path))
-                || ["domains", "shocks", "projects", "sweep", "sensitivity.parameters"]
-                    .contains(&r.path)
-                || params
-                    .iter()
-                    .any(|p| p.path.starts_with(&format!("{}.", r.path.replace("[*]", "[0]"))));
+                || [
+                    "domains",
+                    "shocks",
+                    "projects",
+                    "sweep",
+                    "sensitivity.parameters",
+                ]
+                .contains(&r.path)
+                || params.iter().any(|p| {
+                    p.path
+                        .starts_with(&format!("{}.", r.path.replace("[*]", "[0]")))
+                });
             assert!(known, "rule {} names no parameter", r.path);
         }
     }
