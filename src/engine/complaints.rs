@@ -57,7 +57,7 @@ fn complaints(e: &mut Engine) {
             n
         })
         .sum();
-    e.record.tally.complaints = total;
+    e.record.tally.complaints = total as u64;
 }
 
 fn petitions(e: &mut Engine) {

@@ -111,7 +111,7 @@ pub fn hold_forum(
     issue.last_forum = Some(tick);
     issue.participated = true;
     tally.forums += 1;
-    tally.forum_seats += size as u32;
+    tally.forum_seats += size as u64;
     spread_event(issue, places, |b, w| contact[b] += f.trust_contact * w);
     // Deliberating together forms ties between participants (重塑社区联结).
     for _ in 0..size {

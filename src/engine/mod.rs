@@ -26,7 +26,7 @@ use crate::scenario::{Domain, Scenario};
 use crate::world::World;
 use crate::world::places::Scope;
 pub use levers::Levers;
-pub use record::{Events, Record, Tally, Totals};
+pub use record::{Events, Record, Tally};
 
 /// A phase of the tick (MODEL.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

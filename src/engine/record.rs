@@ -9,7 +9,9 @@ use crate::world::places::Places;
 
 macro_rules! tally {
     ($($(#[doc = $doc:literal])* $field:ident : $ty:ty,)*) => {
-        /// Counts and sums of one tick; summed over ticks, of the run so far.
+        /// Counts and sums of one tick; summed over ticks, of the run so far. Counts are
+        /// 64-bit: a run's (residents × days) and even a busy day's (forum seats, pledging
+        /// households) may pass 2^32.
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct Tally {
             $($(#[doc = $doc])* pub $field: $ty,)*
@@ -21,81 +23,40 @@ macro_rules! tally {
                 $(self.$field += o.$field;)*
             }
         }
-
-        /// The run's sums of the ticks' tallies, counts widened to 64 bits: a day's
-        /// counts fit in 32 bits, a run's (residents × days) may not.
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct Totals {
-            $($(#[doc = $doc])* pub $field: <$ty as Widen>::Wide,)*
-        }
-
-        impl Totals {
-            /// Adds a tick's tally.
-            pub fn add(&mut self, o: &Tally) {
-                $(self.$field += o.$field.widen();)*
-            }
-
-            /// All money spent, from every pool.
-            pub fn money(&self) -> f64 {
-                self.public + self.social + self.enterprise + self.resident
-            }
-        }
     };
-}
-
-/// A tally's field type widened for sums over a run.
-pub trait Widen {
-    /// The wider type.
-    type Wide: Copy + Default + PartialEq + std::fmt::Debug + std::ops::AddAssign;
-    /// The value in the wider type.
-    fn widen(self) -> Self::Wide;
-}
-
-impl Widen for u32 {
-    type Wide = u64;
-    fn widen(self) -> u64 {
-        self as u64
-    }
-}
-
-impl Widen for f64 {
-    type Wide = f64;
-    fn widen(self) -> f64 {
-        self
-    }
 }
 
 tally! {
     /// Issues that arose.
-    arisen: u32,
+    arisen: u64,
     /// Issues resolved.
-    resolved: u32,
+    resolved: u64,
     /// Issues failed.
-    failed: u32,
+    failed: u64,
     /// Issues escalated.
-    escalations: u32,
+    escalations: u64,
     /// Complaints.
-    complaints: u32,
+    complaints: u64,
     /// Constructive reports and proposals.
-    reports: u32,
+    reports: u64,
     /// Forum seats taken.
-    forum_seats: u32,
+    forum_seats: u64,
     /// Households that pledged co-funding.
-    pledges: u32,
+    pledges: u64,
     /// Collective petitions.
-    petitions: u32,
+    petitions: u64,
     /// Forums held.
-    forums: u32,
+    forums: u64,
     /// Consents reached.
-    consents: u32,
+    consents: u64,
     /// Consent votes held.
-    votes: u32,
+    votes: u64,
     /// Issues detected.
-    detected: u32,
+    detected: u64,
     /// High-complexity issues resolved.
-    high_resolved: u32,
+    high_resolved: u64,
     /// High-complexity issues failed.
-    high_failed: u32,
+    high_failed: u64,
     /// Public money spent.
     public: f64,
     /// Social money spent.
@@ -158,7 +119,7 @@ pub struct Record {
     /// This tick's counts.
     pub tally: Tally,
     /// The run's counts up to and including the last observed tick.
-    pub cumulative: Totals,
+    pub cumulative: Tally,
     /// Outcomes per community.
     pub community: CommunityCounts,
     /// This tick's per-building events.
@@ -174,7 +135,7 @@ impl Record {
         let per_community = vec![0.0; communities];
         Record {
             tally: Tally::default(),
-            cumulative: Totals::default(),
+            cumulative: Tally::default(),
             community: CommunityCounts {
                 resolved: vec![0; communities],
                 failed: vec![0; communities],
@@ -240,11 +201,11 @@ impl Record {
         if resolved {
             t.resolved += 1;
             t.resolution_days += (tick - issue.arisen) as f64;
-            t.high_resolved += high as u32;
+            t.high_resolved += high as u64;
             self.community.resolved[c] += 1;
         } else {
             t.failed += 1;
-            t.high_failed += high as u32;
+            t.high_failed += high as u64;
             self.community.failed[c] += 1;
         }
         // Residents judge performance by outcomes and by speed (Van Ryzin 2004).

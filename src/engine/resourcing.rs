@@ -158,7 +158,7 @@ fn ask_residents(
     let paid = ledger.resident.spend(pledged);
     pay(issue, tally, Source::Resident, paid);
     issue.participated = true;
-    tally.pledges += (givers * issue.households as f64).round() as u32;
+    tally.pledges += (givers * issue.households as f64).round() as u64;
 }
 
 /// Enterprise money: the matchmaking pool first, then one local enterprise, which pays with a

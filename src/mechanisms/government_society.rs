@@ -115,7 +115,7 @@ impl Mechanism for GovernmentSociety {
         if self.golden_ideas > 0 {
             let paid = ctx.world.ledger.district.spend(self.golden_idea_fund);
             ctx.record.tally.public += paid;
-            ctx.record.tally.reports += self.golden_ideas;
+            ctx.record.tally.reports += self.golden_ideas as u64;
         }
     }
 }
