@@ -205,8 +205,10 @@ fn scenario_of(
     ticks: u32,
 ) -> Option<Scenario> {
     let (r, g, c, st) = shape;
-    let mut base = Scenario::default();
-    base.ticks = ticks;
+    let mut base = Scenario {
+        ticks,
+        ..Scenario::default()
+    };
     base.world.residents = r;
     base.world.grids = g;
     base.world.communities = c;

@@ -113,7 +113,7 @@ fn random_valid_scenarios_keep_the_invariants() {
                     .map_err(|e| TestCaseError::fail(format!("after tick {t}: {e}")))?;
             }
             spent.set(spent.get() + engine.record.cumulative.money());
-            issues.set(issues.get() + engine.record.cumulative.arisen as u64);
+            issues.set(issues.get() + engine.record.cumulative.arisen);
             Ok(())
         })
         .unwrap();

@@ -55,7 +55,7 @@ impl Engine {
         }
         let c = &self.record.cumulative;
         let open = self.world.issues.iter().filter(|i| i.is_open()).count() as u64;
-        let (arisen, resolved, failed) = (c.arisen as u64, c.resolved as u64, c.failed as u64);
+        let (arisen, resolved, failed) = (c.arisen, c.resolved, c.failed);
         if arisen != open + resolved + failed {
             return Err(format!(
                 "issues: {arisen} arisen ≠ {open} open + {resolved} resolved + {failed} failed"

@@ -439,13 +439,11 @@ impl Scenario {
                     format!("{} is not a power of two; allowed: 2, 4, 8, ..., e.g. 64 or 256 (Sobol' sequences need N = 2^m)", c.n),
                 ));
             }
-            if method == crate::sensitivity::Method::Morris {
-                if c.levels < 2 || c.levels % 2 == 1 {
-                    out.push(Problem::new(
-                        "sensitivity.levels",
-                        format!("{} levels; allowed: an even number ≥ 2, e.g. 4", c.levels),
-                    ));
-                }
+            if method == crate::sensitivity::Method::Morris && c.levels % 2 == 1 {
+                out.push(Problem::new(
+                    "sensitivity.levels",
+                    format!("{} levels; allowed: an even number ≥ 2, e.g. 4", c.levels),
+                ));
             }
             for (i, m) in c.metrics.iter().enumerate() {
                 if let Some(msg) = unknown_metric(m) {

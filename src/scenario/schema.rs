@@ -36,7 +36,7 @@ impl Bounds {
             Bounds::AtLeast(lo) => format!("a number ≥ {}", num(lo)),
             Bounds::Positive => "a number > 0".into(),
             Bounds::Above(lo, hi) => format!("a number in ({}, {}]", num(lo), num(hi)),
-            Bounds::OneOf(ref opts) => format!(
+            Bounds::OneOf(opts) => format!(
                 "one of {}",
                 opts.iter()
                     .map(|o| format!("\"{o}\""))
