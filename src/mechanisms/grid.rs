@@ -40,23 +40,6 @@ section! {
 }
 
 impl MechanismParams for Grid {
-    /// Volunteers are recruited among a grid's residents: at most the mean grid's.
-    fn problems(&self, s: &crate::scenario::Scenario, path: &str) -> Vec<crate::scenario::Problem> {
-        let mean = s.world.residents as f64 / s.world.grids.max(1) as f64;
-        if self.volunteers_per_grid as f64 > mean {
-            vec![crate::scenario::Problem {
-                path: format!("{path}.volunteers_per_grid"),
-                message: format!(
-                    "{} volunteers, more than the mean grid of {} residents; allowed: at most `world.residents` / `world.grids`",
-                    self.volunteers_per_grid,
-                    mean.floor()
-                ),
-            }]
-        } else {
-            Vec::new()
-        }
-    }
-
     fn build(&self) -> Box<dyn Mechanism> {
         Box::new(GridMechanism { p: self.clone(), volunteers: Vec::new() })
     }

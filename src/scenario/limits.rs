@@ -242,6 +242,27 @@ pub static RULES: &[Rule] = &[
         },
     },
     Rule {
+        path: "mechanisms.grid.volunteers_per_grid",
+        allowed: "at most the mean grid, `world.residents` / `world.grids` (volunteers are \
+                  recruited among a grid's residents), when the mechanism is on",
+        part: Part::Model,
+        check: |s| {
+            let g = &s.mechanisms.grid;
+            let mean = s.world.residents as f64 / s.world.grids.max(1) as f64;
+            when(
+                g.enabled && g.volunteers_per_grid as f64 > mean,
+                "mechanisms.grid.volunteers_per_grid",
+                || {
+                    format!(
+                        "{} volunteers, more than the mean grid of {} residents",
+                        g.volunteers_per_grid,
+                        num(mean.floor())
+                    )
+                },
+            )
+        },
+    },
+    Rule {
         path: "init.warmup",
         allowed: "`ticks` + `init.warmup` at most 65_000 days",
         part: Part::Model,
