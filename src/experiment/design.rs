@@ -129,16 +129,24 @@ impl Plan {
         base.policy.clear();
         base.sweep.clear();
         let mut cells = Vec::with_capacity(policies.len() * points.len());
-        for (name, set) in &policies {
+        for (pi, (name, set)) in policies.iter().enumerate() {
+            // Where the message points: the policy's settings, or the sweep.
+            let key = if set.is_empty() || s.policy.is_empty() {
+                "sweep".to_string()
+            } else {
+                format!("policy[{pi}].set")
+            };
             for point in &points {
                 let mut all = set.clone();
                 for (k, v) in sweep_keys.iter().zip(point) {
                     all.insert(k.clone(), v.clone());
                 }
                 let cell = base.with_overrides(&all).map_err(|err| {
+                    let err = err.to_string();
                     Error::input(format!(
-                        "policy \"{name}\" at sweep point {}: {err}",
-                        describe(&sweep_keys, point)
+                        "{key}: policy \"{name}\" at sweep point {} gives a scenario that is not valid: {}",
+                        describe(&sweep_keys, point),
+                        err.strip_prefix("(overrides): ").unwrap_or(&err)
                     ))
                 })?;
                 cells.push(Arc::new(cell));

@@ -14,7 +14,7 @@ pub mod overrides;
 pub mod schema;
 pub mod sections;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -309,9 +309,15 @@ impl Scenario {
                 ),
             ));
         }
-        // One table and one index of its leaves for every policy and sweep key.
+        // One table, one index of its leaves and one of the parameters' own ranges for
+        // every policy, sweep key and design parameter.
         let table = self.to_table();
         let leaves = overrides::Leaves::of(&table);
+        let ranges: HashMap<String, schema::Bounds> = self
+            .params()
+            .into_iter()
+            .map(|p| (p.path, p.meta.bounds))
+            .collect();
         let mut seen = BTreeSet::new();
         for (k, p) in self.policy.iter().enumerate() {
             if p.name.trim().is_empty() {
@@ -330,7 +336,11 @@ impl Scenario {
                 ));
             }
             for (path, value) in &p.set {
-                if let Err(msg) = leaves.check(&table, path, value) {
+                let bad = leaves
+                    .check(&table, path, value)
+                    .err()
+                    .or_else(|| value_out_of_range(&ranges, path, value));
+                if let Some(msg) = bad {
                     out.push(Problem::new(format!("policy[{k}].set"), msg));
                 }
             }
@@ -374,8 +384,21 @@ impl Scenario {
                     "from and to must be finite numbers",
                 ));
             }
+            // Every value of a list, or both ends of a range (the values lie between).
+            let ends = match spec {
+                SweepSpec::Range { from, to, .. } => {
+                    vec![toml::Value::Float(*from), toml::Value::Float(*to)]
+                }
+                SweepSpec::Values(v) => v.clone(),
+            };
+            if let Some(msg) = ends
+                .iter()
+                .find_map(|v| value_out_of_range(&ranges, path, v))
+            {
+                out.push(Problem::new(format!("sweep.{path}"), msg));
+            }
         }
-        out.extend(self.sensitivity_problems(&leaves, &table));
+        out.extend(self.sensitivity_problems(&leaves, &table, &ranges));
         out
     }
 
@@ -385,6 +408,7 @@ impl Scenario {
         &self,
         leaves: &overrides::Leaves,
         table: &toml::Table,
+        ranges: &HashMap<String, schema::Bounds>,
     ) -> Vec<Problem> {
         let mut out = Vec::new();
         let design = self.experiment.design.as_str();
@@ -417,6 +441,12 @@ impl Scenario {
             for (path, &[low, high]) in &c.parameters {
                 let key = format!("sensitivity.parameters.{path}");
                 if let Err(msg) = numeric_parameter(leaves, table, path) {
+                    out.push(Problem::new(key.clone(), msg));
+                }
+                if let Some(msg) = [low, high]
+                    .iter()
+                    .find_map(|&v| value_out_of_range(ranges, path, &toml::Value::Float(v)))
+                {
                     out.push(Problem::new(key.clone(), msg));
                 }
                 if !low.is_finite() || !high.is_finite() || low >= high {
@@ -476,6 +506,13 @@ impl Scenario {
             for (path, p) in &c.priors {
                 let key = format!("calibration.priors.{path}");
                 if let Err(msg) = numeric_parameter(leaves, table, path) {
+                    out.push(Problem::new(key.clone(), msg));
+                }
+                if let Some(msg) = [p.low, p.high]
+                    .iter()
+                    .flatten()
+                    .find_map(|&v| value_out_of_range(ranges, path, &toml::Value::Float(v)))
+                {
                     out.push(Problem::new(key.clone(), msg));
                 }
                 if let Err(e) = p.prior(path) {
@@ -561,6 +598,26 @@ pub fn unknown_metric(name: &str) -> Option<String> {
     Some(format!(
         "unknown metric \"{name}\"; use a summary column such as {} or a metric name (its `_final` value)",
         near.join(", ")
+    ))
+}
+
+/// Why a policy, sweep or design would set the parameter at `path` to `value` outside its
+/// own range (`None` when inside, not a number, or not a parameter).
+fn value_out_of_range(
+    ranges: &HashMap<String, schema::Bounds>,
+    path: &str,
+    value: &toml::Value,
+) -> Option<String> {
+    let v = match value {
+        toml::Value::Float(f) => *f,
+        toml::Value::Integer(i) => *i as f64,
+        _ => return None,
+    };
+    let bounds = ranges.get(path)?;
+    let what = bounds.check_number(v)?;
+    Some(format!(
+        "\"{path}\" = {v}: {what}; allowed: {}",
+        bounds.describe()
     ))
 }
 
