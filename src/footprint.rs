@@ -537,6 +537,40 @@ mod tests {
     }
 
     #[test]
+    fn experiment_counts_its_plan_and_its_runs_at_once() {
+        let mut s = Scenario::default();
+        s.experiment.replicates = 10;
+        let one = run(&s).bytes();
+        let planned = s.planned_runs();
+        let e1 = experiment(&s, &planned, 1, &s);
+        let e4 = experiment(&s, &planned, 4, &s);
+        assert!(
+            e1.bytes() > one && e4.bytes() > 3 * one,
+            "{}",
+            e4.breakdown()
+        );
+        // More workers than runs: only the runs there are.
+        assert_eq!(
+            experiment(&s, &planned, 1000, &s).bytes(),
+            experiment(&s, &planned, 10, &s).bytes()
+        );
+        // A sweep of a million points is counted without being built.
+        s.sweep.insert(
+            "world.party_share".into(),
+            crate::scenario::experiment::SweepSpec::Range {
+                from: 0.0,
+                to: 1.0,
+                steps: 1_000_000,
+            },
+        );
+        let planned = s.planned_runs();
+        assert_eq!(planned.points, 1_000_000);
+        let big = experiment(&s, &planned, 1, &s);
+        assert_eq!(big.largest().unwrap().what, "experiment plan");
+        assert!(big.bytes() > 1_000_000 * 1000);
+    }
+
+    #[test]
     fn sizes_read_well() {
         assert_eq!(size(512.0), "512 bytes");
         assert_eq!(size(3.0 * 1024.0 * 1024.0 * 1024.0), "3.0 GiB");
