@@ -4,8 +4,8 @@
 //! small worlds of degenerate and ordinary shapes (one resident per grid, one grid per
 //! community, ...), then builds each world and runs a few ticks. The heap is measured by a
 //! counting allocator: its peak over the build and the ticks must stay within the
-//! estimate that `footprint::run` made before anything was built, and that estimate
-//! within a budget. Seeded deterministically: the same cases every run.
+//! estimate that `footprint::run` made before anything was built, and that estimate (and
+//! the estimated work) within a budget. Seeded deterministically: the same cases every run.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
@@ -259,6 +259,9 @@ fn scenario_of(
 /// Memory budget of one drawn run (its estimate must stay below).
 const BUDGET: u64 = 1 << 30;
 
+/// Work budget of one drawn run of three ticks (elementary operations, estimated).
+const WORK: f64 = 1e9;
+
 #[test]
 fn valid_scenarios_at_their_bounds_run_within_the_estimate() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -294,6 +297,11 @@ fn valid_scenarios_at_their_bounds_run_within_the_estimate() {
                 "estimate {} over the budget: {}",
                 footprint::size(estimate.bytes() as f64),
                 estimate.breakdown()
+            );
+            prop_assert!(
+                estimate.operations <= WORK,
+                "estimated work {:.1e} over the budget",
+                estimate.operations
             );
             let peak = run_measured(&s, seed, 3);
             prop_assert!(
