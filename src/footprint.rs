@@ -193,14 +193,16 @@ fn ties(s: &Scenario) -> (f64, f64) {
 /// Organisations over the horizon: the initial ones, births, and those mechanisms found.
 fn organisations(s: &Scenario) -> f64 {
     let years = (s.ticks as f64 + s.init.warmup as f64) / 365.0;
+    let per_100k = s.world.residents as f64 / 1e5;
     let m = &s.mechanisms;
-    let mut n = s.world.organisations as f64 + s.organisations.birth_rate * years;
+    let mut n =
+        s.world.organisations as f64 + s.organisations.birth_rate_per_100k * per_100k * years;
     if m.government_society.enabled {
         let rounds = s.ticks as f64 / m.government_society.period.max(1) as f64 + 1.0;
-        n += m.government_society.venture_projects as f64 * rounds;
+        n += m.government_society.venture_projects_per_100k * per_100k * rounds;
     }
     if m.three_society.enabled {
-        n += m.three_society.incubation_per_year * years;
+        n += m.three_society.incubation_per_100k * per_100k * years;
     }
     n + 3.0 * n.sqrt() + 8.0
 }
@@ -299,6 +301,26 @@ pub fn run(s: &Scenario) -> Footprint {
         "world.organisations",
         2.0 * orgs * sz::<Organisation>() + orgs * s.organisations.members.min(n) * sz::<u32>(),
     );
+    f.add(
+        "social workers",
+        "world.social_workers",
+        2.0 * s.world.social_workers as f64 * (3.0 * sz::<u32>() + sz::<f32>()),
+    );
+    // Service halls queue one cohort of requests per community and day; with too few
+    // counters they wait, at most over the whole horizon.
+    let cohorts = p.communities * (horizon + 1.0) * (1.0 + s.services.services_per_request);
+    f.add(
+        "service queues",
+        "services.counter_capacity_per_10k",
+        2.0 * cohorts * 16.0,
+    );
+    if m.grid.enabled {
+        f.add(
+            "grid volunteers",
+            "mechanisms.grid.volunteers_per_grid",
+            p.grids * (sz::<Vec<u32>>() + 2.0 * (m.grid.volunteers_per_grid as f64 + 1.0) * 4.0),
+        );
+    }
     let enterprises = s.world.property_companies as f64 + s.world.businesses as f64;
     f.add(
         "enterprises",

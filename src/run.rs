@@ -43,6 +43,8 @@ pub struct RunOutput {
     pub summary: Vec<f64>,
     /// Final state per community, in the order of [`COMMUNITY_COLUMNS`].
     pub communities: Vec<Vec<f64>>,
+    /// The ledger's rows over the recorded days (`ledger.csv`).
+    pub ledger: Vec<crate::observer::LedgerRow>,
     /// Whether the run stopped early because it was cancelled.
     pub cancelled: bool,
 }
@@ -62,7 +64,7 @@ pub fn simulate(
         .ticks
         .checked_add(warmup)
         .expect("ticks + init.warmup exceed u32; the scenario was not validated");
-    let mut engine = Engine::new(scenario, seed);
+    let mut engine = crate::mechanisms::engine(scenario, seed);
     let mut observer = Observer::new(record_every, warmup);
     let mut cancelled = false;
     for t in 0..total {
@@ -76,6 +78,7 @@ pub fn simulate(
     RunOutput {
         summary: observer.summary(),
         rows: observer.rows,
+        ledger: observer.ledger,
         communities: communities(&engine),
         cancelled,
     }
@@ -174,6 +177,7 @@ pub fn write_run(
                 .collect()
         }),
     )?;
+    write_ledger(&dir.join("ledger.csv"), &out.ledger)?;
     let manifest = serde_json::json!({
         "cogov_version": env!("CARGO_PKG_VERSION"),
         "git_commit": output::git_commit(),
@@ -191,6 +195,44 @@ pub fn write_run(
     });
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::input(e.to_string()))?;
     output::write_atomic(&dir.join("manifest.json"), |w| w.write_all(text.as_bytes()))
+}
+
+/// Columns of `ledger.csv`.
+pub const LEDGER_COLUMNS: &[&str] = &[
+    "tick",
+    "pool",
+    "direction",
+    "counterpart",
+    "amount",
+    "balance",
+];
+
+/// Cents as yuan with exactly two decimals, so the ledger identity holds to the cent in
+/// the file too.
+pub fn yuan_text(c: i64) -> String {
+    let sign = if c < 0 { "-" } else { "" };
+    let a = c.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
+/// Writes the ledger's rows: tidy and long, one row per pool, direction and counterpart
+/// with movement in a tick.
+pub fn write_ledger(path: &Path, rows: &[crate::observer::LedgerRow]) -> Result<()> {
+    let header: Vec<String> = LEDGER_COLUMNS.iter().map(|s| s.to_string()).collect();
+    output::write_csv(
+        path,
+        &header,
+        rows.iter().map(|r| {
+            vec![
+                r.tick.to_string(),
+                r.pool.name(),
+                r.direction.name().to_string(),
+                r.counterpart.name(),
+                yuan_text(r.amount),
+                yuan_text(r.balance),
+            ]
+        }),
+    )
 }
 
 /// SHA-256 of the resolved scenario's TOML text, in hex.

@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use cogov::engine::Engine;
 use cogov::footprint;
 use cogov::observer::Observer;
 use cogov::scenario::overrides::set_path;
@@ -84,7 +83,7 @@ fn peak_of<T>(f: impl FnOnce() -> T) -> (usize, T) {
 fn run_measured(s: &Scenario, seed: u64, ticks: u32) -> usize {
     let s = Arc::new(s.clone());
     let (peak, ()) = peak_of(|| {
-        let mut e = Engine::new(s.clone(), seed);
+        let mut e = cogov::mechanisms::engine(s.clone(), seed);
         let mut obs = Observer::new(1, s.init.warmup);
         for t in 0..ticks {
             e.step(&mut obs);

@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 
-use cogov::engine::Engine;
 use cogov::observer::Observer;
 use cogov::scenario::Scenario;
 use libfuzzer_sys::fuzz_target;
@@ -63,7 +62,7 @@ fuzz_target!(|data: &[u8]| {
     if estimate.bytes() > 256 << 20 {
         return; // still large (e.g. 100 ties a resident): not what this target is for
     }
-    let mut engine = Engine::new(Arc::new(small), s.seed);
+    let mut engine = cogov::mechanisms::engine(Arc::new(small), s.seed);
     let mut obs = Observer::new(1, 0);
     for _ in 0..2 {
         engine.step(&mut obs);

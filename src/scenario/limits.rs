@@ -224,18 +224,18 @@ pub static RULES: &[Rule] = &[
         },
     },
     Rule {
-        path: "organisations.birth_rate",
-        allowed: "at most 365 × `world.communities` (one new organisation a day per community)",
+        path: "world.platform_departments",
+        allowed: "at most `world.departments`",
         part: Part::Model,
         check: |s| {
-            let most = 365.0 * s.world.communities as f64;
+            let w = &s.world;
             when(
-                s.organisations.birth_rate > most,
-                "organisations.birth_rate",
+                w.platform_departments > w.departments,
+                "world.platform_departments",
                 || {
                     format!(
-                        "{} births a year in {} communities",
-                        s.organisations.birth_rate, s.world.communities
+                        "{} platform departments of {} departments",
+                        w.platform_departments, w.departments
                     )
                 },
             )

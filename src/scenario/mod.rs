@@ -10,7 +10,9 @@ pub mod dist;
 pub mod experiment;
 pub mod limits;
 pub mod locate;
+pub mod mechanisms;
 pub mod overrides;
+pub mod renamed;
 pub mod schema;
 pub mod sections;
 
@@ -18,9 +20,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::mechanisms::Mechanisms;
 use crate::section;
 use experiment::{Experiment, Policy, SweepSpec};
+pub use mechanisms::Mechanisms;
 use schema::{Node, Param, Section};
 pub use sections::*;
 
@@ -59,6 +61,8 @@ section! {
         pub enterprises: Enterprises = Enterprises::default(), "", Any;
         /// Routine services.
         pub services: Services = Services::default(), "", Any;
+        /// Elder care.
+        pub care: Care = Care::default(), "", Any;
         /// The linkage mechanisms (联动机制), each with an `enabled` switch.
         pub mechanisms: Mechanisms = Mechanisms::default(), "", Any;
         /// Replicates, seeds, baseline and design of an experiment.
@@ -362,13 +366,7 @@ impl Scenario {
         }
         for (path, spec) in &self.sweep {
             if path.starts_with("sweep.") || path.starts_with("policy") || !leaves.contains(path) {
-                out.push(Problem::new(
-                    format!("sweep.{path}"),
-                    format!(
-                        "no parameter \"{path}\"; nearest valid paths: {}",
-                        leaves.nearest(path, 3).join(", ")
-                    ),
-                ));
+                out.push(Problem::new(format!("sweep.{path}"), leaves.unknown(path)));
             }
             if spec.is_empty() {
                 out.push(Problem::new(
@@ -571,12 +569,7 @@ fn numeric_parameter(
 ) -> std::result::Result<(), String> {
     let head = path.split(['.', '[']).next().unwrap_or(path);
     if !leaves.contains(path) || MODEL_EXCLUDED.contains(&head) {
-        let model: Vec<String> = model_leaf_paths(table);
-        let near = overrides::nearest(path, &model, 3);
-        return Err(format!(
-            "no parameter \"{path}\"; nearest valid paths: {}",
-            near.join(", ")
-        ));
+        return Err(overrides::unknown_path(path, &model_leaf_paths(table)));
     }
     match overrides::get(table, path) {
         Some(toml::Value::Float(_) | toml::Value::Integer(_)) => Ok(()),
@@ -653,6 +646,9 @@ fn parse_as_written(src: &Source<'_>) -> Result<()> {
                 None => locate::where_is(src.file, src.text, &path),
             };
             let msg = plain_types(inner.message().trim());
+            if let Some((old, new)) = old_key(&path, &msg) {
+                return Err(Error::input(format!("{place}: `{old}`: {new}")));
+            }
             let hint = did_you_mean(&path, &msg);
             Err(Error::input(format!("{place}: `{path}`: {msg}{hint}")))
         }
@@ -676,6 +672,18 @@ fn plain_types(msg: &str) -> String {
         }
     }
     m
+}
+
+/// For an unknown key that an earlier model had: its full path and what replaced it.
+fn old_key(path: &str, msg: &str) -> Option<(String, &'static str)> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    let bad = &rest[..rest.find('`')?];
+    let full = if path.ends_with(bad) {
+        path.to_string()
+    } else {
+        schema::join(path, bad)
+    };
+    renamed::replacement(&full).map(|new| (full, new))
 }
 
 /// For an unknown key, suggests the nearest valid key at the same level.

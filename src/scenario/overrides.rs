@@ -60,19 +60,16 @@ impl Leaves {
         self.set.contains(path)
     }
 
-    /// The `k` leaves nearest to `path` (for "did you mean" messages).
-    pub fn nearest(&self, path: &str, k: usize) -> Vec<String> {
-        nearest(path, &self.list, k)
+    /// Why `path` is not a leaf: what replaced it, or the nearest leaves.
+    pub fn unknown(&self, path: &str) -> String {
+        unknown_path(path, &self.list)
     }
 
     /// Checks that `value` may be set at `path` of `table` (the table these leaves index)
     /// without changing anything: the path exists and the type fits.
     pub fn check(&self, table: &Table, path: &str, value: &Value) -> Result<(), String> {
         if !self.contains(path) {
-            return Err(format!(
-                "no parameter \"{path}\"; nearest valid paths: {}",
-                self.nearest(path, 3).join(", ")
-            ));
+            return Err(self.unknown(path));
         }
         let old = get(table, path).ok_or_else(|| format!("no parameter \"{path}\""))?;
         coerce(old, value.clone())
@@ -91,18 +88,24 @@ pub fn get<'a>(table: &'a Table, path: &str) -> Option<&'a Value> {
     Some(cur)
 }
 
+/// Why `path` is not a parameter: what replaced it, if an earlier model had it, else the
+/// nearest valid paths among `leaves`.
+pub fn unknown_path(path: &str, leaves: &[String]) -> String {
+    if let Some(new) = super::renamed::replacement(path) {
+        return format!("\"{path}\" is a key of an earlier model: {new}");
+    }
+    format!(
+        "no parameter \"{path}\"; nearest valid paths: {}",
+        nearest(path, leaves, 3).join(", ")
+    )
+}
+
 /// Sets the leaf at dotted `path` to `value`. Errs with the nearest valid paths when the
 /// path does not exist, or when the value's type differs from the current one (integers
 /// and floats may stand for each other). Walks the path only (the leaves are listed for the
 /// message alone), so setting k paths costs time linear in k.
 pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), String> {
-    let missing = |table: &Table| {
-        let all = leaf_paths(table);
-        format!(
-            "no parameter \"{path}\"; nearest valid paths: {}",
-            nearest(path, &all, 3).join(", ")
-        )
-    };
+    let missing = |table: &Table| unknown_path(path, &leaf_paths(table));
     let is_leaf = match get(table, path) {
         Some(Value::Table(_)) | None => false,
         Some(_) => true,
