@@ -224,24 +224,6 @@ pub static RULES: &[Rule] = &[
         },
     },
     Rule {
-        path: "world.platform_departments",
-        allowed: "at most `world.departments`",
-        part: Part::Model,
-        check: |s| {
-            let w = &s.world;
-            when(
-                w.platform_departments > w.departments,
-                "world.platform_departments",
-                || {
-                    format!(
-                        "{} platform departments of {} departments",
-                        w.platform_departments, w.departments
-                    )
-                },
-            )
-        },
-    },
-    Rule {
         path: "mechanisms.grid.volunteers_per_grid",
         allowed: "at most the mean grid, `world.residents` / `world.grids` (volunteers are \
                   recruited among a grid's residents), when the mechanism is on",
