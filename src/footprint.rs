@@ -185,9 +185,16 @@ fn ties(s: &Scenario) -> (f64, f64) {
     let linking = n;
     let orgs = w.organisations as f64 * s.organisations.members * ns.org_member_degree / 2.0;
     let built = household + building + ring + linking + orgs;
-    let periods = (ns.idle_days as f64 / ns.rebuild_period.max(1) as f64).ceil() + 1.0;
+    // Joint activity forms ties that stay while used: at most those of the idle window (or
+    // of the whole horizon, if shorter). Everyday encounters replace everyday decay.
+    let horizon = s.ticks as f64 + s.init.warmup as f64;
+    let window = (ns.idle_days as f64).min(horizon);
+    let periods = (window / ns.rebuild_period.max(1) as f64).ceil() + 1.0;
     let formed = n * (ns.formation_probability + ns.linking_probability) * periods;
-    (built, built + formed)
+    // No more ties than pairs of residents plus a tie from each to every institutional node.
+    let nodes = 2.0 * w.communities as f64 + w.grids as f64 + w.social_workers as f64;
+    let most = n * (n - 1.0) / 2.0 + n * nodes;
+    (built.min(most), (built + formed).min(most))
 }
 
 /// Organisations over the horizon: the initial ones, births, and those mechanisms found.
@@ -261,7 +268,13 @@ pub fn run(s: &Scenario) -> Footprint {
     let org_ties = s.world.organisations as f64
         * s.organisations.members
         * (1.0 + s.network.org_member_degree / 2.0);
+    // Everyday encounters draw, per rebuild, new ties like the first network's at the rate
+    // of everyday decay (at most one per drawn tie).
+    let encounters = n
+        * (s.network.building_degree / 2.0 + (s.network.grid_ring_degree / 2) as f64 + 1.0)
+        * s.network.encounter_scale;
     let waiting = n * (s.network.formation_probability + s.network.linking_probability)
+        + encounters
         + visits
         + volunteers
         + org_ties;

@@ -339,9 +339,13 @@ fn open_issues_stay_within_the_estimate() {
            [issues]
            max_open_days = 40
            [government]
-           community_capacity = 0.0
-           street_capacity = 0.0
-           department_capacity = 0.0"#,
+           community_capacity_per_10k = 0.0
+           street_capacity_per_10k = 0.0
+           department_capacity_per_10k = 0.0
+           staff_capacity = 0.0
+           [organisations]
+           social_worker_capacity = 0.0
+           member_capacity = 0.0"#,
         "t.toml",
     )
     .unwrap();
