@@ -140,6 +140,16 @@ fn places(s: &Scenario) -> Places {
     }
 }
 
+/// Expected issues arising a day at the busiest time (rate × locations × the worst day's
+/// shock multiplier, summed over domains), projects included.
+pub fn arrivals_per_day(s: &Scenario) -> f64 {
+    let horizon = (s.ticks as f64 + s.init.warmup as f64).max(1.0);
+    let (open, _) = open_issues(s);
+    // Issues stay open at most max_open_days (or the horizon): the open count over those
+    // days, at least one day's worth.
+    open / (s.issues.max_open_days as f64).min(horizon).max(1.0) + 1.0
+}
+
 /// Expected open issues at the busiest time: per domain, arrivals a day (rate × locations
 /// × the worst day's shock multiplier) times the days an issue may stay open, plus the
 /// projects' issues; with room for Poisson spread. Also the domain that contributes most.
@@ -343,6 +353,24 @@ pub fn run(s: &Scenario) -> Footprint {
     let (open, top) = open_issues(s);
     let key = top.map_or("domains".to_string(), |d| format!("domains.{d}.rate"));
     f.add("issues", key, 2.0 * open * sz::<Issue>());
+    // Optional records: every issue of the run (closed after the warm-up or open at the
+    // end), and the panel's rows.
+    if s.output.issues {
+        f.add(
+            "issue records",
+            "output.issues",
+            2.0 * arrivals_per_day(s) * (s.ticks as f64 + 1.0) * sz::<Issue>(),
+        );
+    }
+    if let Some(panel) = &s.output.panel {
+        let rows = panel.sample.min(s.world.residents) as f64
+            * (s.ticks as f64 / panel.every.max(1) as f64 + 2.0);
+        f.add(
+            "panel records",
+            "output.panel.sample",
+            2.0 * rows * sz::<crate::records::PanelRow>() + panel.sample as f64 * sz::<u32>(),
+        );
+    }
     let rows = s.ticks as f64 / s.experiment.record_every.max(1) as f64 + 2.0;
     f.add("recorded rows", "ticks", 2.0 * rows * sz::<(u32, Row)>());
     // The engine's fixed share: chunk buffers, streams, mechanisms' small state, the

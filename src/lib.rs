@@ -13,14 +13,18 @@ pub mod metrics;
 pub mod network;
 pub mod observer;
 pub mod odd;
+pub mod outdir;
 pub mod output;
 pub mod plot;
+pub mod provenance;
+pub mod records;
 pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod sensitivity;
 pub mod stats;
 pub mod submodels;
+pub mod validate;
 pub mod verify;
 pub mod world;
 

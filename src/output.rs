@@ -104,21 +104,6 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// The git commit cogov was built from, if known at build time or from the working tree.
-pub fn git_commit() -> Option<String> {
-    option_env!("COGOV_GIT_COMMIT")
-        .map(str::to_string)
-        .or_else(|| {
-            let out = std::process::Command::new("git")
-                .args(["rev-parse", "HEAD"])
-                .output()
-                .ok()?;
-            out.status
-                .success()
-                .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,10 @@ pub enum Purpose {
     Verify = 11,
     /// Sensitivity analysis and calibration.
     Sensitivity = 12,
+    /// Output records (the resident panel's sample); never read by the model.
+    Records = 13,
+    /// Bootstrap intervals drawn in figures; never read by the model.
+    Figures = 14,
 }
 
 /// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mixer.

@@ -10,7 +10,10 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::metrics::{METRICS, Row, summary_columns};
 use crate::observer::Observer;
+use crate::outdir::{self, OutKind};
 use crate::output::{self, num};
+use crate::provenance::{self, Clock};
+use crate::records::{self, IssueLog, ResidentPanel};
 use crate::scenario::Scenario;
 use crate::world::residents::role;
 
@@ -47,6 +50,10 @@ pub struct RunOutput {
     pub ledger: Vec<crate::observer::LedgerRow>,
     /// Whether the run stopped early because it was cancelled.
     pub cancelled: bool,
+    /// The issues of `issues.csv`, when `[output] issues = true`.
+    pub issues: Option<Vec<crate::issues::Issue>>,
+    /// The resident panel's rows, when `[output] panel` is set.
+    pub panel: Option<Vec<crate::records::PanelRow>>,
 }
 
 /// Runs `scenario` with `seed`, recording every `record_every`-th tick. `tick_done` is told
@@ -64,8 +71,15 @@ pub fn simulate(
         .ticks
         .checked_add(warmup)
         .expect("ticks + init.warmup exceed u32; the scenario was not validated");
-    let mut engine = crate::mechanisms::engine(scenario, seed);
+    let mut engine = crate::mechanisms::engine(scenario.clone(), seed);
     let mut observer = Observer::new(record_every, warmup);
+    let mut issues = scenario.output.issues.then(IssueLog::default);
+    engine.record.keep_closed = issues.is_some();
+    let mut panel = scenario
+        .output
+        .panel
+        .as_ref()
+        .map(|p| ResidentPanel::new(p, engine.world.n_residents(), seed));
     let mut cancelled = false;
     for t in 0..total {
         if cancel.load(Ordering::Relaxed) {
@@ -73,7 +87,16 @@ pub fn simulate(
             break;
         }
         engine.step(&mut observer);
+        if let Some(log) = &mut issues {
+            log.after_tick(&mut engine);
+        }
+        if let Some(p) = &mut panel {
+            p.after_tick(&engine);
+        }
         tick_done(t + 1);
+    }
+    if let Some(log) = &mut issues {
+        log.finish(&engine);
     }
     RunOutput {
         summary: observer.summary(),
@@ -81,6 +104,8 @@ pub fn simulate(
         ledger: observer.ledger,
         communities: communities(&engine),
         cancelled,
+        issues: issues.map(|l| l.issues),
+        panel: panel.map(|p| p.rows),
     }
 }
 
@@ -141,14 +166,17 @@ pub fn timeseries_header(lead: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// Writes the outputs of a single run (`cogov run`) into `dir`.
+/// Writes the outputs of a single run (`cogov run`) into `dir`: `timeseries.csv`,
+/// `summary.csv`, `communities.csv`, the codebook `metrics.csv`, the optional records and
+/// `manifest.json` with the provenance block. Refuses a directory that holds an experiment.
 pub fn write_run(
     dir: &Path,
     scenario: &Scenario,
     seed: u64,
     out: &RunOutput,
-    wall_seconds: f64,
+    clock: &Clock,
 ) -> Result<()> {
+    outdir::guard(dir, OutKind::Run)?;
     output::ensure_dir(dir)?;
     output::write_csv(
         &dir.join("timeseries.csv"),
@@ -178,17 +206,18 @@ pub fn write_run(
         }),
     )?;
     write_ledger(&dir.join("ledger.csv"), &out.ledger)?;
+    crate::metrics::write_codebook(dir)?;
+    write_records(dir, scenario, out)?;
     let manifest = serde_json::json!({
-        "cogov_version": env!("CARGO_PKG_VERSION"),
-        "git_commit": output::git_commit(),
+        "kind": OutKind::Run.name(),
         "scenario_name": scenario.name,
         "description": scenario.description,
         "seed": seed,
         "ticks": scenario.ticks,
         "complete": !out.cancelled,
-        "wall_seconds": wall_seconds,
-        "peak_rss_bytes": output::peak_rss_bytes(),
         "scenario_hash": scenario_hash(scenario),
+        "provenance": provenance::block(clock, &scenario_hash(scenario), serde_json::json!(seed), rayon::current_num_threads()),
+        "files": written_files(out),
         "scenario_toml": scenario.to_toml(),
         "plot": serde_json::to_value(&scenario.plot).map_err(|e| Error::input(e.to_string()))?,
         "scenario": serde_json::to_value(scenario).map_err(|e| Error::input(e.to_string()))?,
@@ -233,6 +262,54 @@ pub fn write_ledger(path: &Path, rows: &[crate::observer::LedgerRow]) -> Result<
             ]
         }),
     )
+}
+
+fn written_files(out: &RunOutput) -> Vec<&'static str> {
+    let mut f = vec![
+        "timeseries.csv",
+        "summary.csv",
+        "communities.csv",
+        "ledger.csv",
+        "metrics.csv",
+    ];
+    if out.issues.is_some() {
+        f.push("issues.csv");
+    }
+    if out.panel.is_some() {
+        f.push("panel.csv");
+    }
+    f
+}
+
+/// Names of the scenario's issue domains, by index.
+pub fn domain_names(s: &Scenario) -> Vec<String> {
+    s.domains.keys().cloned().collect()
+}
+
+/// Writes `issues.csv` and `panel.csv` of a single run, and removes those this run did not
+/// write (left by an earlier run in the same directory).
+fn write_records(dir: &Path, s: &Scenario, out: &RunOutput) -> Result<()> {
+    let domains = domain_names(s);
+    let warmup = s.init.warmup;
+    match &out.issues {
+        Some(issues) => output::write_csv(
+            &dir.join("issues.csv"),
+            &records::header(&[], records::ISSUE_COLUMNS),
+            issues
+                .iter()
+                .map(|i| records::issue_row(i, &domains, warmup)),
+        )?,
+        None => outdir::remove_stale(dir, &["issues.csv"])?,
+    }
+    match &out.panel {
+        Some(rows) => output::write_csv(
+            &dir.join("panel.csv"),
+            &records::header(&[], records::PANEL_COLUMNS),
+            rows.iter().map(records::panel_row),
+        )?,
+        None => outdir::remove_stale(dir, &["panel.csv"])?,
+    }
+    Ok(())
 }
 
 /// SHA-256 of the resolved scenario's TOML text, in hex.

@@ -73,7 +73,7 @@ fn run_writes_files_with_expected_columns() {
             .lines()
             .next()
             .unwrap()
-            .contains("active_share_final,active_share_mean,active_share_total")
+            .contains("active_share_final,active_share_mean,active_share_party_final")
     );
     assert_eq!(
         std::fs::read_to_string(d.join("out/communities.csv"))

@@ -46,6 +46,7 @@ pub fn run(e: &mut Engine) {
         issue.stage_since = tick;
         if agree >= issue.consent_share as f64 {
             issue.consent = true;
+            issue.deliberated = Some(tick);
             issue.participated = true;
             issue.stage = Stage::Funding;
             e.record.consent_reached();

@@ -55,6 +55,8 @@ tally! {
     forum_seats: u64,
     /// Collective petitions.
     petitions: u64,
+    /// Collective petitions about top-down projects.
+    project_petitions: u64,
     /// Forums held.
     forums: u64,
     /// Consent-requiring issues that reached consent.
@@ -133,6 +135,10 @@ pub struct Record {
     pub community: CommunityCounts,
     /// This tick's per-building events.
     pub events: Events,
+    /// Whether closed issues are kept in `closed` (for `issues.csv`).
+    pub keep_closed: bool,
+    /// Issues closed since the caller last drained this (only with `keep_closed`).
+    pub closed: Vec<Issue>,
     high_complexity: f32,
 }
 
@@ -158,8 +164,15 @@ impl Record {
                 community_score: per_community.clone(),
                 community_closed: per_community,
             },
+            keep_closed: false,
+            closed: Vec::new(),
             high_complexity,
         }
+    }
+
+    /// Gives a new issue its id: the number of issues that arose before it in the run.
+    pub fn number(&self, issue: &mut Issue) {
+        issue.id = self.cumulative.arisen + self.tally.arisen;
     }
 
     /// Clears this tick's tally and events.
@@ -272,6 +285,7 @@ impl Record {
     /// affected buildings.
     pub fn petition(&mut self, issue: &Issue, places: &Places) {
         self.tally.petitions += 1;
+        self.tally.project_petitions += issue.top_down as u64;
         self.community.petitions[issue.community as usize] += 1;
         let bad = &mut self.events.bad;
         spread_event(issue, places, |b, share| bad[b] += share);
@@ -334,6 +348,9 @@ impl Record {
                 efficacy[b] += w;
             }
         });
+        if self.keep_closed {
+            self.closed.push(issue.clone());
+        }
     }
 }
 

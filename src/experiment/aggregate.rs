@@ -116,7 +116,9 @@ pub fn write_contrasts(path: &Path, plan: &Plan, load: &CellLoader<'_>) -> Resul
                                     opt(c.ci95_low),
                                     opt(c.ci95_high),
                                     opt(c.cohens_d),
-                                    num(c.a12),
+                                    // One pair says nothing about stochastic dominance:
+                                    // its A12 would be 0, 0.5 or 1.
+                                    if c.n < 2 { "NA".into() } else { num(c.a12) },
                                 ]);
                             }
                             row

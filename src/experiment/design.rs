@@ -46,6 +46,9 @@ pub struct Plan {
     /// The sensitivity design of a `morris` / `sobol` experiment (its points are
     /// [`Plan::points`], one policy only).
     pub sensitivity: Option<SensitivityPlan>,
+    /// What the plan changed from the file and why, each starting with a key path
+    /// (`sweep.world.grids: ...`), e.g. range values of an integer parameter rounded.
+    pub notes: Vec<String>,
     seed: u64,
 }
 
@@ -93,9 +96,14 @@ impl Plan {
         };
         let mut sweep_keys: Vec<String> = s.sweep.keys().cloned().collect();
         let mut sensitivity = None;
+        let table = s.to_table();
+        let integer = |key: &str| crate::sensitivity::calibrate::is_integer(&table, key);
+        let mut notes = Vec::new();
         let points = match e.design.as_str() {
-            "factorial" => factorial(&s.sweep)?,
-            "latin_hypercube" => latin_hypercube(&s.sweep, e.samples, e.seed)?,
+            "factorial" => factorial(&s.sweep, &integer, &mut notes)?,
+            "latin_hypercube" => {
+                latin_hypercube(&s.sweep, e.samples, e.seed, &integer, &mut notes)?
+            }
             design @ ("morris" | "sobol") => {
                 let (plan, keys, points) = sensitivity_points(s, design, policies.len())?;
                 sweep_keys = keys;
@@ -142,11 +150,18 @@ impl Plan {
                     all.insert(k.clone(), v.clone());
                 }
                 let cell = base.with_overrides(&all).map_err(|err| {
-                    let err = err.to_string();
+                    // Name the swept key the message is about, so it can be located; else
+                    // the policy's settings or the sweep.
+                    let text = err.to_string();
+                    let swept = sweep_keys
+                        .iter()
+                        .find(|k| text.contains(&format!("\"{k}\"")))
+                        .map(|k| format!("sweep.{k}"));
                     Error::input(format!(
-                        "{key}: policy \"{name}\" at sweep point {} gives a scenario that is not valid: {}",
+                        "{}: policy \"{name}\" at sweep point {} gives a scenario that is not valid: {}",
+                        swept.as_deref().unwrap_or(&key),
                         describe(&sweep_keys, point),
-                        err.strip_prefix("(overrides): ").unwrap_or(&err)
+                        text.strip_prefix("(overrides): ").unwrap_or(&text)
                     ))
                 })?;
                 cells.push(Arc::new(cell));
@@ -160,6 +175,7 @@ impl Plan {
             replicates: e.replicates,
             cells,
             sensitivity,
+            notes,
             seed: e.seed,
         })
     }
@@ -309,11 +325,62 @@ pub fn check_planned(s: &Scenario, force: bool) -> Result<crate::scenario::limit
     Ok(p)
 }
 
+/// Rounds a float to the nearest whole number (halves away from zero), as a TOML integer.
+fn whole(v: f64) -> toml::Value {
+    toml::Value::Integer(v.round() as i64)
+}
+
+/// The values of one factorial sweep: a range over an integer parameter is rounded to
+/// whole numbers (duplicates kept once), with a note saying so.
+fn sweep_values(
+    key: &str,
+    spec: &SweepSpec,
+    integer: &dyn Fn(&str) -> bool,
+    notes: &mut Vec<String>,
+) -> Vec<toml::Value> {
+    let values = spec.values();
+    let SweepSpec::Range { .. } = spec else {
+        return values;
+    };
+    let fractional = values
+        .iter()
+        .any(|v| v.as_float().is_some_and(|f| f.fract() != 0.0));
+    if !integer(key) || !fractional {
+        return values;
+    }
+    let mut rounded: Vec<toml::Value> = Vec::new();
+    for v in &values {
+        let w = whole(v.as_float().unwrap_or_default());
+        if rounded.last() != Some(&w) {
+            rounded.push(w);
+        }
+    }
+    let show = |vs: &[toml::Value]| vs.iter().map(value_field).collect::<Vec<_>>().join(", ");
+    notes.push(format!(
+        "sweep.{key}: `{key}` takes whole numbers, so the range's values {} are rounded to {}{}",
+        show(&values),
+        show(&rounded),
+        if rounded.len() < values.len() {
+            format!(
+                " ({} values after rounding; give `steps` or a list of whole numbers to choose them)",
+                rounded.len()
+            )
+        } else {
+            String::new()
+        }
+    ));
+    rounded
+}
+
 /// The cartesian product of the sweep values, in sorted key order (last key fastest).
-fn factorial(sweep: &BTreeMap<String, SweepSpec>) -> Result<Vec<Vec<toml::Value>>> {
+fn factorial(
+    sweep: &BTreeMap<String, SweepSpec>,
+    integer: &dyn Fn(&str) -> bool,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Vec<toml::Value>>> {
     let mut points = vec![Vec::new()];
     for (key, spec) in sweep {
-        let values = spec.values();
+        let values = sweep_values(key, spec, integer, notes);
         if values.is_empty() {
             return Err(Error::input(format!(
                 "sweep.{key}: expands to 0 values, so the experiment has 0 runs; give at least one value (steps ≥ 1)"
@@ -338,6 +405,8 @@ fn latin_hypercube(
     sweep: &BTreeMap<String, SweepSpec>,
     samples: u32,
     seed: u64,
+    integer: &dyn Fn(&str) -> bool,
+    notes: &mut Vec<String>,
 ) -> Result<Vec<Vec<toml::Value>>> {
     if samples == 0 {
         return Err(Error::input(
@@ -352,6 +421,12 @@ fn latin_hypercube(
                 "sweep.{key}: a latin_hypercube design needs a range {{ from = .., to = .. }}, not a list of values"
             )));
         };
+        let int = integer(key);
+        if int {
+            notes.push(format!(
+                "sweep.{key}: `{key}` takes whole numbers, so each sampled value is rounded to the nearest one"
+            ));
+        }
         let mut rng = rng::stream(seed, Purpose::Experiment, d as u64, 0);
         let mut strata: Vec<usize> = (0..n).collect();
         for i in (1..n).rev() {
@@ -359,7 +434,8 @@ fn latin_hypercube(
         }
         for (p, &s) in points.iter_mut().zip(&strata) {
             let u = (s as f64 + rng::unit_f64(&mut rng)) / n as f64;
-            p.push(toml::Value::Float(from + (to - from) * u));
+            let v = from + (to - from) * u;
+            p.push(if int { whole(v) } else { toml::Value::Float(v) });
         }
     }
     Ok(points)
@@ -381,7 +457,7 @@ mod tests {
                 steps: 3,
             },
         );
-        let p = factorial(&sweep).unwrap();
+        let p = factorial(&sweep, &|_| false, &mut Vec::new()).unwrap();
         assert_eq!(p.len(), 6);
         assert_eq!(p[1], vec![toml::Value::Float(0.0), 2.into()]);
     }
@@ -435,13 +511,43 @@ mod tests {
                 steps: 2,
             },
         );
-        let p = latin_hypercube(&sweep, 10, 3).unwrap();
+        let p = latin_hypercube(&sweep, 10, 3, &|_| false, &mut Vec::new()).unwrap();
         let mut strata: Vec<usize> = p
             .iter()
             .map(|v| v[0].as_float().unwrap() as usize)
             .collect();
         strata.sort();
         assert_eq!(strata, (0..10).collect::<Vec<_>>());
-        assert_eq!(p, latin_hypercube(&sweep, 10, 3).unwrap());
+        assert_eq!(
+            p,
+            latin_hypercube(&sweep, 10, 3, &|_| false, &mut Vec::new()).unwrap()
+        );
+    }
+
+    #[test]
+    fn integer_ranges_are_rounded_with_a_note() {
+        let s = Scenario::from_toml(
+            r#"ticks = 10
+               [experiment]
+               replicates = 1
+               [sweep]
+               "world.organisations" = { from = 10, to = 12, steps = 5 }"#,
+            "t.toml",
+        )
+        .unwrap();
+        let plan = Plan::new(&s, false).unwrap();
+        let orgs: Vec<String> = (0..plan.points.len())
+            .map(|k| plan.point_fields(k)[0].clone())
+            .collect();
+        assert_eq!(orgs, ["10", "11", "12"]);
+        assert_eq!(plan.notes.len(), 1);
+        let n = &plan.notes[0];
+        assert!(
+            n.starts_with("sweep.world.organisations: ")
+                && n.contains("10.5")
+                && n.contains("3 values"),
+            "{n}"
+        );
+        assert_eq!(plan.cells[1].world.organisations, 11);
     }
 }

@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -15,7 +14,10 @@ use crate::experiment::aggregate;
 use crate::experiment::design::Plan;
 use crate::footprint;
 use crate::metrics::summary_columns;
+use crate::outdir::{self, OutKind};
 use crate::output::{self, num};
+use crate::provenance::{self, Clock};
+use crate::records;
 use crate::run::{self, COMMUNITY_COLUMNS};
 use crate::scenario::Scenario;
 
@@ -35,6 +37,9 @@ pub struct Options {
     pub force: bool,
     /// The scenario file, for the position of input errors found here.
     pub scenario_file: Option<PathBuf>,
+    /// Keep `parts/` after the final files are assembled (needed to `--resume` or re-merge;
+    /// a complete unsharded experiment can drop them).
+    pub keep_parts: bool,
 }
 
 /// What an experiment did.
@@ -48,6 +53,10 @@ pub struct Outcome {
     pub complete: bool,
     /// Whether the run was interrupted.
     pub cancelled: bool,
+    /// Runs found complete in `parts/` and reused (`--resume`).
+    pub reused: usize,
+    /// Whether `parts/` was dropped after the final files were written.
+    pub parts_dropped: bool,
 }
 
 /// The parts folder of an output directory.
@@ -105,10 +114,11 @@ pub fn run_experiment(
     cancel: &AtomicBool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Outcome> {
-    let start = Instant::now();
+    let clock = Clock::start();
     let plan = prepare(scenario, opts)?;
     let hash = run::scenario_hash(scenario);
     let out = &opts.out;
+    outdir::guard(out, OutKind::Experiment)?;
     if let Some(old) = recorded_hash(out)
         && old != hash
         && !opts.force
@@ -136,16 +146,22 @@ pub fn run_experiment(
     for &i in &todo {
         let _ = std::fs::remove_file(marker(out, &plan.run_id(i)));
     }
-    let done = AtomicUsize::new(mine.len() - todo.len());
+    let reused = mine.len() - todo.len();
+    let done = AtomicUsize::new(reused);
+    let info = ManifestInfo {
+        shard: opts.shard,
+        threads: opts.jobs.max(1),
+        shards: Vec::new(),
+    };
     write_manifest(
         out,
         scenario,
         &plan,
         &hash,
-        opts.shard,
+        &info,
         done.load(Ordering::Relaxed),
         false,
-        start,
+        &clock,
     )?;
     progress(mine.len() - todo.len(), mine.len());
     let pool = rayon::ThreadPoolBuilder::new()
@@ -184,14 +200,30 @@ pub fn run_experiment(
         finalize(out, &plan)?;
     }
     write_manifest(
-        out, scenario, &plan, &hash, opts.shard, runs_done, complete, start,
+        out, scenario, &plan, &hash, &info, runs_done, complete, &clock,
     )?;
+    let parts_dropped = complete && opts.shard.is_none() && !opts.keep_parts;
+    if parts_dropped {
+        drop_parts(out)?;
+    }
     Ok(Outcome {
         runs_total: plan.len(),
         runs_done,
         complete,
         cancelled,
+        reused,
+        parts_dropped,
     })
+}
+
+/// Removes `parts/` of a finished experiment (its final files hold everything; `--resume`
+/// and `merge` need the parts, so this is for complete, merged results only).
+pub fn drop_parts(out: &Path) -> Result<()> {
+    let p = parts_dir(out);
+    if p.exists() {
+        std::fs::remove_dir_all(&p).map_err(|e| Error::io(&p, e))?;
+    }
+    Ok(())
 }
 
 fn write_parts(
@@ -225,6 +257,29 @@ fn write_parts(
                 .collect()
         }),
     )?;
+    let cell = plan.scenario(spec);
+    if let Some(issues) = &r.issues {
+        let domains = run::domain_names(&cell);
+        let warmup = cell.init.warmup;
+        write_rows(
+            &part(out, &id, "issues"),
+            issues.iter().map(|i| {
+                std::iter::once(id.clone())
+                    .chain(records::issue_row(i, &domains, warmup))
+                    .collect()
+            }),
+        )?;
+    }
+    if let Some(rows) = &r.panel {
+        write_rows(
+            &part(out, &id, "panel"),
+            rows.iter().map(|p| {
+                std::iter::once(id.clone())
+                    .chain(records::panel_row(p))
+                    .collect()
+            }),
+        )?;
+    }
     let m = marker(out, &id);
     output::write_atomic(&m, |w| w.write_all(hash.as_bytes()))
 }
@@ -271,6 +326,24 @@ pub fn finalize(out: &Path, plan: &Plan) -> Result<()> {
         &ids,
         "comm",
     )?;
+    // Optional records: from the runs that wrote them (a policy may switch them on).
+    for (kind, file, columns) in [
+        ("issues", "issues.csv", records::ISSUE_COLUMNS),
+        ("panel", "panel.csv", records::PANEL_COLUMNS),
+    ] {
+        let with: Vec<String> = ids
+            .iter()
+            .filter(|id| part(out, id, kind).exists())
+            .cloned()
+            .collect();
+        if with.is_empty() {
+            outdir::remove_stale(out, &[file])?;
+        } else {
+            let head = header(&[], &records::header(&["run_id"], columns), &[]);
+            concat(out, &out.join(file), &head, &with, kind)?;
+        }
+    }
+    crate::metrics::write_codebook(out)?;
     // Runs of a cell (policy, sweep point) are contiguous in run order: load them on demand.
     let reps = plan.replicates as usize;
     let load = |policy: usize, point: usize| {
@@ -327,20 +400,52 @@ fn read_summaries(out: &Path, plan: &Plan, ids: &[String]) -> Result<Vec<Vec<f64
         .collect()
 }
 
+/// What the manifest says about how an experiment was run.
+#[derive(Debug, Clone, Default)]
+pub struct ManifestInfo {
+    /// The shard `(i, n)`, for a shard's directory.
+    pub shard: Option<(usize, usize)>,
+    /// Worker threads.
+    pub threads: usize,
+    /// For a merged directory: each shard's directory and provenance.
+    pub shards: Vec<serde_json::Value>,
+}
+
+/// The files a complete experiment directory holds.
+fn experiment_files(out: &Path, s: &Scenario) -> Vec<&'static str> {
+    let mut f = vec![
+        "runs.csv",
+        "timeseries.csv",
+        "communities.csv",
+        "aggregate.csv",
+        "contrasts.csv",
+        "metrics.csv",
+    ];
+    if s.experiment.design == "morris" || s.experiment.design == "sobol" {
+        f.push("sensitivity.csv");
+    }
+    for file in ["issues.csv", "panel.csv"] {
+        if out.join(file).exists() {
+            f.push(file);
+        }
+    }
+    f
+}
+
 #[allow(clippy::too_many_arguments)]
 fn write_manifest(
     out: &Path,
     s: &Scenario,
     plan: &Plan,
     hash: &str,
-    shard: Option<(usize, usize)>,
+    info: &ManifestInfo,
     runs_done: usize,
     complete: bool,
-    start: Instant,
+    clock: &Clock,
 ) -> Result<()> {
-    let manifest = serde_json::json!({
-        "cogov_version": env!("CARGO_PKG_VERSION"),
-        "git_commit": output::git_commit(),
+    let shard = info.shard;
+    let mut manifest = serde_json::json!({
+        "kind": OutKind::Experiment.name(),
         "scenario_name": s.name,
         "description": s.description,
         "scenario_hash": hash,
@@ -355,8 +460,8 @@ fn write_manifest(
         "runs_total": plan.len(),
         "runs_done": runs_done,
         "complete": complete,
-        "wall_seconds": start.elapsed().as_secs_f64(),
-        "peak_rss_bytes": output::peak_rss_bytes(),
+        "provenance": provenance::block(clock, hash, serde_json::json!({"master_seed": s.experiment.seed}), info.threads),
+        "files": if complete && shard.is_none() { experiment_files(out, s) } else { vec!["parts/"] },
         // `cogov plot DIR` redraws with the scenario's own [plot] settings.
         "plot": serde_json::to_value(&s.plot).map_err(|e| Error::input(e.to_string()))?,
         "sensitivity": plan.sensitivity.as_ref().map(|sp| serde_json::json!({
@@ -368,27 +473,37 @@ fn write_manifest(
             "outputs": "sensitivity.csv: indices of the mean over replicates at each design point (finite values only; a metric non-finite at some point is left out); integer parameters are rounded to whole numbers",
         })),
     });
+    if !info.shards.is_empty() {
+        manifest["shards"] = serde_json::Value::Array(info.shards.clone());
+    }
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::input(e.to_string()))?;
     output::write_atomic(&out.join("manifest.json"), |w| w.write_all(text.as_bytes()))
 }
 
-/// Writes the manifest of a merged output (used by `merge`).
+/// Writes the manifest of a merged output (used by `merge`); `shards` lists each shard's
+/// directory and provenance.
 pub fn write_merged_manifest(
     out: &Path,
     s: &Scenario,
     plan: &Plan,
     runs_done: usize,
-    start: Instant,
+    clock: &Clock,
+    shards: Vec<serde_json::Value>,
 ) -> Result<()> {
     let hash = run::scenario_hash(s);
+    let info = ManifestInfo {
+        shard: None,
+        threads: 1,
+        shards,
+    };
     write_manifest(
         out,
         s,
         plan,
         &hash,
-        None,
+        &info,
         runs_done,
         runs_done == plan.len(),
-        start,
+        clock,
     )
 }

@@ -66,6 +66,9 @@ pub struct Rule {
     pub allowed: &'static str,
     /// Model or experiment.
     pub part: Part,
+    /// The other keys whose values the limit involves (a message explains the ones the
+    /// file does not set).
+    pub involves: &'static [&'static str],
     /// Finds the violations: `(key path, what is wrong)`.
     check: fn(&Scenario) -> Vec<(String, String)>,
 }
@@ -91,6 +94,7 @@ pub static RULES: &[Rule] = &[
         path: "world.streets",
         allowed: "at most `world.communities` (each street holds at least one community)",
         part: Part::Model,
+        involves: &["world.communities"],
         check: |s| {
             let w = &s.world;
             when(w.streets > w.communities, "world.streets", || {
@@ -102,6 +106,7 @@ pub static RULES: &[Rule] = &[
         path: "world.communities",
         allowed: "at most `world.grids` (each community holds at least one grid)",
         part: Part::Model,
+        involves: &["world.grids"],
         check: |s| {
             let w = &s.world;
             when(w.communities > w.grids, "world.communities", || {
@@ -113,6 +118,7 @@ pub static RULES: &[Rule] = &[
         path: "world.grids",
         allowed: "at most `world.residents` (each grid holds at least one resident)",
         part: Part::Model,
+        involves: &["world.residents"],
         check: |s| {
             let w = &s.world;
             when(w.grids > w.residents, "world.grids", || {
@@ -124,6 +130,7 @@ pub static RULES: &[Rule] = &[
         path: "world.service_complexes",
         allowed: "at most `world.communities` (a community has one complex or none)",
         part: Part::Model,
+        involves: &["world.communities"],
         check: |s| {
             let w = &s.world;
             when(
@@ -142,6 +149,7 @@ pub static RULES: &[Rule] = &[
         path: "world.social_workers",
         allowed: "at most `world.residents`",
         part: Part::Model,
+        involves: &["world.residents"],
         check: |s| {
             let w = &s.world;
             when(
@@ -160,6 +168,7 @@ pub static RULES: &[Rule] = &[
         path: "world.department_staff",
         allowed: "at most `world.residents`",
         part: Part::Model,
+        involves: &["world.residents"],
         check: |s| {
             let w = &s.world;
             when(
@@ -174,6 +183,7 @@ pub static RULES: &[Rule] = &[
         allowed: "at most `world.residents`, and `world.organisations` × `organisations.members` \
                   at most `world.residents` (a resident belongs to at most one organisation)",
         part: Part::Model,
+        involves: &["world.residents", "organisations.members"],
         check: |s| {
             let (n, m, r) = (
                 s.world.organisations as f64,
@@ -192,6 +202,7 @@ pub static RULES: &[Rule] = &[
         path: "world.businesses",
         allowed: "`world.property_companies` + `world.businesses` at most `world.residents`",
         part: Part::Model,
+        involves: &["world.property_companies", "world.residents"],
         check: |s| {
             let w = &s.world;
             let n = w.property_companies as u64 + w.businesses as u64;
@@ -208,6 +219,7 @@ pub static RULES: &[Rule] = &[
         allowed: "at most the mean community, `world.residents` / `world.communities` \
                   (an organisation recruits in its community)",
         part: Part::Model,
+        involves: &["world.residents", "world.communities"],
         check: |s| {
             let mean = s.world.residents as f64 / s.world.communities.max(1) as f64;
             when(
@@ -224,10 +236,27 @@ pub static RULES: &[Rule] = &[
         },
     },
     Rule {
+        path: "output.panel.sample",
+        allowed: "at most `world.residents` (drawn without replacement)",
+        part: Part::Model,
+        involves: &["world.residents"],
+        check: |s| {
+            let n = s.world.residents;
+            match &s.output.panel {
+                Some(p) if p.sample > n => one(
+                    "output.panel.sample",
+                    format!("{} residents in the panel, but the world has {n}", p.sample),
+                ),
+                _ => Vec::new(),
+            }
+        },
+    },
+    Rule {
         path: "mechanisms.grid.volunteers_per_grid",
         allowed: "at most the mean grid, `world.residents` / `world.grids` (volunteers are \
                   recruited among a grid's residents), when the mechanism is on",
         part: Part::Model,
+        involves: &["world.residents", "world.grids"],
         check: |s| {
             let g = &s.mechanisms.grid;
             let mean = s.world.residents as f64 / s.world.grids.max(1) as f64;
@@ -248,6 +277,7 @@ pub static RULES: &[Rule] = &[
         path: "init.warmup",
         allowed: "`ticks` + `init.warmup` at most 65_000 days",
         part: Part::Model,
+        involves: &["ticks"],
         check: |s| {
             let total = s.ticks as u64 + s.init.warmup as u64;
             when(total as f64 > TICKS, "init.warmup", || {
@@ -262,6 +292,7 @@ pub static RULES: &[Rule] = &[
         path: "domains",
         allowed: "from 1 to 1_000 domains",
         part: Part::Model,
+        involves: &[],
         check: |s| {
             let n = s.domains.len();
             when(n == 0 || n > DOMAINS, "domains", || {
@@ -277,6 +308,7 @@ pub static RULES: &[Rule] = &[
         path: "domains.*.department",
         allowed: "a department index from 0 to `world.departments` − 1",
         part: Part::Model,
+        involves: &["world.departments"],
         check: |s| {
             let d = s.world.departments;
             s.domains
@@ -299,12 +331,14 @@ pub static RULES: &[Rule] = &[
         allowed: "a domain's `rate` × the multipliers of its shocks in force on the same day \
                   at most 365 issues per location and year",
         part: Part::Model,
+        involves: &[],
         check: shock_rates,
     },
     Rule {
         path: "shocks",
         allowed: "at most 10_000 shocks",
         part: Part::Model,
+        involves: &[],
         check: |s| {
             let n = s.shocks.len();
             when(n > LIST, "shocks", || format!("{n} shocks"))
@@ -314,6 +348,7 @@ pub static RULES: &[Rule] = &[
         path: "projects",
         allowed: "at most 10_000 projects",
         part: Part::Model,
+        involves: &[],
         check: |s| {
             let n = s.projects.len();
             when(n > LIST, "projects", || format!("{n} projects"))
@@ -324,6 +359,7 @@ pub static RULES: &[Rule] = &[
         allowed: "at least one community index, each from 0 to `world.communities` − 1 and \
                   named once",
         part: Part::Model,
+        involves: &["world.communities"],
         check: project_communities,
     },
     Rule {
@@ -331,6 +367,7 @@ pub static RULES: &[Rule] = &[
         allowed: "at most 100_000_000 runs in all (policies × sweep points × replicates), \
                   even with --force",
         part: Part::Experiment,
+        involves: &["experiment.replicates", "experiment.max_runs"],
         check: |s| planned_runs_problem(s, &["factorial", "latin_hypercube"]),
     },
     Rule {
@@ -338,6 +375,7 @@ pub static RULES: &[Rule] = &[
         allowed: "a Morris design of at most 100_000_000 runs: `r` × (parameters + 1) × \
                   `experiment.replicates`",
         part: Part::Experiment,
+        involves: &["experiment.replicates"],
         check: |s| planned_runs_problem(s, &["morris"]),
     },
     Rule {
@@ -345,12 +383,14 @@ pub static RULES: &[Rule] = &[
         allowed: "a Sobol' design of at most 100_000_000 runs: `n` × (parameters + 2, or \
                   2 × parameters + 2 with `second_order`) × `experiment.replicates`",
         part: Part::Experiment,
+        involves: &["experiment.replicates"],
         check: |s| planned_runs_problem(s, &["sobol"]),
     },
     Rule {
         path: "sensitivity.parameters",
         allowed: "from 1 to 128 parameters",
         part: Part::Experiment,
+        involves: &[],
         check: |s| {
             let Some(c) = &s.sensitivity else {
                 return Vec::new();
@@ -366,6 +406,7 @@ pub static RULES: &[Rule] = &[
         allowed: "`calibration.draws` × replicates (`calibration.replicates`, or \
                   `experiment.replicates` when 0) at most 100_000_000 runs",
         part: Part::Experiment,
+        involves: &["calibration.replicates", "experiment.replicates"],
         check: |s| {
             let Some(c) = &s.calibration else {
                 return Vec::new();
@@ -383,12 +424,19 @@ pub static RULES: &[Rule] = &[
     },
 ];
 
+/// A broken limit: the key path reported, the message, and the other keys involved.
+pub type Found = (String, String, &'static [&'static str]);
+
 /// The problems every rule of `part` finds, in rule order.
-pub fn problems(s: &Scenario, part: Part) -> Vec<(String, String)> {
+pub fn problems(s: &Scenario, part: Part) -> Vec<Found> {
     let mut out = Vec::new();
     for rule in RULES.iter().filter(|r| r.part == part) {
         for (path, what) in (rule.check)(s) {
-            out.push((path, format!("{what}; allowed: {}", rule.allowed)));
+            out.push((
+                path,
+                format!("{what}; allowed: {}", rule.allowed),
+                rule.involves,
+            ));
         }
     }
     out

@@ -83,12 +83,18 @@ fn descend_table(
 
 /// `file:line:col` for `path` when the file states it, else `file`.
 pub fn where_is(file: &str, text: &str, path: &str) -> String {
-    match span_of(text, path, true) {
-        Some(s) => {
+    // A key the file does not state (an inherited default) is placed at the nearest
+    // section the file does state, e.g. its `[world]` header.
+    let mut p = path;
+    loop {
+        if let Some(s) = span_of(text, p, true) {
             let (l, c) = line_col(text, s.start);
-            format!("{file}:{l}:{c}")
+            return format!("{file}:{l}:{c}");
         }
-        None => file.to_string(),
+        match p.rsplit_once('.') {
+            Some((parent, _)) => p = parent,
+            None => return file.to_string(),
+        }
     }
 }
 

@@ -11,6 +11,7 @@ pub mod experiment;
 pub mod limits;
 pub mod locate;
 pub mod mechanisms;
+pub mod output;
 pub mod overrides;
 pub mod renamed;
 pub mod schema;
@@ -35,7 +36,7 @@ section! {
         pub description: String = String::new(), "", Any;
         /// Seed of a single run (`cogov run`); experiments derive theirs from `experiment.seed`.
         pub seed: u64 = 20_180_101, "seed", Any;
-        /// Horizon. MODEL.md default: 1,095 days (three years).
+        /// Horizon: 1,095 days (three years) by default, as in the model specification.
         pub ticks: u32 = 1095, "days", Range(1.0, limits::TICKS);
         /// Structure and population.
         pub world: World = World::default(), "", Any;
@@ -71,6 +72,8 @@ section! {
         pub policy: Vec<Policy> = Vec::new(), "", Any;
         /// Swept parameters: dotted path → values.
         pub sweep: BTreeMap<String, SweepSpec> = BTreeMap::new(), "", Any;
+        /// Optional record files: issues.csv, panel.csv.
+        pub output: output::Output = output::Output::default(), "", Any;
         /// Figures: metrics, size, formats and policies shown.
         pub plot: crate::plot::PlotConfig = crate::plot::PlotConfig::default(), "", Any;
         /// Global sensitivity analysis: parameter ranges, design size and metrics, run by
@@ -106,6 +109,8 @@ pub struct Problem {
     pub path: String,
     /// What is wrong and what is allowed.
     pub message: String,
+    /// Other keys whose values the problem involves (e.g. the level above).
+    pub others: Vec<String>,
 }
 
 impl Problem {
@@ -113,7 +118,19 @@ impl Problem {
         Problem {
             path: path.into(),
             message: message.into(),
+            others: Vec::new(),
         }
+    }
+
+    fn involving(mut self, other: &str) -> Self {
+        self.others.push(other.to_string());
+        self
+    }
+
+    fn from_limit((path, message, involves): limits::Found) -> Self {
+        involves
+            .iter()
+            .fold(Problem::new(path, message), |p, k| p.involving(k))
     }
 }
 
@@ -144,12 +161,15 @@ impl Scenario {
         // Lists of tables replace the default list; tables merge key by key.
         overrides::deep_merge(&mut merged, &user);
         let scenario = Scenario::from_table(merged, &src)?;
-        let problems = scenario.problems();
+        let mut problems = scenario.problems();
         if problems.is_empty() {
-            Ok(scenario)
-        } else {
-            Err(report(&src, &problems))
+            return Ok(scenario);
         }
+        // Only the first problems are reported: explain those (each walks the schema).
+        for p in problems.iter_mut().take(REPORTED) {
+            explain_inherited(p, &user, &scenario);
+        }
+        Err(report(&src, &problems))
     }
 
     /// The scenario as a TOML table (every parameter, resolved).
@@ -230,7 +250,7 @@ impl Scenario {
         out.extend(
             limits::problems(self, limits::Part::Model)
                 .into_iter()
-                .map(|(path, msg)| Problem::new(path, msg)),
+                .map(Problem::from_limit),
         );
         let w = &self.world;
         let age = w.young_share + w.middle_share + w.elder_share;
@@ -301,7 +321,7 @@ impl Scenario {
         out.extend(
             limits::problems(self, limits::Part::Experiment)
                 .into_iter()
-                .map(|(path, msg)| Problem::new(path, msg)),
+                .map(Problem::from_limit),
         );
         let e = &self.experiment;
         if e.record_every > self.ticks && self.ticks > 0 {
@@ -551,7 +571,8 @@ pub fn model_leaf_paths(table: &toml::Table) -> Vec<String> {
 }
 
 /// Top-level keys that are not model parameters.
-const MODEL_EXCLUDED: [&str; 7] = [
+const MODEL_EXCLUDED: [&str; 8] = [
+    "output",
     "experiment",
     "policy",
     "sweep",
@@ -629,6 +650,50 @@ fn check_bounds(param: &Param, out: &mut Vec<Problem>) {
             &param.path,
             format!("{what}; allowed: {}", param.meta.bounds.describe()),
         ));
+    }
+}
+
+/// Whether the user's table sets dotted `path`.
+fn sets(user: &toml::Table, path: &str) -> bool {
+    let mut cur = user;
+    let mut keys = path.split('.').peekable();
+    while let Some(k) = keys.next() {
+        match cur.get(k) {
+            None => return false,
+            Some(_) if keys.peek().is_none() => return true,
+            Some(toml::Value::Table(t)) => cur = t,
+            Some(_) => return false,
+        }
+    }
+    false
+}
+
+/// When a problem's key (or a key it involves) is not in the file, says that its value is
+/// the inherited default and how to override it: a small world often cannot hold defaults
+/// made for the whole district.
+fn explain_inherited(p: &mut Problem, user: &toml::Table, s: &Scenario) {
+    let params = s.params();
+    let mut notes = Vec::new();
+    for path in std::iter::once(&p.path).chain(&p.others) {
+        if sets(user, path) {
+            continue;
+        }
+        let Some(param) = params.iter().find(|q| &q.path == path) else {
+            continue;
+        };
+        let (section, key) = path.rsplit_once('.').unwrap_or(("", path));
+        let place = if section.is_empty() {
+            "at the top of the file".to_string()
+        } else {
+            format!("under [{section}]")
+        };
+        notes.push(format!(
+            "`{path}` is not set in this file, so it takes its default {}; set `{key} = ...` {place} to override it",
+            param.default
+        ));
+    }
+    if !notes.is_empty() {
+        p.message = format!("{} ({})", p.message, notes.join("; "));
     }
 }
 
@@ -735,8 +800,11 @@ fn syntax_error(src: &Source<'_>, e: &toml::de::Error) -> Error {
     ))
 }
 
+/// Problems a message lists (the rest are counted).
+const REPORTED: usize = 8;
+
 fn report(src: &Source<'_>, problems: &[Problem]) -> Error {
-    const MAX: usize = 8;
+    const MAX: usize = REPORTED;
     let mut lines: Vec<String> = problems
         .iter()
         .take(MAX)
@@ -801,6 +869,25 @@ mod tests {
     fn syntax_error_is_located() {
         let e = err("[world\nresidents = 5\n");
         assert!(e.contains("s.toml:1:") && e.contains("syntax"), "{e}");
+    }
+
+    #[test]
+    fn an_inherited_default_a_small_world_cannot_hold_is_named() {
+        let e = err("[world]\nresidents = 600\nstreets = 1\ncommunities = 2\ngrids = 4\n");
+        assert!(e.contains("`world.service_complexes`"), "{e}");
+        assert!(
+            e.contains("is not set in this file, so it takes its default")
+                && e.contains("set `service_complexes = ...` under [world]"),
+            "{e}"
+        );
+        // A key the file sets is not called inherited.
+        let e = err(
+            "[world]\nresidents = 600\nstreets = 1\ncommunities = 2\ngrids = 4\nservice_complexes = 3\n",
+        );
+        assert!(
+            e.contains("s.toml:6:") && !e.contains("`world.service_complexes` is not set"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -121,8 +121,13 @@ pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), Strin
             .ok_or_else(|| format!("no parameter \"{path}\""))?;
         if keys.peek().is_none() {
             let found = value.type_str();
-            *slot = coerce(slot, value)
-                .map_err(|want| format!("\"{path}\" takes {want}, not a {found}"))?;
+            *slot = coerce(slot, value).map_err(|want| {
+                if want.contains(" not ") {
+                    format!("\"{path}\" takes {want}")
+                } else {
+                    format!("\"{path}\" takes {want}, not {}", article(found))
+                }
+            })?;
             return Ok(());
         }
         cur = slot
@@ -140,8 +145,18 @@ fn coerce(old: &Value, new: Value) -> Result<Value, String> {
             Ok(Value::Integer(f as i64))
         }
         (o, n) if std::mem::discriminant(o) == std::mem::discriminant(&n) => Ok(n),
-        (o, _) => Err(format!("a {}", o.type_str())),
+        (Value::Integer(_), Value::Float(f)) => Err(format!(
+            "a whole number (an integer), not {f}; write e.g. {}",
+            f.round()
+        )),
+        (o, _) => Err(article(o.type_str())),
     }
+}
+
+/// "an integer", "a float", ...
+fn article(word: &str) -> String {
+    let an = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {word}", if an { "an" } else { "a" })
 }
 
 /// The `k` candidates closest to `target` by Jaro–Winkler similarity of the whole path and

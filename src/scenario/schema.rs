@@ -115,6 +115,52 @@ pub struct Param {
     pub meta: Meta,
 }
 
+/// A documented key of a section that is not a model parameter (`[sensitivity]`,
+/// `[calibration]`, `[plot]`): path, default and meaning, for the ODD and `cogov check`.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyDoc {
+    /// Dotted key path, e.g. `sensitivity.r`; `<...>` stands for a name the user chooses.
+    pub path: &'static str,
+    /// How the key is written when its section's default has no value for it (a map entry);
+    /// empty otherwise (the default is read from the section's `Default`).
+    pub default: &'static str,
+    /// Its meaning and allowed values.
+    pub doc: &'static str,
+}
+
+/// Rows `(path, default, meaning)` of a key table: each default from `defaults` (the
+/// section's `Default`, serialised) where it has one, else the key's own text.
+pub fn key_rows(
+    section: &str,
+    keys: &[KeyDoc],
+    defaults: &toml::Value,
+) -> Vec<(String, String, String)> {
+    keys.iter()
+        .map(|k| {
+            let rest = k
+                .path
+                .strip_prefix(section)
+                .and_then(|r| r.strip_prefix('.'))
+                .unwrap_or(k.path);
+            let default = defaults
+                .get(rest)
+                .map(|v| v.to_string())
+                .filter(|_| k.default.is_empty())
+                .unwrap_or_else(|| k.default.to_string());
+            (k.path.to_string(), default, k.doc.to_string())
+        })
+        .collect()
+}
+
+/// The top-level key names of a list of [`KeyDoc`] under `section` (for tests that keep a
+/// list and its serde struct in step).
+pub fn top_keys(section: &str, keys: &[KeyDoc]) -> std::collections::BTreeSet<String> {
+    keys.iter()
+        .filter_map(|k| k.path.strip_prefix(section)?.strip_prefix('.'))
+        .map(|rest| rest.split(['.', ' ']).next().unwrap_or(rest).to_string())
+        .collect()
+}
+
 /// A node of the schema: a leaf value or a section of fields.
 pub trait Node {
     /// Reports this node's parameters under `path`, with `default` as the reference value.

@@ -39,13 +39,13 @@ section! {
         pub young_share: f64 = 0.30, "share", Unit;
         /// Share of middle-aged residents. Assumption.
         pub middle_share: f64 = 0.45, "share", Unit;
-        /// Share of elders. MODEL.md default 0.25.
+        /// Share of elders (the specification's default).
         pub elder_share: f64 = 0.25, "share", Unit;
-        /// Share of party members. MODEL.md default 0.08.
+        /// Share of party members (the specification's default).
         pub party_share: f64 = 0.08, "share", Unit;
         /// Share of residents who use the community platform online. Assumption.
         pub online_share: f64 = 0.35, "share", Unit;
-        /// Activation threshold φ, clipped to [0, 1]. MODEL.md default normal(0.25, 0.1).
+        /// Activation threshold φ, clipped to [0, 1] (the specification's default).
         pub threshold: Dist = Dist::Normal(0.25, 0.1), "share", Any;
         /// Social workers (社工): agents with skill and a caseload, attached to a community
         /// station or an organisation of their community. Assumption: 3 per community.
@@ -83,7 +83,7 @@ section! {
         /// a band of nearby equilibria, and a start far below it takes years to climb.
         pub seed_active_share: f64 = 0.15, "share", Unit;
         /// Warm-up ticks run before recording starts, without linkage mechanisms: the world
-        /// before the reform, in which stocks settle. MODEL.md default 0.
+        /// before the reform, in which stocks settle.
         pub warmup: u32 = 0, "days", Range(0.0, TICKS);
     }
 }
@@ -450,7 +450,9 @@ pub fn default_domains() -> BTreeMap<String, Domain> {
             cost: 600_000.0,
             complexity: 0.7,
             contention: 0.45,
-            support: 0.58,
+            // Assumption: slightly more against than for (ground-floor households lose
+            // light and gain nothing), so consent needs a compromise.
+            support: 0.45,
             consent_share: 2.0 / 3.0,
             department: 0,
             duration: 120.0,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::abc::{AbcDesign, AbcResult, Prior, Target, check_quantile, sample_priors};
 use super::check_range;
 use crate::scenario::limits::RUNS;
+use crate::scenario::schema::KeyDoc;
 use crate::scenario::schema::{Meta, Param};
 use crate::{Error, Result};
 
@@ -53,6 +54,79 @@ crate::section! {
         pub metrics: Vec<String> = Vec::new(), "", Any;
     }
 }
+
+/// The `[sensitivity]` keys for the ODD (kept in step with the struct by a test).
+pub const SENSITIVITY_KEYS: &[KeyDoc] = &[
+    KeyDoc {
+        path: "sensitivity.parameters",
+        default: "",
+        doc: "Parameter path → [low, high]: the parameters varied and their ranges (sampled uniformly). Required.",
+    },
+    KeyDoc {
+        path: "sensitivity.metrics",
+        default: "",
+        doc: "Summary columns analysed (a bare metric name means its `_final` for a stock, `_total` for a flow); empty: active_share_mean, trust_institutional_mean_final, collective_petitions_total, issues_resolved_total, resolution_days_mean_final.",
+    },
+    KeyDoc {
+        path: "sensitivity.r",
+        default: "",
+        doc: "Morris: trajectories r (cost r(k + 1) design points for k parameters); also written `trajectories`.",
+    },
+    KeyDoc {
+        path: "sensitivity.levels",
+        default: "",
+        doc: "Morris: grid levels p, an even number ≥ 2 (the step is p / (2(p − 1)) of the range).",
+    },
+    KeyDoc {
+        path: "sensitivity.n",
+        default: "",
+        doc: "Sobol: base sample size N, a power of two (cost N(k + 2) design points, N(2k + 2) with second order).",
+    },
+    KeyDoc {
+        path: "sensitivity.second_order",
+        default: "",
+        doc: "Sobol: also estimate second-order indices S2.",
+    },
+    KeyDoc {
+        path: "sensitivity.bootstrap",
+        default: "",
+        doc: "Bootstrap resamples for the 95% intervals of the indices (0: none, written NA).",
+    },
+    KeyDoc {
+        path: "sensitivity.method",
+        default: "",
+        doc: "\"morris\" or \"sobol\"; in a scenario, `experiment.design` decides and this key is ignored (also written `design`).",
+    },
+];
+
+/// The `[calibration]` keys for the ODD (kept in step with the struct by a test).
+pub const CALIBRATION_KEYS: &[KeyDoc] = &[
+    KeyDoc {
+        path: "calibration.targets.<metric>",
+        default: "{ observed = .., tolerance = .. }",
+        doc: "Observed value of a summary column (a bare metric name means its `_final` or `_total`) and the tolerance (> 0) that scales its distance. At least one.",
+    },
+    KeyDoc {
+        path: "calibration.priors.<path>",
+        default: "{ low = .., high = .. }",
+        doc: "Prior of a numeric model parameter: `dist = \"uniform\"` (default; needs low and high) or `\"normal\"` (mean, sd > 0; low and high truncate). At least one.",
+    },
+    KeyDoc {
+        path: "calibration.draws",
+        default: "",
+        doc: "Draws from the prior (each runs `replicates` model runs).",
+    },
+    KeyDoc {
+        path: "calibration.acceptance_quantile",
+        default: "",
+        doc: "Fraction of draws with the smallest distance accepted, in (0, 1].",
+    },
+    KeyDoc {
+        path: "calibration.replicates",
+        default: "",
+        doc: "Model runs per draw, averaged (each with its own seed); 0: `experiment.replicates`.",
+    },
+];
 
 /// The summary columns analysed when `metrics` is empty.
 pub const DEFAULT_METRICS: [&str; 5] = [
@@ -263,6 +337,21 @@ impl CalibrationConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_docs_list_every_field() {
+        use crate::scenario::schema::top_keys;
+        let fields = |v: toml::Value| -> std::collections::BTreeSet<String> {
+            v.as_table().unwrap().keys().cloned().collect()
+        };
+        let s = toml::Value::try_from(SensitivityConfig::default()).unwrap();
+        assert_eq!(top_keys("sensitivity", SENSITIVITY_KEYS), fields(s));
+        let c = toml::Value::try_from(CalibrationConfig::default()).unwrap();
+        assert_eq!(top_keys("calibration", CALIBRATION_KEYS), fields(c));
+        for m in DEFAULT_METRICS {
+            assert!(SENSITIVITY_KEYS[1].doc.contains(m), "{m}");
+        }
+    }
 
     #[test]
     fn sensitivity_section_parses_with_defaults_and_aliases() {
