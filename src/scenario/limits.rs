@@ -694,6 +694,7 @@ mod tests {
         s.shocks.push(Default::default());
         s.sensitivity = Some(Default::default());
         s.calibration = Some(Default::default());
+        s.output.panel = Some(Default::default());
         let params = s.params();
         for r in RULES {
             let known = params.iter().any(|p| r.applies_to(&p.path))
@@ -722,6 +723,7 @@ mod tests {
         s.shocks.push(Default::default());
         s.sensitivity = Some(Default::default());
         s.calibration = Some(Default::default());
+        s.output.panel = Some(Default::default());
         let unbounded: Vec<String> = s
             .params()
             .into_iter()
