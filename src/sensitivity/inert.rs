@@ -225,7 +225,7 @@ mod tests {
     fn perturbations_stay_within_bounds_and_move() {
         let p = perturbations(0.3, Bounds::Unit, false);
         assert!(
-            (p[0] - 0.375).abs() < 1e-12 && (p[1] - 0.225).abs() < 1e-12,
+            p.len() == 2 && (p[0] - 0.375).abs() < 1e-12 && (p[1] - 0.225).abs() < 1e-12,
             "{p:?}"
         );
         assert_eq!(perturbations(1.0, Bounds::Unit, false), vec![0.75]);
