@@ -18,6 +18,8 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod sensitivity;
+pub mod serve;
+pub mod snapshot;
 pub mod stats;
 pub mod submodels;
 pub mod verify;

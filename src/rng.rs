@@ -40,6 +40,8 @@ pub enum Purpose {
     Verify = 11,
     /// Sensitivity analysis and calibration.
     Sensitivity = 12,
+    /// A mechanism set up again by a `[[change]]` (`a` = tick, `b` = its registry index).
+    Steering = 13,
 }
 
 /// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mixer.

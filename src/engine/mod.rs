@@ -15,6 +15,7 @@ pub mod record;
 pub mod residents;
 pub mod resourcing;
 pub mod routing;
+pub mod steering;
 
 use std::sync::Arc;
 
@@ -210,6 +211,7 @@ impl Engine {
 
     /// Runs one tick: every phase of [`SCHEDULE`] in order.
     pub fn step(&mut self, observer: &mut Observer) {
+        steering::apply_due(self);
         if self.world.tick == self.scenario.init.warmup {
             self.start_mechanisms();
         }

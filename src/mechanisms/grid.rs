@@ -2,9 +2,9 @@
 //!
 //! Each grid has a grid leader and `volunteers_per_grid` volunteer grid members, recruited
 //! at the start among its most engaged residents (drawn with probability proportional to
-//! engagement) and tied to the grid leader. Every day they patrol: a latent issue in the
-//! grid is detected with hazard `patrol_detection` + `volunteer_detection` × volunteers
-//! (halved for issues inside a household). An issue found on patrol whose complexity is at
+//! engagement) and tied to the grid leader; a relaunch tops them up to that number. Every
+//! day they patrol: a latent issue in the grid is detected with hazard `patrol_detection` +
+//! `volunteer_detection` × volunteers (halved for issues inside a household). An issue found on patrol whose complexity is at
 //! most `fix_complexity` and whose cost is at most `fix_cost` is fixed on the spot with
 //! probability `fix_probability`, paid from the community budget.
 
@@ -62,6 +62,8 @@ impl Mechanism for GridMechanism {
         for g in 0..grids {
             let range = w.places.grids.residents(g);
             let len = (range.end - range.start) as usize;
+            // Volunteers recruited before (a relaunch by a `[[change]]`) still serve.
+            self.volunteers[g] = range.clone().filter(|&i| w.residents.roles[i as usize] & role::GRID_VOLUNTEER != 0).count() as u32;
             let mut tries = 0;
             while self.volunteers[g] < self.p.volunteers_per_grid && tries < 50 * self.p.volunteers_per_grid && len > 0 {
                 tries += 1;

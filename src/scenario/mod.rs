@@ -6,6 +6,7 @@
 //! differs. (3) The resolved scenario is validated against the schema's bounds and the
 //! cross-field rules. A [`Scenario`] that exists is valid.
 
+pub mod change;
 pub mod dist;
 pub mod experiment;
 pub mod locate;
@@ -64,6 +65,9 @@ section! {
         pub experiment: Experiment = Experiment::default(), "", Any;
         /// Policies compared in an experiment.
         pub policy: Vec<Policy> = Vec::new(), "", Any;
+        /// Steering: settings applied at the start of a recorded day (`cogov serve` writes
+        /// them; `cogov run` and `cogov experiment` apply them).
+        pub change: Vec<change::Change> = Vec::new(), "", Any;
         /// Swept parameters: dotted path → values.
         pub sweep: BTreeMap<String, SweepSpec> = BTreeMap::new(), "", Any;
         /// Figures: metrics, size, formats and policies shown.
@@ -85,6 +89,10 @@ impl Node for crate::sensitivity::CalibrationConfig {
 }
 
 impl Node for Vec<Policy> {
+    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
+}
+
+impl Node for Vec<change::Change> {
     fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
 }
 
@@ -329,6 +337,7 @@ impl Scenario {
             }
         }
         out.extend(self.mechanisms.problems(self));
+        out.extend(change::problems(self));
         out
     }
 
@@ -547,7 +556,8 @@ impl Scenario {
 
 /// The model-parameter leaves a design or prior may vary (not the experiment machinery).
 pub fn model_leaf_paths(table: &toml::Table) -> Vec<String> {
-    const NOT_MODEL: [&str; 7] = [
+    const NOT_MODEL: [&str; 8] = [
+        "change",
         "experiment",
         "policy",
         "sweep",
