@@ -70,7 +70,8 @@ fn engines(case: &Case) -> (Vec<Engine>, Vec<Observer>) {
     let explored = Arc::new(s.explored().unwrap());
     let mut specs: Vec<Arc<Scenario>> = vec![explored.clone(); s.replicates as usize];
     if let Some(r) = s.reference().unwrap() {
-        specs.extend(vec![Arc::new(r); s.replicates as usize]);
+        let r = Arc::new(r);
+        specs.extend((0..s.replicates).map(|_| r.clone()));
     }
     let seeds = s.seeds();
     let mut engines: Vec<Engine> = specs
@@ -104,7 +105,9 @@ fn http(port: u16, method: &str, path: &str, body: &str) -> String {
     .unwrap();
     let mut out = String::new();
     t.read_to_string(&mut out).unwrap();
-    out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default()
+    out.split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default()
 }
 
 /// A server in this process with one session of `case`, past the warm-up, and a client

@@ -168,7 +168,10 @@ pub fn district(e: &Engine) -> District {
     // satisfaction, grievance, would-petition.
     let mut sums = vec![[0.0f64; 7]; ng];
     for (g, s) in sums.iter_mut().enumerate() {
-        let (lo, hi) = (p.grid_buildings[g] as usize, p.grid_buildings[g + 1] as usize);
+        let (lo, hi) = (
+            p.grid_buildings[g] as usize,
+            p.grid_buildings[g + 1] as usize,
+        );
         for b in &w.stats.buildings[lo..hi.min(w.stats.buildings.len())] {
             s[0] += b.active as f64;
             s[1] += b.engagement as f64;
@@ -183,7 +186,11 @@ pub fn district(e: &Engine) -> District {
     let mut open_community = vec![0u32; nc];
     for issue in w.issues.iter().filter(|i| i.is_open()) {
         open_community[issue.community as usize] += 1;
-        let first = p.grids.starts.partition_point(|&s| s <= issue.residents.start) - 1;
+        let first = p
+            .grids
+            .starts
+            .partition_point(|&s| s <= issue.residents.start)
+            - 1;
         let mut g = first;
         while g < ng && p.grids.starts[g] < issue.residents.end {
             open_grid[g] += 1;
@@ -223,7 +230,14 @@ pub fn district(e: &Engine) -> District {
     };
     District {
         communities: (0..nc)
-            .map(|c| row(&community_sums[c], p.communities.size(c), open_community[c], c))
+            .map(|c| {
+                row(
+                    &community_sums[c],
+                    p.communities.size(c),
+                    open_community[c],
+                    c,
+                )
+            })
             .collect(),
         grids: (0..ng)
             .map(|g| {

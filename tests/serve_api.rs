@@ -21,11 +21,19 @@ struct Serve {
 }
 
 impl Serve {
+    /// Starts `cogov serve SCENARIO --port 0 EXTRA`; sessions outlive a quiet minute
+    /// unless `extra` sets `--session-timeout`.
     fn start(scenario: &Path, extra: &[&str]) -> Serve {
+        let timeout: &[&str] = if extra.contains(&"--session-timeout") {
+            &[]
+        } else {
+            &["--session-timeout", "600"]
+        };
         let mut child = bin()
             .arg("serve")
             .arg(scenario)
-            .args(["--port", "0", "--session-timeout", "1"])
+            .args(["--port", "0"])
+            .args(timeout)
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -92,7 +100,10 @@ fn call(method: &str, url: &str, body: Option<&str>, headers: &[(&str, &str)]) -
         ("DELETE", _) => a.delete(url).call(),
         (_, b) => {
             let mut r = a.post(url);
-            if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+            if !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            {
                 r = r.header("Content-Type", "application/json");
             }
             for (k, v) in headers {
@@ -114,7 +125,9 @@ fn json_of(body: &str) -> Value {
 fn refused(status: u16, body: &str, code: u16, fragment: &str) {
     assert_eq!(status, code, "{body}");
     let v = json_of(body);
-    let msg = v["error"].as_str().unwrap_or_else(|| panic!("no error: {body}"));
+    let msg = v["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error: {body}"));
     assert!(
         msg.contains(fragment),
         "error {msg:?} does not mention {fragment:?}"
@@ -174,8 +187,13 @@ fn bad_requests_get_a_json_error_and_other_sessions_go_on() {
     let a = create(&s);
     let b = create(&s);
     wait(&s, &a, |v| state_is(v, "paused"));
-    assert_eq!(post(&s, &a, "/control", json!({"action": "step", "steps": 4})).0, 200);
-    wait(&s, &a, |v| v["status"]["days"] == 4 && v["status"]["state"] == "paused");
+    assert_eq!(
+        post(&s, &a, "/control", json!({"action": "step", "steps": 4})).0,
+        200
+    );
+    wait(&s, &a, |v| {
+        v["status"]["days"] == 4 && v["status"]["state"] == "paused"
+    });
 
     let url = session(&s, &b, "/control");
     let (c, body) = call("POST", &url, Some("{not json"), &[]);
@@ -202,15 +220,40 @@ fn bad_requests_get_a_json_error_and_other_sessions_go_on() {
     assert!(json_of(&body)["error"].is_string());
 
     // Steering: unknown path, fixed path, wrong type, out of range, unknown `when`.
-    let (c, body) = post(&s, &b, "/steer", json!({"set": {"mechanisms.grid.enabeld": true}, "when": "next_tick"}));
+    let (c, body) = post(
+        &s,
+        &b,
+        "/steer",
+        json!({"set": {"mechanisms.grid.enabeld": true}, "when": "next_tick"}),
+    );
     refused(c, &body, 400, "mechanisms.grid.enabled");
-    let (c, body) = post(&s, &b, "/steer", json!({"set": {"world.residents": 900}, "when": "next_tick"}));
+    let (c, body) = post(
+        &s,
+        &b,
+        "/steer",
+        json!({"set": {"world.residents": 900}, "when": "next_tick"}),
+    );
     refused(c, &body, 400, "apply it on reset");
-    let (c, body) = post(&s, &b, "/steer", json!({"set": {"mechanisms.grid.enabled": 0.5}, "when": "next_tick"}));
+    let (c, body) = post(
+        &s,
+        &b,
+        "/steer",
+        json!({"set": {"mechanisms.grid.enabled": 0.5}, "when": "next_tick"}),
+    );
     refused(c, &body, 400, "boolean");
-    let (c, body) = post(&s, &b, "/steer", json!({"set": {"residents.lapse_probability": 3.0}, "when": "reset"}));
+    let (c, body) = post(
+        &s,
+        &b,
+        "/steer",
+        json!({"set": {"residents.lapse_probability": 3.0}, "when": "reset"}),
+    );
     refused(c, &body, 400, "residents.lapse_probability");
-    let (c, body) = post(&s, &b, "/steer", json!({"set": {"mechanisms.grid.enabled": true}, "when": "later"}));
+    let (c, body) = post(
+        &s,
+        &b,
+        "/steer",
+        json!({"set": {"mechanisms.grid.enabled": true}, "when": "later"}),
+    );
     refused(c, &body, 400, "next_tick");
     let (c, body) = post(&s, &b, "/steer", json!({"set": {}, "when": "reset"}));
     refused(c, &body, 400, "empty");
@@ -224,13 +267,23 @@ fn bad_requests_get_a_json_error_and_other_sessions_go_on() {
     );
     refused(c, &body, 400, "mine.toml:3:13: `world.residents`");
     assert!(!body.contains("etc/"), "{body}");
-    let (c, body) = post(&s, &b, "/reset", json!({"upload": {"name": "x.toml", "text": "[world\n"}}));
+    let (c, body) = post(
+        &s,
+        &b,
+        "/reset",
+        json!({"upload": {"name": "x.toml", "text": "[world\n"}}),
+    );
     refused(c, &body, 400, "x.toml:1:");
     let (c, body) = post(&s, &b, "/reset", json!({"scenario": "../README"}));
     refused(c, &body, 400, "no shipped scenario");
     let (c, body) = post(&s, &b, "/reset", json!({"world": {"world.grids": 1}}));
     refused(c, &body, 400, "world.grids");
-    let (c, body) = post(&s, &b, "/reset", json!({"world": {"residents.lapse_probability": 0.2}}));
+    let (c, body) = post(
+        &s,
+        &b,
+        "/reset",
+        json!({"world": {"residents.lapse_probability": 0.2}}),
+    );
     refused(c, &body, 400, "not a session-wide setting");
 
     // Bodies are bounded: a 2 MiB upload is refused from its length alone.
@@ -246,9 +299,19 @@ fn bad_requests_get_a_json_error_and_other_sessions_go_on() {
     assert!(head.contains("\"error\""), "{head}");
 
     // Files and communities that do not exist; paths that would reach the disk.
-    let (c, body) = call("GET", &session(&s, &b, "/file?arm=sideways&replicate=0&file=timeseries"), None, &[]);
+    let (c, body) = call(
+        "GET",
+        &session(&s, &b, "/file?arm=sideways&replicate=0&file=timeseries"),
+        None,
+        &[],
+    );
     assert_eq!(c, 400, "{body}");
-    let (c, body) = call("GET", &session(&s, &b, "/file?arm=explored&replicate=99&file=timeseries"), None, &[]);
+    let (c, body) = call(
+        "GET",
+        &session(&s, &b, "/file?arm=explored&replicate=99&file=timeseries"),
+        None,
+        &[],
+    );
     refused(c, &body, 400, "replicate 99");
     let (c, body) = call("GET", &session(&s, &b, "/community?c=999"), None, &[]);
     refused(c, &body, 400, "community 999");
@@ -263,14 +326,22 @@ fn bad_requests_get_a_json_error_and_other_sessions_go_on() {
     ] {
         let (c, body) = call("GET", &format!("{}{path}", s.base), None, &[]);
         assert_eq!(c, 404, "{path}: {body}");
-        assert!(!body.contains("[package]") && !body.contains("root:"), "{path}");
+        assert!(
+            !body.contains("[package]") && !body.contains("root:"),
+            "{path}"
+        );
     }
     let (c, body) = call("DELETE", &format!("{}/api/info", s.base), None, &[]);
     refused(c, &body, 405, "DELETE");
 
     // The other session was never disturbed.
-    assert_eq!(post(&s, &a, "/control", json!({"action": "step", "steps": 3})).0, 200);
-    wait(&s, &a, |v| v["status"]["days"] == 7 && v["status"]["state"] == "paused");
+    assert_eq!(
+        post(&s, &a, "/control", json!({"action": "step", "steps": 3})).0,
+        200
+    );
+    wait(&s, &a, |v| {
+        v["status"]["days"] == 7 && v["status"]["state"] == "paused"
+    });
     let stderr = s.stderr();
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
@@ -304,13 +375,19 @@ fn beyond_loopback_every_request_needs_the_token() {
         .to_str()
         .unwrap()
         .to_string();
-    assert!(cookie.contains(&token) && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(
+        cookie.contains(&token) && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
     assert!(resp.body_mut().read_to_string().unwrap().contains("cogov"));
     let pair = cookie.split(';').next().unwrap();
     let (c, _) = call("GET", &info, None, &[("Cookie", pair)]);
     assert_eq!(c, 200);
     let stderr = s.stderr();
-    assert!(stderr.contains("warning") && stderr.contains("token"), "{stderr}");
+    assert!(
+        stderr.contains("warning") && stderr.contains("token"),
+        "{stderr}"
+    );
 }
 
 /// Sends a raw request and returns the response head and body.
@@ -335,7 +412,9 @@ fn on_loopback_a_foreign_host_header_is_refused() {
     assert!(ok.contains("content-security-policy"), "{ok}");
     let bad = raw(
         port,
-        &format!("GET /api/info HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"),
+        &format!(
+            "GET /api/info HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"
+        ),
     );
     assert!(bad.starts_with("HTTP/1.1 403"), "{bad}");
     assert!(bad.contains("\"error\""), "{bad}");
@@ -366,18 +445,32 @@ fn caps_on_sessions_and_world_size_say_what_to_do() {
     // 600 residents × 6 replicates × 2 arms = 7,200 > 7,000.
     let (c, body) = post(&s, &c3, "/reset", json!({"replicates": 6}));
     refused(c, &body, 413, "--max-residents");
-    let (c, body) = post(&s, &c3, "/reset", json!({"replicates": 6, "reference": "none"}));
+    let (c, body) = post(
+        &s,
+        &c3,
+        "/reset",
+        json!({"replicates": 6, "reference": "none"}),
+    );
     assert_eq!(c, 200, "{body}");
     let (c, body) = post(&s, &c3, "/reset", json!({"replicates": 21}));
     refused(c, &body, 413, "--max-replicates");
-    let (c, body) = post(&s, &c3, "/reset", json!({"world": {"world.residents": 50000}}));
+    let (c, body) = post(
+        &s,
+        &c3,
+        "/reset",
+        json!({"world": {"world.residents": 50000}}),
+    );
     refused(c, &body, 413, "world too large");
 }
 
 #[test]
 fn a_closed_page_frees_its_session() {
-    let s = Serve::start(&tiny("close", 10), &[]);
-    let count = || json_of(&call("GET", &format!("{}/api/info", s.base), None, &[]).1)["sessions"].as_u64().unwrap();
+    let s = Serve::start(&tiny("close", 10), &["--session-timeout", "1"]);
+    let count = || {
+        json_of(&call("GET", &format!("{}/api/info", s.base), None, &[]).1)["sessions"]
+            .as_u64()
+            .unwrap()
+    };
     let id = create(&s);
     // An open event stream keeps the session.
     let port = s.port();
@@ -388,7 +481,9 @@ fn a_closed_page_frees_its_session() {
                 .as_bytes(),
         )
         .unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
     let mut seen = String::new();
     let mut buf = [0u8; 4096];
     while !seen.contains("event: setup") {
@@ -410,13 +505,22 @@ fn a_closed_page_frees_its_session() {
     refused(c, &body, 404, "closed or timed out");
     // The page's beacon on close frees it at once.
     let id = create(&s);
-    let (c, _) = call("POST", &session(&s, &id, "/close"), Some(""), &[("Content-Type", "text/plain")]);
+    let (c, _) = call(
+        "POST",
+        &session(&s, &id, "/close"),
+        Some(""),
+        &[("Content-Type", "text/plain")],
+    );
     assert_eq!(c, 200);
     assert_eq!(count(), 0);
 }
 
 fn file(s: &Serve, id: &str, arm: &str, r: u32, which: &str) -> Vec<u8> {
-    let url = session(s, id, &format!("/file?arm={arm}&replicate={r}&file={which}"));
+    let url = session(
+        s,
+        id,
+        &format!("/file?arm={arm}&replicate={r}&file={which}"),
+    );
     let mut resp = agent().get(&url).call().unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     resp.body_mut().read_to_vec().unwrap()
@@ -436,11 +540,20 @@ fn run_reproduces(s: &Serve, id: &str, dir: &Path, replicate: u32) -> PathBuf {
     let file_path = export(s, id, dir);
     let text = std::fs::read_to_string(&file_path).unwrap();
     let check = cogov(&["check", file_path.to_str().unwrap()]);
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
-    let state = json_of(&call("GET", &session(s, id, ""), None, &[]).1);
-    let seed = state["info"]["seeds"][replicate as usize].as_str().unwrap().to_string();
     assert!(
-        text.contains(&format!("replicate {replicate}: cogov run FILE --seed {seed}")),
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let state = json_of(&call("GET", &session(s, id, ""), None, &[]).1);
+    let seed = state["info"]["seeds"][replicate as usize]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        text.contains(&format!(
+            "replicate {replicate}: cogov run FILE --seed {seed}"
+        )),
         "{text}"
     );
     let out = dir.join(format!("run{replicate}"));
@@ -453,7 +566,11 @@ fn run_reproduces(s: &Serve, id: &str, dir: &Path, replicate: u32) -> PathBuf {
         out.to_str().unwrap(),
         "--no-plot",
     ]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     for which in ["timeseries", "summary", "communities"] {
         let live = file(s, id, "explored", replicate, which);
         let batch = std::fs::read(out.join(format!("{which}.csv"))).unwrap();
@@ -499,7 +616,10 @@ fn concurrent_sessions_are_reproduced_by_run_and_experiment() {
     wait(&s, &a, |v| state_is(v, "paused"));
     wait(&s, &b, |v| state_is(v, "paused"));
     // Session A: baseline reference, the grid switched on live at day 6.
-    assert_eq!(post(&s, &a, "/reset", json!({"replicates": 2, "seed": 3})).0, 200);
+    assert_eq!(
+        post(&s, &a, "/reset", json!({"replicates": 2, "seed": 3})).0,
+        200
+    );
     // Session B: another seed, a setting from the start, the scenario as reference.
     let (c, body) = post(
         &s,
@@ -509,11 +629,20 @@ fn concurrent_sessions_are_reproduced_by_run_and_experiment() {
                "settings": {"mechanisms.online.enabled": true}}),
     );
     assert_eq!(c, 200, "{body}");
-    wait(&s, &a, |v| state_is(v, "paused") && v["info"]["seed"] == "3");
-    wait(&s, &b, |v| state_is(v, "paused") && v["info"]["seed"] == "11");
+    wait(&s, &a, |v| {
+        state_is(v, "paused") && v["info"]["seed"] == "3"
+    });
+    wait(&s, &b, |v| {
+        state_is(v, "paused") && v["info"]["seed"] == "11"
+    });
     assert_eq!(post(&s, &b, "/control", json!({"action": "play"})).0, 200);
-    assert_eq!(post(&s, &a, "/control", json!({"action": "step", "steps": 6})).0, 200);
-    wait(&s, &a, |v| v["status"]["days"] == 6 && v["status"]["state"] == "paused");
+    assert_eq!(
+        post(&s, &a, "/control", json!({"action": "step", "steps": 6})).0,
+        200
+    );
+    wait(&s, &a, |v| {
+        v["status"]["days"] == 6 && v["status"]["state"] == "paused"
+    });
     let (c, body) = post(
         &s,
         &a,
@@ -527,7 +656,12 @@ fn concurrent_sessions_are_reproduced_by_run_and_experiment() {
     wait(&s, &b, |v| v["status"]["state"] == "finished");
     assert_eq!(va["changes"][0]["day"], 6);
     assert_eq!(va["days"], 24);
-    let (c, body) = post(&s, &a, "/steer", json!({"set": {"mechanisms.grid.enabled": false}, "when": "next_tick"}));
+    let (c, body) = post(
+        &s,
+        &a,
+        "/steer",
+        json!({"set": {"mechanisms.grid.enabled": false}, "when": "next_tick"}),
+    );
     refused(c, &body, 409, "horizon");
 
     // Common random numbers: both arms of A are identical until the change, then differ.
@@ -542,7 +676,10 @@ fn concurrent_sessions_are_reproduced_by_run_and_experiment() {
     let dir_b = tmp("repro-b");
     run_reproduces(&s, &b, &dir_b, 0);
     let text = std::fs::read_to_string(&file_a).unwrap();
-    assert!(text.contains("[[change]]") && text.contains("day = 6"), "{text}");
+    assert!(
+        text.contains("[[change]]") && text.contains("day = 6"),
+        "{text}"
+    );
 
     // `cogov experiment` reproduces both arms of every replicate.
     let out = dir_a.join("experiment");
@@ -559,11 +696,53 @@ fn concurrent_sessions_are_reproduced_by_run_and_experiment() {
     for (policy, arm) in [("explored", "explored"), ("reference", "reference")] {
         for r in 0..2 {
             let live = data_rows(&file(&s, &a, arm, r, "timeseries"));
-            assert_eq!(experiment_rows(&out, policy, r), live, "{policy} replicate {r}");
+            assert_eq!(
+                experiment_rows(&out, policy, r),
+                live,
+                "{policy} replicate {r}"
+            );
         }
     }
     // The change history as a policy: the grid on from day 0.
     let after = experiment_rows(&out, "after_day_6", 0);
     assert_eq!(after.len(), 24);
     assert_ne!(after, explored);
+}
+
+#[test]
+fn a_default_over_the_cap_opens_a_session_that_says_why() {
+    // 600 residents × 5 replicates × 2 arms = 6,000 > 5,000.
+    let s = Serve::start(&tiny("overcap", 10), &["--max-residents", "5000"]);
+    let id = create(&s);
+    let v = wait(&s, &id, |v| v["status"]["state"] == "failed");
+    assert!(
+        v["status"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--max-residents"),
+        "{v}"
+    );
+    // Nothing to run, steer or download until a reset that fits.
+    assert_eq!(post(&s, &id, "/control", json!({"action": "play"})).0, 200);
+    let (c, body) = post(
+        &s,
+        &id,
+        "/steer",
+        json!({"set": {"mechanisms.grid.enabled": true}, "when": "next_tick"}),
+    );
+    refused(c, &body, 409, "no worlds");
+    let (c, body) = call(
+        "GET",
+        &session(&s, &id, "/file?arm=explored&replicate=0&file=timeseries"),
+        None,
+        &[],
+    );
+    refused(c, &body, 400, "no worlds");
+    let (c, body) = post(&s, &id, "/reset", json!({"replicates": 4}));
+    assert_eq!(c, 200, "{body}");
+    wait(&s, &id, |v| state_is(v, "paused"));
+    assert_eq!(post(&s, &id, "/control", json!({"action": "play"})).0, 200);
+    wait(&s, &id, |v| {
+        v["status"]["state"] == "finished" && v["days"] == 10
+    });
 }

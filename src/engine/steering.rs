@@ -116,8 +116,11 @@ mod tests {
     use crate::observer::Observer;
 
     fn small(ticks: u32, changes: Vec<Change>) -> Arc<Scenario> {
-        let mut s = Scenario::default();
-        s.ticks = ticks;
+        let mut s = Scenario {
+            ticks,
+            change: changes,
+            ..Default::default()
+        };
         s.init.warmup = 5;
         s.world.residents = 2_000;
         s.world.streets = 1;
@@ -129,7 +132,6 @@ mod tests {
         s.world.property_companies = 2;
         s.world.service_complexes = 1;
         s.world.department_staff = 8;
-        s.change = changes;
         assert!(s.problems().is_empty(), "{:?}", s.problems());
         Arc::new(s)
     }

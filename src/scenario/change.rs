@@ -212,7 +212,11 @@ mod tests {
         assert!(fixed_reason("mechanisms.grid.enabled").is_none());
         assert!(fixed_reason("seeds").is_none());
         let paths = steerable_paths(&Scenario::default());
-        assert!(paths.iter().any(|p| p == "mechanisms.online.responsiveness"));
+        assert!(
+            paths
+                .iter()
+                .any(|p| p == "mechanisms.online.responsiveness")
+        );
         assert!(!paths.iter().any(|p| p.starts_with("world.")));
     }
 
@@ -234,17 +238,32 @@ mod tests {
 
     #[test]
     fn bad_changes_are_located_and_explained() {
-        let e = err("ticks = 100\n[[change]]\nday = 100\nset = { \"mechanisms.grid.enabld\" = true }\n");
-        assert!(e.contains("s.toml:3:7") && e.contains("horizon of 100 days"), "{e}");
+        let e = err(
+            "ticks = 100\n[[change]]\nday = 100\nset = { \"mechanisms.grid.enabld\" = true }\n",
+        );
+        assert!(
+            e.contains("s.toml:3:7") && e.contains("horizon of 100 days"),
+            "{e}"
+        );
         assert!(e.contains("mechanisms.grid.enabled"), "{e}");
         let e = err("[[change]]\nday = 5\nset = { \"world.residents\" = 10 }\n");
-        assert!(e.contains("s.toml:3:7") && e.contains("fixed when it is built"), "{e}");
+        assert!(
+            e.contains("s.toml:3:7") && e.contains("fixed when it is built"),
+            "{e}"
+        );
         let e = err(
             "[[change]]\nday = 5\nset = { \"mechanisms.grid.enabled\" = true }\n[[change]]\nday = 2\nset = { \"mechanisms.grid.enabled\" = false }\n",
         );
-        assert!(e.contains("change[1].day") && e.contains("in order of day"), "{e}");
-        let e = err("[[change]]\nday = 5\nset = { \"government.community_max_complexity\" = 1.0 }\n");
-        assert!(e.contains("after this change") && e.contains("street_max_complexity"), "{e}");
+        assert!(
+            e.contains("change[1].day") && e.contains("in order of day"),
+            "{e}"
+        );
+        let e =
+            err("[[change]]\nday = 5\nset = { \"government.community_max_complexity\" = 1.0 }\n");
+        assert!(
+            e.contains("after this change") && e.contains("street_max_complexity"),
+            "{e}"
+        );
         let e = err("[[change]]\nday = 5\nset = { \"residents.lapse_probability\" = 2.0 }\n");
         assert!(e.contains("out of range"), "{e}");
         let e = err("[[change]]\nday = 5\n");

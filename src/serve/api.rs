@@ -22,9 +22,9 @@ use super::session::{Arm, Command, RunFile, Session};
 use super::setup::{Reference, Setup, session_wide};
 use crate::mechanisms;
 use crate::metrics::{Kind, METRICS};
+use crate::scenario::Scenario;
 use crate::scenario::change::{self, Change};
 use crate::scenario::schema::Bounds;
-use crate::scenario::Scenario;
 use crate::snapshot::PLACE_METRICS;
 
 /// An error answer: a status and `{"error": message}`.
@@ -368,7 +368,10 @@ pub async fn close(State(app): AppState, Path(id): Path<String>) -> Result<Respo
             s.send(Command::Close);
             Ok(axum::Json(json!({ "closed": id })).into_response())
         }
-        None => Err(app.session(&id).err().unwrap_or_else(|| ApiError::not_found("no session"))),
+        None => Err(app
+            .session(&id)
+            .err()
+            .unwrap_or_else(|| ApiError::not_found("no session"))),
     }
 }
 
@@ -486,7 +489,11 @@ pub fn toml_value(v: &Value, path: &str) -> Result<toml::Value, ApiError> {
         Value::Number(n) => match (n.as_i64(), n.as_f64()) {
             (Some(i), _) => toml::Value::Integer(i),
             (None, Some(f)) if f.is_finite() => toml::Value::Float(f),
-            _ => return Err(ApiError::bad(format!("`{path}`: {n} is not a usable number"))),
+            _ => {
+                return Err(ApiError::bad(format!(
+                    "`{path}`: {n} is not a usable number"
+                )));
+            }
         },
         Value::String(s) => toml::Value::String(s.clone()),
         Value::Array(a) => toml::Value::Array(
@@ -512,11 +519,7 @@ fn toml_map(m: &BTreeMap<String, Value>) -> Result<BTreeMap<String, toml::Value>
 /// A file name safe to show in messages: its last component, printable, at most 80 chars.
 fn label(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let clean: String = base
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(80)
-        .collect();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(80).collect();
     if clean.trim().is_empty() {
         "upload.toml".into()
     } else {
@@ -527,7 +530,9 @@ fn label(name: &str) -> String {
 /// Validates `setup` and checks it against the limits.
 fn admit(app: &App, setup: &Setup) -> Result<(), ApiError> {
     let explored = setup.explored().map_err(|e| ApiError::bad(e.to_string()))?;
-    setup.reference().map_err(|e| ApiError::bad(e.to_string()))?;
+    setup
+        .reference()
+        .map_err(|e| ApiError::bad(e.to_string()))?;
     app.limits.check(setup, &explored)
 }
 
@@ -542,7 +547,9 @@ pub async fn reset(
     let current = s.shared.lock().setup.clone();
     let mut next = match (&req.scenario, &req.upload) {
         (Some(_), Some(_)) => {
-            return Err(ApiError::bad("give either `scenario` or `upload`, not both"));
+            return Err(ApiError::bad(
+                "give either `scenario` or `upload`, not both",
+            ));
         }
         (Some(name), None) => {
             let shipped = app.shipped(name)?;
@@ -590,7 +597,10 @@ pub async fn reset(
             _ => None,
         };
         next.seed = parsed.ok_or_else(|| {
-            ApiError::bad(format!("seed {seed}: allowed a whole number from 0 to {}", i64::MAX))
+            ApiError::bad(format!(
+                "seed {seed}: allowed a whole number from 0 to {}",
+                i64::MAX
+            ))
         })?;
     }
     if let Some(r) = req.replicates {
@@ -633,7 +643,9 @@ pub async fn steer(
 ) -> Result<Response, ApiError> {
     let s = app.session(&id)?;
     if req.set.is_empty() {
-        return Err(ApiError::bad("`set` is empty: give at least one \"path\": value"));
+        return Err(ApiError::bad(
+            "`set` is empty: give at least one \"path\": value",
+        ));
     }
     let set = toml_map(&req.set)?;
     let current = s.shared.lock().setup.clone();
@@ -667,7 +679,9 @@ pub async fn steer(
                 return Err(ApiError::conflict("the session has ended; reload the page"));
             }
             match rx.await {
-                Ok(Ok(day)) => Ok(axum::Json(json!({ "applied": "next_tick", "day": day })).into_response()),
+                Ok(Ok(day)) => {
+                    Ok(axum::Json(json!({ "applied": "next_tick", "day": day })).into_response())
+                }
                 Ok(Err(msg)) if msg.contains("horizon") || msg.contains("no worlds") => {
                     Err(ApiError::conflict(msg))
                 }
@@ -696,12 +710,19 @@ pub async fn export(State(app): AppState, Path(id): Path<String>) -> Result<Resp
         scenario
             .name
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
+            .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            })
             .collect::<String>()
     );
     Ok((
         [
-            (header::CONTENT_TYPE, "application/toml; charset=utf-8".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "application/toml; charset=utf-8".to_string(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{file}\""),
@@ -848,4 +869,3 @@ pub async fn method_not_allowed(req: Request) -> Response {
     }
     .into_response()
 }
-

@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 
 use super::setup::{Reference, Setup};
 use crate::error::{Error, Result};
-use crate::rng;
 use crate::scenario::experiment::Policy;
 use crate::scenario::{Scenario, model_leaf_paths};
 
@@ -69,7 +68,9 @@ pub fn export(setup: &Setup, days_done: u32) -> Result<(Scenario, String)> {
         set.insert("change".into(), toml::Value::Array(Vec::new()));
         policies.push(Policy {
             name: format!("after_day_{day}"),
-            description: format!("The settings in force after the changes of day {day}, from day 0."),
+            description: format!(
+                "The settings in force after the changes of day {day}, from day 0."
+            ),
             set,
         });
     }
@@ -77,11 +78,7 @@ pub fn export(setup: &Setup, days_done: u32) -> Result<(Scenario, String)> {
     let names: Vec<&str> = s.policy.iter().map(|p| p.name.as_str()).collect();
     s.plot.policies.retain(|p| names.contains(&p.as_str()));
 
-    let text = format!(
-        "{}{}",
-        header(setup, &s, days_done),
-        minimal_toml(&s)?
-    );
+    let text = format!("{}{}", header(setup, &s, days_done), minimal_toml(&s)?);
     // The file must load back to exactly this scenario, or it would not reproduce the run.
     let again = Scenario::from_toml(&text, "(export)")?;
     if again != s {
@@ -184,6 +181,7 @@ fn table_difference(full: &toml::Table, defaults: &toml::Table) -> toml::Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng;
     use crate::scenario::change::Change;
 
     fn setup() -> Setup {
@@ -195,8 +193,10 @@ mod tests {
         let mut s = Setup::new("t.toml".into(), s);
         s.replicates = 3;
         s.seed = 99;
-        s.settings
-            .insert("mechanisms.online.enabled".into(), toml::Value::Boolean(true));
+        s.settings.insert(
+            "mechanisms.online.enabled".into(),
+            toml::Value::Boolean(true),
+        );
         s.with_change(Change {
             day: 4,
             note: String::new(),
@@ -212,7 +212,10 @@ mod tests {
     fn the_export_loads_back_with_both_arms_and_the_history() {
         let (s, text) = export(&setup(), 10).unwrap();
         assert!(text.starts_with("# Exported by `cogov serve`"));
-        assert!(text.contains("[[change]]") && text.contains("[[policy]]"), "{text}");
+        assert!(
+            text.contains("[[change]]") && text.contains("[[policy]]"),
+            "{text}"
+        );
         assert_eq!(s.seed, 99);
         assert!(text.contains(&format!("--seed {}", rng::replicate_seed(99, 2))));
         assert_eq!(s.experiment.seed, 99);
@@ -227,7 +230,10 @@ mod tests {
         assert_eq!(r["mechanisms.online.enabled"], toml::Value::Boolean(false));
         assert_eq!(r["change"], toml::Value::Array(Vec::new()));
         let after = &s.policy[2].set;
-        assert_eq!(after["mechanisms.grid.patrol_detection"], toml::Value::Float(0.3));
+        assert_eq!(
+            after["mechanisms.grid.patrol_detection"],
+            toml::Value::Float(0.3)
+        );
         assert!(!after.contains_key("mechanisms.online.enabled"));
         // Every policy makes a valid scenario.
         for p in &s.policy {
@@ -239,7 +245,10 @@ mod tests {
     #[test]
     fn minimal_toml_states_only_differences() {
         let text = minimal_toml(&Scenario::default()).unwrap();
-        assert!(text.trim().is_empty() || !text.contains("residents"), "{text}");
+        assert!(
+            text.trim().is_empty() || !text.contains("residents"),
+            "{text}"
+        );
         let mut s = Scenario::default();
         s.world.residents = 1234;
         let text = minimal_toml(&s).unwrap();

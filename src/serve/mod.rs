@@ -34,9 +34,9 @@ use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::error::{Error, Result};
-pub use api::Limits;
-pub use api::App;
 use api::ApiError;
+pub use api::App;
+pub use api::Limits;
 use setup::Setup;
 
 /// The page's content security policy: everything from this server, nothing from elsewhere.

@@ -107,7 +107,11 @@ impl Guard {
 }
 
 /// The middleware: checks `Host` and the token, and gives the page the token's cookie.
-pub async fn check(State(guard): State<std::sync::Arc<Guard>>, req: Request, next: Next) -> Response {
+pub async fn check(
+    State(guard): State<std::sync::Arc<Guard>>,
+    req: Request,
+    next: Next,
+) -> Response {
     if let Some(hosts) = &guard.hosts {
         let host = req
             .headers()
@@ -115,7 +119,7 @@ pub async fn check(State(guard): State<std::sync::Arc<Guard>>, req: Request, nex
             .and_then(|h| h.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
-        if !hosts.iter().any(|h| *h == host) {
+        if !hosts.contains(&host) {
             return ApiError::forbidden(format!(
                 "the Host header \"{host}\" is not this server's loopback address; open {}",
                 hosts[0]

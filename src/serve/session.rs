@@ -74,7 +74,12 @@ pub enum Command {
     /// answers with that day.
     Steer(Change, oneshot::Sender<Result<u32, String>>),
     /// One replicate's output file so far.
-    File(Arm, usize, RunFile, oneshot::Sender<Result<Vec<u8>, String>>),
+    File(
+        Arm,
+        usize,
+        RunFile,
+        oneshot::Sender<Result<Vec<u8>, String>>,
+    ),
     /// End the session.
     Close,
 }
@@ -482,7 +487,7 @@ impl Sim {
         match cmd {
             Command::Play => {
                 self.steps_left = None;
-                self.running = !self.finished();
+                self.running = !self.engines.is_empty() && !self.finished();
             }
             Command::Pause => {
                 self.running = false;
@@ -490,7 +495,7 @@ impl Sim {
             }
             Command::Step(n) => {
                 self.steps_left = Some(n.max(1));
-                self.running = !self.finished();
+                self.running = !self.engines.is_empty() && !self.finished();
             }
             Command::Speed(s) => self.speed = if s.is_finite() { s.max(0.0) } else { 0.0 },
             Command::Reset(setup) => self.reset(*setup),
@@ -613,7 +618,7 @@ impl Sim {
     }
 
     fn steer(&mut self, mut change: Change) -> Result<u32, String> {
-        let Some(setup) = &self.setup else {
+        let Some(setup) = self.setup.as_ref().filter(|_| !self.engines.is_empty()) else {
             return Err("the session has no worlds; reset it first".into());
         };
         if self.finished() {
@@ -635,6 +640,9 @@ impl Sim {
     }
 
     fn file(&self, arm: Arm, replicate: usize, file: RunFile) -> Result<Vec<u8>, String> {
+        if self.engines.is_empty() {
+            return Err("the session has no worlds; reset it first".into());
+        }
         let arms = self.engines.len() / self.r.max(1);
         let offset = match arm {
             Arm::Explored => 0,
@@ -835,4 +843,22 @@ impl Sim {
 /// Metric names in the order of a day's summary.
 pub fn metric_names() -> Vec<&'static str> {
     METRICS.iter().map(|m| m.name).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn community_series_thin_out_evenly_and_deterministically() {
+        let mut s = CommunitySeries::default();
+        for day in 0..5000u32 {
+            s.push(day, vec![day as f32]);
+        }
+        assert!(s.days.len() < COMMUNITY_DAYS);
+        assert_eq!(s.stride, 4);
+        assert!(s.days.iter().all(|d| d % 4 == 0));
+        assert_eq!(s.days.len(), 1250);
+        assert!(s.days.iter().zip(&s.values).all(|(d, v)| v[0] == *d as f32));
+    }
 }

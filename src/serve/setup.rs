@@ -139,7 +139,12 @@ impl Setup {
 
     /// Worlds the session runs at once.
     pub fn worlds(&self) -> usize {
-        self.replicates as usize * if self.reference == Reference::None { 1 } else { 2 }
+        self.replicates as usize
+            * if self.reference == Reference::None {
+                1
+            } else {
+                2
+            }
     }
 
     /// The timeline with `extra` inserted after every change of its day or earlier.
@@ -183,8 +188,10 @@ mod tests {
         let mut s = setup();
         s.world
             .insert("world.residents".into(), toml::Value::Integer(1200));
-        s.settings
-            .insert("mechanisms.online.enabled".into(), toml::Value::Boolean(true));
+        s.settings.insert(
+            "mechanisms.online.enabled".into(),
+            toml::Value::Boolean(true),
+        );
         let e = s.explored().unwrap();
         let b = s.reference().unwrap().unwrap();
         assert_eq!(e.world, b.world);
@@ -201,21 +208,39 @@ mod tests {
     #[test]
     fn bad_settings_are_refused_with_the_key() {
         let mut s = setup();
-        s.world.insert("world.grids".into(), toml::Value::Integer(1));
-        assert!(s.explored().unwrap_err().to_string().contains("world.grids"));
+        s.world
+            .insert("world.grids".into(), toml::Value::Integer(1));
+        assert!(
+            s.explored()
+                .unwrap_err()
+                .to_string()
+                .contains("world.grids")
+        );
         let mut s = setup();
-        s.world.insert("residents.lapse_probability".into(), toml::Value::Float(0.1));
+        s.world.insert(
+            "residents.lapse_probability".into(),
+            toml::Value::Float(0.1),
+        );
         assert!(s.common().is_err());
         let mut s = setup();
         s.settings.insert("ticks".into(), toml::Value::Integer(20));
         assert!(s.explored().unwrap_err().to_string().contains("both arms"));
         let mut s = setup();
         s.seed = u64::MAX;
-        assert!(s.explored().unwrap_err().to_string().contains("largest integer"));
+        assert!(
+            s.explored()
+                .unwrap_err()
+                .to_string()
+                .contains("largest integer")
+        );
         let s = setup().with_change(Change {
             day: 40,
             note: String::new(),
-            set: [("mechanisms.grid.enabled".to_string(), toml::Value::Boolean(false))].into(),
+            set: [(
+                "mechanisms.grid.enabled".to_string(),
+                toml::Value::Boolean(false),
+            )]
+            .into(),
         });
         assert!(s.explored().unwrap_err().to_string().contains("horizon"));
     }

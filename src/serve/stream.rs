@@ -46,12 +46,11 @@ impl Cursor {
                 generation: Some(p.generation),
                 ..Cursor::default()
             };
-            out.push((
-                "reset",
-                json!({ "generation": p.generation }),
-            ));
+            out.push(("reset", json!({ "generation": p.generation })));
         }
-        if !self.info_sent && let Some(info) = &p.info {
+        if !self.info_sent
+            && let Some(info) = &p.info
+        {
             self.info_sent = true;
             out.push((
                 "setup",

@@ -21,6 +21,7 @@
     snapshot: null,
     charts: [],         // {metric, el, main, diff, readout}
     chartMetrics: null, // user's chart list (kept across resets)
+    chartLabel: null,   // the scenario it belongs to
     community: null,    // selected community
     communityChart: null,
     rects: [],          // district hit boxes
@@ -144,7 +145,7 @@
       cb.dataset.type = 'boolean';
       cb.id = 'switch-' + m.key;
       head.appendChild(cb);
-      head.append(' ' + m.title);
+      head.append(' ' + m.title.replace(/`/g, ''));
       head.title = m.key;
       div.appendChild(head);
       const det = document.createElement('details');
@@ -298,7 +299,9 @@
     $('w-seed').value = i.seed;
     $('w-replicates').value = i.replicates;
     $('w-reference').value = i.reference;
-    if (S.chartMetrics === null) {
+    // A newly loaded scenario brings its own charts; a reset keeps the user's.
+    if (S.chartMetrics === null || S.chartLabel !== i.label) {
+      S.chartLabel = i.label;
       const wanted = (i.plot_metrics || []).filter((m) => S.metricNames.includes(m));
       S.chartMetrics = (wanted.length ? wanted : ['active_share', 'trust_institutional_mean', 'complaints']).slice(0, 4);
     }
