@@ -336,8 +336,8 @@ fn the_page_loads_plays_steers_compares_and_exports() {
 }
 
 /// Draws `docs/figures/serve.png` for the README: the Shangcheng scenario at 60,000
-/// residents, 5 replicates per arm against the baseline, deliberation switched off live on
-/// day 120. Run with `cargo test --release --test serve_browser readme_screenshot -- --ignored`.
+/// residents, 5 replicates per arm against the baseline, deliberation switched off live
+/// once past day 120, paused once past day 365. Run with `cargo test --release --test serve_browser readme_screenshot -- --ignored`.
 #[test]
 #[ignore]
 fn readme_screenshot() {

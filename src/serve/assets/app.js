@@ -291,6 +291,7 @@
     const i = d.info;
     $('title').textContent = `${i.name} · ${i.label} · ${i.residents.toLocaleString()} residents · ${i.replicates} replicate${i.replicates > 1 ? 's' : ''} per arm · reference: ${i.reference}`;
     $('description').textContent = i.description;
+    if ([...$('scenario').options].some((o) => o.value === i.label)) $('scenario').value = i.label;
     $('w-residents').value = i.residents;
     $('w-streets').value = i.layout.streets;
     $('w-communities').value = i.layout.community_street.length;
