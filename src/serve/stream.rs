@@ -33,7 +33,7 @@ struct Cursor {
     info_sent: bool,
     days: usize,
     status_seq: Option<u64>,
-    changes: usize,
+    changes: Option<usize>,
     snapshot_seq: Option<u64>,
 }
 
@@ -65,8 +65,8 @@ impl Cursor {
             self.status_seq = Some(p.status_seq);
             out.push(("status", json!(p.status)));
         }
-        if p.setup.changes.len() != self.changes {
-            self.changes = p.setup.changes.len();
+        if Some(p.setup.changes.len()) != self.changes {
+            self.changes = Some(p.setup.changes.len());
             out.push(("changes", json!(p.setup.changes)));
         }
         if self.info_sent && p.days.len() > self.days {
