@@ -243,6 +243,30 @@ mod tests {
     }
 
     #[test]
+    fn a_loaded_timeline_goes_to_the_reference_policy() {
+        let loaded = Scenario::from_toml(
+            "ticks = 30\n[world]\nresidents = 1000\nstreets = 1\ncommunities = 2\ngrids = 4\nservice_complexes = 1\n[[change]]\nday = 3\nset = { \"mechanisms.online.enabled\" = true }\n",
+            "t.toml",
+        )
+        .unwrap();
+        let mut s = Setup::new("t.toml".into(), loaded);
+        s.reference = Reference::Loaded;
+        s.settings
+            .insert("mechanisms.grid.enabled".into(), toml::Value::Boolean(true));
+        let (e, text) = export(&s, 0).unwrap();
+        assert_eq!(e.change.len(), 1);
+        let reference = e.with_overrides(&e.policy[0].set).unwrap();
+        assert_eq!(reference.change, e.change);
+        assert!(!reference.mechanisms.grid.enabled);
+        assert!(
+            Scenario::from_toml(&text, "x")
+                .unwrap()
+                .problems()
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn minimal_toml_states_only_differences() {
         let text = minimal_toml(&Scenario::default()).unwrap();
         assert!(
