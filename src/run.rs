@@ -109,7 +109,8 @@ pub fn simulate(
     }
 }
 
-fn communities(e: &Engine) -> Vec<Vec<f64>> {
+/// The state of each community, in the order of [`COMMUNITY_COLUMNS`].
+pub fn communities(e: &Engine) -> Vec<Vec<f64>> {
     let w = &e.world;
     let p = &w.places;
     (0..p.communities.len())
@@ -166,6 +167,18 @@ pub fn timeseries_header(lead: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// One row of a run's `timeseries.csv`.
+pub fn timeseries_record((tick, row): &(u32, Row)) -> Vec<String> {
+    std::iter::once(tick.to_string())
+        .chain(row.iter().map(|&v| num(v)))
+        .collect()
+}
+
+/// The row of a run's `summary.csv`.
+pub fn summary_record(summary: &[f64]) -> Vec<String> {
+    summary.iter().map(|&v| num(v)).collect()
+}
+
 /// Writes the outputs of a single run (`cogov run`) into `dir`: `timeseries.csv`,
 /// `summary.csv`, `communities.csv`, the codebook `metrics.csv`, the optional records and
 /// `manifest.json` with the provenance block. Refuses a directory that holds an experiment.
@@ -181,16 +194,12 @@ pub fn write_run(
     output::write_csv(
         &dir.join("timeseries.csv"),
         &timeseries_header(&[]),
-        out.rows.iter().map(|(t, row)| {
-            std::iter::once(t.to_string())
-                .chain(row.iter().map(|&v| num(v)))
-                .collect()
-        }),
+        out.rows.iter().map(timeseries_record),
     )?;
     output::write_csv(
         &dir.join("summary.csv"),
         &summary_columns(),
-        std::iter::once(out.summary.iter().map(|&v| num(v)).collect()),
+        std::iter::once(summary_record(&out.summary)),
     )?;
     let header: Vec<String> = std::iter::once("community")
         .chain(COMMUNITY_COLUMNS.iter().copied())
