@@ -217,7 +217,9 @@ fn the_odd_and_the_tutorial_list_the_analysis_keys() {
     let one = dir.join("one.toml");
     std::fs::write(
         &one,
-        "[world]\nresidents = 600\nstreets = 1\ncommunities = 2\ngrids = 4\nservice_complexes = 1\n",
+        "[world]\nresidents = 600\nstreets = 1\ncommunities = 2\ngrids = 4\nservice_complexes = 1\n\
+         organisations = 6\nsocial_workers = 4\nbusinesses = 6\nproperty_companies = 2\n\
+         department_staff = 10\n",
     )
     .unwrap();
     let out = cogov(&["odd", one.to_str().unwrap()]);
