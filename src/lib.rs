@@ -20,6 +20,7 @@ pub mod scenario;
 pub mod sensitivity;
 pub mod stats;
 pub mod submodels;
+pub mod tables;
 pub mod verify;
 pub mod world;
 

@@ -10,8 +10,9 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::metrics::{METRICS, Row, summary_columns};
 use crate::observer::Observer;
-use crate::output::{self, num};
+use crate::output;
 use crate::scenario::Scenario;
+use crate::tables::{self, Column, Format, Table};
 use crate::world::residents::role;
 
 /// Columns of `communities.csv` after `community`.
@@ -134,58 +135,127 @@ pub fn timeseries_header(lead: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// Writes the outputs of a single run (`cogov run`) into `dir`.
-pub fn write_run(
-    dir: &Path,
+/// The tables a run produces, by name, in the order of [`RunOutput::tables`]. A new output
+/// table is one more entry here and one more table there.
+pub const TABLES: &[&str] = &["timeseries", "summary", "communities"];
+
+impl RunOutput {
+    /// The run's tables: `timeseries` (`tick`, then every metric), `summary` (one row: each
+    /// metric's `_final`, `_mean`, `_total`) and `communities` (`community`, then
+    /// [`COMMUNITY_COLUMNS`]).
+    pub fn tables(&self) -> Vec<Table> {
+        let mut ts = Table::new("timeseries").with(
+            "tick",
+            Column::I64(self.rows.iter().map(|(t, _)| *t as i64).collect()),
+        );
+        for (k, m) in METRICS.iter().enumerate() {
+            ts.push(
+                m.name,
+                Column::F64(self.rows.iter().map(|(_, r)| r[k]).collect()),
+            );
+        }
+        let mut summary = Table::new("summary");
+        for (name, &v) in summary_columns().into_iter().zip(&self.summary) {
+            summary.push(name, Column::F64(vec![v]));
+        }
+        let mut communities = Table::new("communities").with(
+            "community",
+            Column::I64((0..self.communities.len() as i64).collect()),
+        );
+        for (k, name) in COMMUNITY_COLUMNS.iter().enumerate() {
+            communities.push(
+                *name,
+                Column::F64(self.communities.iter().map(|c| c[k]).collect()),
+            );
+        }
+        vec![ts, summary, communities]
+    }
+}
+
+/// The columns of a run's tables, without rows: they do not depend on the run.
+pub fn table_schemas() -> Vec<Table> {
+    let none = RunOutput {
+        rows: Vec::new(),
+        summary: vec![f64::NAN; summary_columns().len()],
+        communities: Vec::new(),
+        cancelled: false,
+    };
+    none.tables().iter().map(Table::empty_like).collect()
+}
+
+/// The manifest of a single run: what ran (scenario, seed, version, commit), whether it
+/// finished, how long it took, and the tables with their columns' types. `format` is how
+/// the tables are written (`None`: kept in memory, as the Python package does).
+pub fn manifest(
     scenario: &Scenario,
     seed: u64,
-    out: &RunOutput,
+    complete: bool,
+    tables: &[Table],
+    format: Option<Format>,
     wall_seconds: f64,
-) -> Result<()> {
-    output::ensure_dir(dir)?;
-    output::write_csv(
-        &dir.join("timeseries.csv"),
-        &timeseries_header(&[]),
-        out.rows.iter().map(|(t, row)| {
-            std::iter::once(t.to_string())
-                .chain(row.iter().map(|&v| num(v)))
-                .collect()
-        }),
-    )?;
-    output::write_csv(
-        &dir.join("summary.csv"),
-        &summary_columns(),
-        std::iter::once(out.summary.iter().map(|&v| num(v)).collect()),
-    )?;
-    let header: Vec<String> = std::iter::once("community")
-        .chain(COMMUNITY_COLUMNS.iter().copied())
-        .map(str::to_string)
-        .collect();
-    output::write_csv(
-        &dir.join("communities.csv"),
-        &header,
-        out.communities.iter().enumerate().map(|(c, row)| {
-            std::iter::once(c.to_string())
-                .chain(row.iter().map(|&v| num(v)))
-                .collect()
-        }),
-    )?;
-    let manifest = serde_json::json!({
+) -> Result<serde_json::Value> {
+    Ok(serde_json::json!({
         "cogov_version": env!("CARGO_PKG_VERSION"),
         "git_commit": output::git_commit(),
         "scenario_name": scenario.name,
         "description": scenario.description,
         "seed": seed,
         "ticks": scenario.ticks,
-        "complete": !out.cancelled,
+        "complete": complete,
         "wall_seconds": wall_seconds,
         "peak_rss_bytes": output::peak_rss_bytes(),
         "scenario_hash": scenario_hash(scenario),
         "scenario_toml": scenario.to_toml(),
+        "format": format,
+        "tables": describe(tables, format),
         "plot": serde_json::to_value(&scenario.plot).map_err(|e| Error::input(e.to_string()))?,
         "scenario": serde_json::to_value(scenario).map_err(|e| Error::input(e.to_string()))?,
-    });
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::input(e.to_string()))?;
+    }))
+}
+
+/// The manifest's `tables` entry: each table (in order) with its name, file and columns
+/// with their types.
+pub fn describe(tables: &[Table], format: Option<Format>) -> serde_json::Value {
+    serde_json::Value::Array(tables.iter().map(|t| t.describe(format)).collect())
+}
+
+/// Writes the outputs of a single run (`cogov run`) into `dir`: every table in `format`,
+/// then `manifest.json`.
+pub fn write_run(
+    dir: &Path,
+    scenario: &Scenario,
+    seed: u64,
+    out: &RunOutput,
+    wall_seconds: f64,
+    format: Format,
+) -> Result<()> {
+    let tables = out.tables();
+    let manifest = manifest(
+        scenario,
+        seed,
+        !out.cancelled,
+        &tables,
+        Some(format),
+        wall_seconds,
+    )?;
+    write_tables(dir, &tables, &manifest, format)
+}
+
+/// Writes `tables` into `dir` in `format` (removing copies in the other format, so the
+/// directory holds one version of each), then `manifest` as `manifest.json`, last, so a
+/// directory whose manifest is there has all its tables.
+pub fn write_tables(
+    dir: &Path,
+    tables: &[Table],
+    manifest: &serde_json::Value,
+    format: Format,
+) -> Result<()> {
+    output::ensure_dir(dir)?;
+    for t in tables {
+        tables::write(&format.path(dir, &t.name), t, format)?;
+        tables::remove_other_format(dir, &t.name, format);
+    }
+    let text = serde_json::to_string_pretty(manifest).map_err(|e| Error::input(e.to_string()))?;
     output::write_atomic(&dir.join("manifest.json"), |w| w.write_all(text.as_bytes()))
 }
 
@@ -194,4 +264,36 @@ pub fn scenario_hash(s: &Scenario) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(s.to_toml().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_listed_in_order_with_their_columns() {
+        let out = RunOutput {
+            rows: vec![
+                (0, [0.5; crate::metrics::N_METRICS]),
+                (1, [1.5; crate::metrics::N_METRICS]),
+            ],
+            summary: vec![2.0; summary_columns().len()],
+            communities: vec![vec![3.0; COMMUNITY_COLUMNS.len()]; 4],
+            cancelled: false,
+        };
+        let tables = out.tables();
+        let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, TABLES);
+        assert_eq!(tables[0].names(), timeseries_header(&[]));
+        assert_eq!(tables[0].rows(), 2);
+        assert_eq!(tables[1].rows(), 1);
+        assert_eq!(tables[1].names(), summary_columns());
+        assert_eq!(tables[2].rows(), 4);
+        assert_eq!(tables[2].csv_record(3)[0], "3");
+        let schemas: Vec<_> = table_schemas().iter().map(Table::schema).collect();
+        assert_eq!(
+            schemas,
+            tables.iter().map(Table::schema).collect::<Vec<_>>()
+        );
+    }
 }

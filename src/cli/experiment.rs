@@ -13,11 +13,13 @@ use crate::experiment::{Options, run_experiment};
 #[command(after_help = "Examples:
   cogov experiment scenarios/policies.toml -j 2
   cogov experiment scenarios/policies.toml --resume           continue after Ctrl-C or a crash
+  cogov experiment scenarios/policies.toml --format parquet   tables as zstd Parquet files
   cogov experiment scenarios/policies.toml --shard 1/4 --out results/p_s1
   cogov merge results/p_s1 results/p_s2 results/p_s3 results/p_s4 --out results/policies
 
 Output (in --out, default results/<name>/): runs.csv, timeseries.csv, communities.csv,
-aggregate.csv, contrasts.csv, manifest.json; per-run parts in parts/. With
+aggregate.csv, contrasts.csv, manifest.json (.parquet instead of .csv with --format
+parquet); per-run parts in parts/. With
 [experiment] design = \"morris\" or \"sobol\" the points come from [sensitivity] and
 sensitivity.csv (metric,parameter,index,value,ci95_low,ci95_high) is written too.
 run_id is the run's zero-padded index in the order (policy, sweep point, replicate).")]
@@ -43,6 +45,10 @@ pub struct Args {
     /// directory, which `cogov merge` does unless --no-plot).
     #[arg(long)]
     pub no_plot: bool,
+    /// File format of the tables: csv (default) or parquet (zstd; same columns and types).
+    /// `--resume` redoes runs whose parts are in the other format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::tables::Format,
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
@@ -94,6 +100,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         resume: args.resume,
         shard: args.shard,
         force: args.force,
+        format: args.format,
     };
     let bar = super::progress_bar(0, "runs");
     let start = Instant::now();

@@ -13,7 +13,8 @@ use crate::scenario::Scenario;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   cogov run scenarios/shangcheng.toml
-  cogov run scenarios/all_on.toml --seed 7 --out results/all_on_seed7")]
+  cogov run scenarios/all_on.toml --seed 7 --out results/all_on_seed7
+  cogov run scenarios/all_on.toml --format parquet     tables as zstd Parquet files")]
 pub struct Args {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
@@ -29,6 +30,9 @@ pub struct Args {
     /// Overwrite an output directory that holds results of a different scenario.
     #[arg(long)]
     pub force: bool,
+    /// File format of the tables: csv (default) or parquet (zstd; same columns and types).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::tables::Format,
 }
 
 /// Loads a scenario and refuses a world too large for this machine's memory.
@@ -50,17 +54,18 @@ pub fn check_memory_times(
     copies: usize,
     path: &std::path::Path,
 ) -> crate::Result<()> {
+    memory_fits(s, copies).map_err(|e| locate_error(e, path))
+}
+
+/// Refuses, as bad input about `world.residents` (unlocated: see [`locate_error`]),
+/// `copies` worlds of `s` held at once when their estimated size exceeds the available
+/// memory. Nothing is allocated before this check.
+pub fn memory_fits(s: &Scenario, copies: usize) -> crate::Result<()> {
     let one = crate::world::build::estimate_bytes(s);
     let need = one.saturating_mul(copies.max(1) as u64);
     if let Some(avail) = crate::output::available_memory_bytes()
         && need > avail
     {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let place = crate::scenario::locate::where_is(
-            &path.display().to_string(),
-            &text,
-            "world.residents",
-        );
         let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
         let times = if copies > 1 {
             format!(" × {copies} parallel runs")
@@ -68,7 +73,7 @@ pub fn check_memory_times(
             String::new()
         };
         return Err(crate::Error::input(format!(
-            "{place}: `world.residents`: a world of {} residents needs about {:.1} GiB{times} (estimated before allocating), more than the {:.1} GiB of memory available; allowed: a smaller world (world.residents, network degrees){}",
+            "world.residents: a world of {} residents needs about {:.1} GiB{times} (estimated before allocating), more than the {:.1} GiB of memory available; allowed: a smaller world (world.residents, network degrees){}",
             s.world.residents,
             gib(need),
             gib(avail),
@@ -81,18 +86,8 @@ pub fn check_memory_times(
 /// Adds `file:line:col` and a quoted key path to an input error whose message starts with
 /// a key path (`experiment.max_runs: ...`), as the scenario loader's messages have them.
 pub fn locate_error(err: crate::Error, path: &std::path::Path) -> crate::Error {
-    let crate::Error::Input(msg) = &err else {
-        return err;
-    };
-    let Some((key, rest)) = msg.split_once(": ") else {
-        return err;
-    };
-    if key.is_empty() || key.contains(char::is_whitespace) || key.contains('`') {
-        return err;
-    }
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let place = crate::scenario::locate::where_is(&path.display().to_string(), &text, key);
-    crate::Error::input(format!("{place}: `{key}`: {rest}"))
+    crate::scenario::locate::locate_input(err, &path.display().to_string(), &text)
 }
 
 /// Refuses to write into `dir` when its manifest records a different scenario, unless
@@ -128,7 +123,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let out = crate::run::simulate(scenario.clone(), seed, 1, &cancel, |_| bar.inc(1));
     bar.finish_and_clear();
     let wall = start.elapsed().as_secs_f64();
-    crate::run::write_run(&dir, &scenario, seed, &out, wall)
+    crate::run::write_run(&dir, &scenario, seed, &out, wall, args.format)
         .with_context(|| format!("writing results to {}", dir.display()))?;
     eprintln!(
         "{} ticks in {:.2} s → {}",

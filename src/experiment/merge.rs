@@ -10,6 +10,7 @@ use crate::experiment::runner::{self, parts_dir};
 use crate::output;
 use crate::run;
 use crate::scenario::Scenario;
+use crate::tables::Format;
 
 /// What a merge did.
 #[derive(Debug, Clone)]
@@ -28,9 +29,17 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged> {
     let first = dirs
         .first()
         .ok_or_else(|| Error::input("merge: give at least one shard directory"))?;
-    let scenario = load_manifest_scenario(first)?;
+    let (scenario, format) = load_manifest_scenario(first)?;
     let hash = run::scenario_hash(&scenario);
     for d in dirs {
+        let (_, f) = load_manifest_scenario(d)?;
+        if f != format {
+            return Err(Error::input(format!(
+                "{}: its tables are {f}, those of {} are {format}; run every shard with the same --format",
+                d.display(),
+                first.display()
+            )));
+        }
         let h = runner::recorded_hash(d).ok_or_else(|| {
             Error::input(format!(
                 "{}: no manifest.json with a scenario_hash; not an experiment output",
@@ -50,14 +59,21 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged> {
     let mut done = 0;
     for i in 0..plan.len() {
         let id = plan.run_id(i);
-        if runner::is_done(out, &id, &hash) {
+        if runner::is_done(out, &id, &hash, format) {
             done += 1;
             continue;
         }
-        if let Some(src) = dirs.iter().find(|d| runner::is_done(d, &id, &hash)) {
-            for kind in ["run.csv", "ts.csv", "comm.csv", "done"] {
-                let name = format!("{id}.{kind}");
+        if let Some(src) = dirs.iter().find(|d| runner::is_done(d, &id, &hash, format)) {
+            // The marker last: a merge killed midway leaves no run that looks done.
+            let names = runner::run_tables()
+                .into_iter()
+                .map(|t| runner::part_name(&id, t, format))
+                .chain(std::iter::once(runner::marker_name(&id)));
+            for name in names {
                 let from = parts_dir(src).join(&name);
+                if !from.is_file() && !name.ends_with(".done") {
+                    continue; // a table this run does not produce
+                }
                 let to = parts_dir(out).join(&name);
                 let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
                 output::write_atomic(&to, |w| w.write_all(&bytes))?;
@@ -66,9 +82,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged> {
         }
     }
     if done == plan.len() {
-        runner::finalize(out, &plan)?;
+        runner::finalize(out, &plan, format)?;
     }
-    runner::write_merged_manifest(out, &scenario, &plan, done, start)?;
+    runner::write_merged_manifest(out, &scenario, &plan, done, start, format)?;
     if done < plan.len() {
         return Err(Error::input(format!(
             "merge: {} of {} runs are missing from the shards; run the missing shards (or --resume them) and merge again",
@@ -82,7 +98,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged> {
     })
 }
 
-fn load_manifest_scenario(dir: &Path) -> Result<Scenario> {
+/// The scenario and table format a shard's manifest records.
+fn load_manifest_scenario(dir: &Path) -> Result<(Scenario, Format)> {
     let path = dir.join("manifest.json");
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
     let v: serde_json::Value = serde_json::from_str(&text)
@@ -91,5 +108,10 @@ fn load_manifest_scenario(dir: &Path) -> Result<Scenario> {
         .get("scenario_toml")
         .and_then(|t| t.as_str())
         .ok_or_else(|| Error::input(format!("{}: no scenario_toml", path.display())))?;
-    Scenario::from_toml(toml, &path.display().to_string())
+    let format =
+        Format::of_manifest(&v).map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
+    Ok((
+        Scenario::from_toml(toml, &path.display().to_string())?,
+        format,
+    ))
 }

@@ -1,9 +1,12 @@
 //! Running a plan: runs execute in parallel on a rayon pool of `jobs` threads; each run's
-//! rows go to `parts/<run_id>.{run,ts,comm}.csv` (headerless, written atomically) followed by
-//! a `parts/<run_id>.done` marker holding the scenario hash, so a crash loses only runs in
-//! flight and `--resume` skips runs whose marker matches. The final files are assembled from
-//! the parts in run-id order, so they do not depend on thread count or timing.
+//! tables go to `parts/<run_id>.<table>.<csv|parquet>` (written atomically) followed by a
+//! `parts/<run_id>.done` marker holding the scenario hash and the format, so a crash loses
+//! only runs in flight and `--resume` skips runs whose marker matches. The final tables are
+//! assembled from the parts in run-id order, so they do not depend on thread count or
+//! timing. Which tables there are comes from [`run::TABLES`]: a run's `summary` becomes its
+//! row of `runs`, every other table is kept with a leading `run_id`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
@@ -12,11 +15,11 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::experiment::aggregate;
-use crate::experiment::design::Plan;
-use crate::metrics::summary_columns;
-use crate::output::{self, num};
-use crate::run::{self, COMMUNITY_COLUMNS};
+use crate::experiment::design::{Plan, RunSpec};
+use crate::output;
+use crate::run;
 use crate::scenario::Scenario;
+use crate::tables::{self, Column, Format, Table, TableWriter, parquet_format};
 
 /// How to run an experiment.
 #[derive(Debug, Clone)]
@@ -31,6 +34,8 @@ pub struct Options {
     pub shard: Option<(usize, usize)>,
     /// Allow more than `experiment.max_runs` runs and overwrite another scenario's output.
     pub force: bool,
+    /// File format of the parts and the final tables.
+    pub format: Format,
 }
 
 /// What an experiment did.
@@ -51,17 +56,53 @@ pub fn parts_dir(out: &Path) -> PathBuf {
     out.join("parts")
 }
 
+/// File name of run `id`'s marker, written after its parts.
+pub fn marker_name(id: &str) -> String {
+    format!("{id}.done")
+}
+
 fn marker(out: &Path, id: &str) -> PathBuf {
-    parts_dir(out).join(format!("{id}.done"))
+    parts_dir(out).join(marker_name(id))
 }
 
-fn part(out: &Path, id: &str, kind: &str) -> PathBuf {
-    parts_dir(out).join(format!("{id}.{kind}.csv"))
+/// File name of the part holding run `id`'s table `table`.
+pub fn part_name(id: &str, table: &str, format: Format) -> String {
+    format!("{id}.{table}.{}", format.ext())
 }
 
-/// Whether run `id` is complete in `out` for the scenario with `hash`.
-pub fn is_done(out: &Path, id: &str, hash: &str) -> bool {
-    std::fs::read_to_string(marker(out, id)).is_ok_and(|h| h.trim() == hash)
+/// The part file holding run `id`'s table `table`.
+pub fn part(out: &Path, id: &str, table: &str, format: Format) -> PathBuf {
+    parts_dir(out).join(part_name(id, table, format))
+}
+
+/// The run table that becomes `runs` (one row per run, with the run's plan columns).
+const SUMMARY: &str = "summary";
+
+/// The experiment's name for a run table.
+fn experiment_name(run_table: &str) -> &str {
+    if run_table == SUMMARY {
+        "runs"
+    } else {
+        run_table
+    }
+}
+
+/// The experiment's per-run tables, in order: `runs` first (the index of the runs), then
+/// the run's other tables (`timeseries`, `communities`, ...).
+pub fn run_tables() -> Vec<&'static str> {
+    std::iter::once(SUMMARY)
+        .chain(run::TABLES.iter().copied().filter(|&t| t != SUMMARY))
+        .map(experiment_name)
+        .collect()
+}
+
+/// Whether run `id` is complete in `out` for the scenario with `hash`, with its parts in
+/// `format` (a run done in the other format is done again).
+pub fn is_done(out: &Path, id: &str, hash: &str, format: Format) -> bool {
+    std::fs::read_to_string(marker(out, id)).is_ok_and(|m| {
+        let mut lines = m.lines();
+        lines.next() == Some(hash) && lines.next() == Some(format.ext())
+    })
 }
 
 /// The scenario hash recorded in `out/manifest.json`, if any.
@@ -105,22 +146,20 @@ pub fn run_experiment(
     let todo: Vec<usize> = mine
         .iter()
         .copied()
-        .filter(|&i| !(opts.resume && is_done(out, &plan.run_id(i), &hash)))
+        .filter(|&i| !(opts.resume && is_done(out, &plan.run_id(i), &hash, opts.format)))
         .collect();
     for &i in &todo {
         let _ = std::fs::remove_file(marker(out, &plan.run_id(i)));
     }
     let done = AtomicUsize::new(mine.len() - todo.len());
-    write_manifest(
-        out,
-        scenario,
-        &plan,
-        &hash,
-        opts.shard,
-        done.load(Ordering::Relaxed),
-        false,
+    let progress_manifest = Progress {
+        shard: opts.shard,
+        runs_done: done.load(Ordering::Relaxed),
+        complete: false,
         start,
-    )?;
+        format: opts.format,
+    };
+    write_manifest(out, scenario, &plan, &hash, &progress_manifest)?;
     progress(mine.len() - todo.len(), mine.len());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
@@ -145,7 +184,7 @@ pub fn run_experiment(
                 if result.cancelled {
                     return Ok(());
                 }
-                write_parts(out, &plan, &spec, &result, &hash)?;
+                write_parts(out, &plan, &spec, &result, &hash, opts.format)?;
                 let d = done.fetch_add(1, Ordering::Relaxed) + 1;
                 progress(d, mine.len());
                 Ok(())
@@ -155,11 +194,14 @@ pub fn run_experiment(
     let complete = runs_done == mine.len();
     let cancelled = cancel.load(Ordering::Relaxed) && !complete;
     if complete && opts.shard.is_none() {
-        finalize(out, &plan)?;
+        finalize(out, &plan, opts.format)?;
     }
-    write_manifest(
-        out, scenario, &plan, &hash, opts.shard, runs_done, complete, start,
-    )?;
+    let final_manifest = Progress {
+        runs_done,
+        complete,
+        ..progress_manifest
+    };
+    write_manifest(out, scenario, &plan, &hash, &final_manifest)?;
     Ok(Outcome {
         runs_total: plan.len(),
         runs_done,
@@ -168,150 +210,220 @@ pub fn run_experiment(
     })
 }
 
-fn write_parts(
-    out: &Path,
-    plan: &Plan,
-    spec: &crate::experiment::RunSpec,
-    r: &run::RunOutput,
-    hash: &str,
-) -> Result<()> {
+/// A run's tables as the experiment keeps them: `summary` becomes the run's row of `runs`
+/// (`run_id`, `policy`, the sweep columns, `replicate`, `seed`, then the summary columns);
+/// every other table gets a leading `run_id`.
+pub fn experiment_tables(plan: &Plan, spec: &RunSpec, mut tables: Vec<Table>) -> Vec<Table> {
     let id = plan.run_id(spec.index);
-    let mut row = vec![id.clone(), plan.policies[spec.policy].clone()];
-    row.extend(plan.point_fields(spec.point));
-    row.extend([spec.replicate.to_string(), spec.seed.to_string()]);
-    row.extend(r.summary.iter().map(|&v| num(v)));
-    write_rows(&part(out, &id, "run"), std::iter::once(row))?;
-    write_rows(
-        &part(out, &id, "ts"),
-        r.rows.iter().map(|(t, m)| {
-            [id.clone(), t.to_string()]
-                .into_iter()
-                .chain(m.iter().map(|&v| num(v)))
-                .collect()
-        }),
-    )?;
-    write_rows(
-        &part(out, &id, "comm"),
-        r.communities.iter().enumerate().map(|(c, m)| {
-            [id.clone(), c.to_string()]
-                .into_iter()
-                .chain(m.iter().map(|&v| num(v)))
-                .collect()
-        }),
-    )?;
-    let m = marker(out, &id);
-    output::write_atomic(&m, |w| w.write_all(hash.as_bytes()))
-}
-
-fn write_rows(path: &Path, rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
-    output::write_atomic(path, |w| {
-        let mut csv = csv::Writer::from_writer(w);
-        for row in rows {
-            csv.write_record(&row).map_err(std::io::Error::other)?;
-        }
-        csv.flush()
-    })
-}
-
-fn header(lead: &[&str], mid: &[String], tail: &[String]) -> String {
-    let all: Vec<String> = lead
-        .iter()
-        .map(|s| s.to_string())
-        .chain(mid.iter().cloned())
-        .chain(tail.iter().cloned())
-        .collect();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(&all);
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-/// Assembles the final CSVs from the parts of every run of `plan` in `out`.
-pub fn finalize(out: &Path, plan: &Plan) -> Result<()> {
-    let ids: Vec<String> = (0..plan.len()).map(|i| plan.run_id(i)).collect();
-    let sweep = &plan.sweep_keys;
-    let runs_head = {
-        let mut tail = vec!["replicate".to_string(), "seed".to_string()];
-        tail.extend(summary_columns());
-        header(&["run_id", "policy"], sweep, &tail)
-    };
-    concat(out, &out.join("runs.csv"), &runs_head, &ids, "run")?;
-    let ts_head = header(&[], &run::timeseries_header(&["run_id"]), &[]);
-    concat(out, &out.join("timeseries.csv"), &ts_head, &ids, "ts")?;
-    let comm: Vec<String> = COMMUNITY_COLUMNS.iter().map(|s| s.to_string()).collect();
-    concat(
-        out,
-        &out.join("communities.csv"),
-        &header(&["run_id", "community"], &comm, &[]),
-        &ids,
-        "comm",
-    )?;
-    // Runs of a cell (policy, sweep point) are contiguous in run order: load them on demand.
-    let reps = plan.replicates as usize;
-    let load = |policy: usize, point: usize| {
-        let first = (policy * plan.points.len() + point) * reps;
-        read_summaries(out, plan, &ids[first..first + reps])
-    };
-    aggregate::write_aggregate(&out.join("aggregate.csv"), plan, &load)?;
-    aggregate::write_contrasts(&out.join("contrasts.csv"), plan, &load)?;
-    if plan.sensitivity.is_some() {
-        aggregate::write_sensitivity(&out.join("sensitivity.csv"), plan, &load)?;
-    }
-    Ok(())
-}
-
-fn concat(out: &Path, target: &Path, head: &str, ids: &[String], kind: &str) -> Result<()> {
-    output::write_atomic(target, |w| {
-        w.write_all(head.as_bytes())?;
-        for id in ids {
-            let mut f = std::fs::File::open(part(out, id, kind))?;
-            std::io::copy(&mut f, w)?;
-        }
-        Ok(())
-    })
-}
-
-/// Summary values of the runs `ids` (in that order), read back from their parts. Numbers are written
-/// in shortest round-trip form, so reading them back is exact.
-fn read_summaries(out: &Path, plan: &Plan, ids: &[String]) -> Result<Vec<Vec<f64>>> {
-    let skip = 2 + plan.sweep_keys.len() + 2;
-    ids.iter()
-        .map(|id| {
-            let path = part(out, id, "run");
-            let mut rdr = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_path(&path)
-                .map_err(|e| Error::Csv {
-                    path: path.clone(),
-                    source: e,
-                })?;
-            let rec = rdr
-                .records()
-                .next()
-                .ok_or_else(|| Error::input(format!("{}: empty run part", path.display())))?;
-            let rec = rec.map_err(|e| Error::Csv {
-                path: path.clone(),
-                source: e,
-            })?;
-            Ok(rec
-                .iter()
-                .skip(skip)
-                .map(|f| f.parse().unwrap_or(f64::NAN))
-                .collect())
+    // `runs` first, as in [`run_tables`].
+    tables.sort_by_key(|t| t.name != SUMMARY);
+    tables
+        .into_iter()
+        .map(|mut t| {
+            let n = t.rows();
+            let mut lead = vec![("run_id".to_string(), Column::Str(vec![id.clone(); n]))];
+            if t.name == SUMMARY {
+                t.name = experiment_name(SUMMARY).to_string();
+                let policy = plan.policies[spec.policy].clone();
+                lead.push(("policy".into(), Column::Str(vec![policy; n])));
+                lead.extend(plan.sweep_columns(spec.point, n));
+                lead.push((
+                    "replicate".into(),
+                    Column::I64(vec![spec.replicate as i64; n]),
+                ));
+                lead.push(("seed".into(), Column::U64(vec![spec.seed; n])));
+            }
+            t.prepend(lead);
+            t
         })
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn write_manifest(
+/// Every final table of `plan`'s experiment, without rows: the per-run tables, then
+/// `aggregate`, `contrasts` and (for a `morris`/`sobol` design) `sensitivity`.
+pub fn table_schemas(plan: &Plan) -> Vec<Table> {
+    let mut all = experiment_tables(plan, &plan.run(0), run::table_schemas());
+    all.push(aggregate::aggregate_cell(plan, 0, 0, &[]));
+    all.push(aggregate::contrast_cell(plan, 0, 0, &[]));
+    if plan.sensitivity.is_some() {
+        all.push(crate::sensitivity::sensitivity_table(&[]));
+    }
+    all
+}
+
+fn write_parts(
     out: &Path,
-    s: &Scenario,
     plan: &Plan,
+    spec: &RunSpec,
+    r: &run::RunOutput,
     hash: &str,
+    format: Format,
+) -> Result<()> {
+    let id = plan.run_id(spec.index);
+    for t in experiment_tables(plan, spec, r.tables()) {
+        tables::write(&part(out, &id, &t.name, format), &t, format)?;
+        for other in Format::ALL.into_iter().filter(|&f| f != format) {
+            let _ = std::fs::remove_file(part(out, &id, &t.name, other));
+        }
+    }
+    let m = marker(out, &id);
+    output::write_atomic(&m, |w| write!(w, "{hash}\n{format}\n"))
+}
+
+/// Assembles the final tables from the parts of every run of `plan` in `out`.
+pub fn finalize(out: &Path, plan: &Plan, format: Format) -> Result<()> {
+    let ids: Vec<String> = (0..plan.len()).map(|i| plan.run_id(i)).collect();
+    for name in run_tables() {
+        // A table a run may leave out (an optional record) comes from the runs that wrote it.
+        let with: Vec<String> = ids
+            .iter()
+            .filter(|id| part(out, id, name, format).is_file())
+            .cloned()
+            .collect();
+        let target = format.path(out, name);
+        if with.is_empty() {
+            let _ = std::fs::remove_file(&target);
+        } else {
+            match format {
+                Format::Csv => concat_csv(out, &target, &with, name)?,
+                Format::Parquet => concat_parquet(out, &target, &with, name)?,
+            }
+        }
+        tables::remove_other_format(out, name, format);
+    }
+    // Runs of a cell (policy, sweep point) are contiguous in run order: load them on demand.
+    let reps = plan.replicates as usize;
+    let load = |policy: usize, point: usize| {
+        let first = (policy * plan.points.len() + point) * reps;
+        read_summaries(out, plan, &ids[first..first + reps], format)
+    };
+    aggregate::write_aggregate(&format.path(out, "aggregate"), format, plan, &load)?;
+    aggregate::write_contrasts(&format.path(out, "contrasts"), format, plan, &load)?;
+    let mut names = vec!["aggregate", "contrasts"];
+    if plan.sensitivity.is_some() {
+        aggregate::write_sensitivity(&format.path(out, "sensitivity"), format, plan, &load)?;
+        names.push("sensitivity");
+    }
+    for name in names {
+        tables::remove_other_format(out, name, format);
+    }
+    Ok(())
+}
+
+/// Concatenates CSV parts: the first part's header, then every part's rows. Every part must
+/// have the same header.
+fn concat_csv(out: &Path, target: &Path, ids: &[String], table: &str) -> Result<()> {
+    let mut file = output::AtomicFile::create(target)?;
+    let mut header: Option<Vec<u8>> = None;
+    for id in ids {
+        let path = part(out, id, table, Format::Csv);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let end = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| p + 1);
+        let (head, rows) = bytes.split_at(end);
+        match &header {
+            None => {
+                file.write_all(head).map_err(|e| Error::io(target, e))?;
+                header = Some(head.to_vec());
+            }
+            Some(first) if first.as_slice() != head => {
+                return Err(Error::input(format!(
+                    "{}: its columns differ from those of run {}; remove parts/ and run again",
+                    path.display(),
+                    ids[0]
+                )));
+            }
+            Some(_) => {}
+        }
+        file.write_all(rows).map_err(|e| Error::io(target, e))?;
+    }
+    file.commit()
+}
+
+/// Concatenates Parquet parts batch by batch (memory: one row group being written).
+fn concat_parquet(out: &Path, target: &Path, ids: &[String], table: &str) -> Result<()> {
+    let first = part(out, &ids[0], table, Format::Parquet);
+    let like = parquet_format::read(&first, None)?.empty_like();
+    let mut w = TableWriter::create(target, Format::Parquet, &like)?;
+    for id in ids {
+        let path = part(out, id, table, Format::Parquet);
+        parquet_format::for_each_record_batch(&path, None, |b| w.write_batch(&b))?;
+    }
+    w.finish()
+}
+
+/// Summary values of the runs `ids` (in that order), read back from their `runs` parts.
+/// Numbers are written in shortest round-trip form (CSV) or as they are (Parquet), so
+/// reading them back is exact.
+fn read_summaries(
+    out: &Path,
+    plan: &Plan,
+    ids: &[String],
+    format: Format,
+) -> Result<Vec<Vec<f64>>> {
+    let skip = 2 + plan.sweep_keys.len() + 2;
+    let runs = experiment_name(SUMMARY);
+    ids.iter()
+        .map(|id| {
+            let path = part(out, id, runs, format);
+            match format {
+                Format::Csv => {
+                    let mut rdr = csv::Reader::from_path(&path).map_err(|e| Error::Csv {
+                        path: path.clone(),
+                        source: e,
+                    })?;
+                    let rec = rdr.records().next().ok_or_else(|| {
+                        Error::input(format!("{}: empty run part", path.display()))
+                    })?;
+                    let rec = rec.map_err(|e| Error::Csv {
+                        path: path.clone(),
+                        source: e,
+                    })?;
+                    Ok(rec
+                        .iter()
+                        .skip(skip)
+                        .map(|f| f.parse().unwrap_or(f64::NAN))
+                        .collect())
+                }
+                Format::Parquet => {
+                    let t = parquet_format::read(&path, None)?;
+                    if t.rows() == 0 {
+                        return Err(Error::input(format!("{}: empty run part", path.display())));
+                    }
+                    Ok(t.columns()
+                        .iter()
+                        .skip(skip)
+                        .map(|(_, c)| match c {
+                            Column::F64(v) => v[0],
+                            _ => f64::NAN,
+                        })
+                        .collect())
+                }
+            }
+        })
+        .collect()
+}
+
+/// Where an experiment stands, for its manifest.
+#[derive(Debug, Clone, Copy)]
+struct Progress {
     shard: Option<(usize, usize)>,
     runs_done: usize,
     complete: bool,
     start: Instant,
-) -> Result<()> {
+    format: Format,
+}
+
+fn write_manifest(out: &Path, s: &Scenario, plan: &Plan, hash: &str, at: &Progress) -> Result<()> {
+    let Progress {
+        shard,
+        runs_done,
+        complete,
+        start,
+        format,
+    } = *at;
     let manifest = serde_json::json!({
         "cogov_version": env!("CARGO_PKG_VERSION"),
         "git_commit": output::git_commit(),
@@ -331,6 +443,8 @@ fn write_manifest(
         "complete": complete,
         "wall_seconds": start.elapsed().as_secs_f64(),
         "peak_rss_bytes": output::peak_rss_bytes(),
+        "format": format,
+        "tables": run::describe(&table_schemas(plan), Some(format)),
         // `cogov plot DIR` redraws with the scenario's own [plot] settings.
         "plot": serde_json::to_value(&s.plot).map_err(|e| Error::input(e.to_string()))?,
         "sensitivity": plan.sensitivity.as_ref().map(|sp| serde_json::json!({
@@ -353,16 +467,15 @@ pub fn write_merged_manifest(
     plan: &Plan,
     runs_done: usize,
     start: Instant,
+    format: Format,
 ) -> Result<()> {
     let hash = run::scenario_hash(s);
-    write_manifest(
-        out,
-        s,
-        plan,
-        &hash,
-        None,
+    let at = Progress {
+        shard: None,
         runs_done,
-        runs_done == plan.len(),
+        complete: runs_done == plan.len(),
         start,
-    )
+        format,
+    };
+    write_manifest(out, s, plan, &hash, &at)
 }

@@ -126,11 +126,12 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
         .map(|m| config::summary_column(m))
         .collect::<Result<_>>()?;
 
-    if dir.join("timeseries.csv").exists() {
+    if let Some((ts_path, _)) = crate::tables::find(dir, "timeseries") {
         let ts = data::read_timeseries(&pooled, &base)?;
+        let file = ts_path.file_name().unwrap_or_default().to_string_lossy();
         for m in base.iter().filter(|m| !ts.metrics.contains(m)) {
             notes.push(format!(
-                "timeseries.csv has no column `{m}`; its time series is left out"
+                "{file} has no column `{m}`; its time series is left out"
             ));
         }
         figs.extend(timeseries::figures(&pooled, &ts, &s, cfg.titles)?);
@@ -141,14 +142,10 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
     let mut contrast_rows = Vec::new();
     let mut aggregate = None;
     if ds.kind == DirKind::Experiment {
-        // With one policy there is nothing to contrast: the file holds only its header.
-        let header_only = std::fs::read_to_string(dir.join("contrasts.csv"))
-            .is_ok_and(|t| t.lines().filter(|l| !l.trim().is_empty()).count() == 1);
-        let table = if header_only {
-            None
-        } else {
-            Table::read(dir, "contrasts.csv")?
-        };
+        // With one policy there is nothing to contrast: the table has columns but no rows.
+        let table = Table::read_maybe_empty(dir, "contrasts")?;
+        let header_only = table.as_ref().is_some_and(|t| t.rows.is_empty());
+        let table = table.filter(|t| !t.rows.is_empty());
         match table {
             None if header_only => {
                 notes.push("one policy: no contrasts, contrast figure left out".into())
@@ -165,13 +162,13 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
             None => notes.push("no contrasts.csv: contrast figure left out".into()),
         }
         figs.extend(sweep::figures(&ds, &columns, &s, cfg.titles)?);
-        aggregate = Table::read(dir, "aggregate.csv")?;
+        aggregate = Table::read(dir, "aggregate")?;
         if aggregate.is_none() {
             notes.push("no aggregate.csv: outcome table left out".into());
         }
     }
 
-    match Table::read(dir, "communities.csv")? {
+    match Table::read(dir, "communities")? {
         Some(t) if t.col(&cfg.community_metric).is_some() => {
             let vals = community::values(&pooled, &t, &cfg.community_metric)?;
             if let Some(f) =
@@ -188,7 +185,7 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
         None => notes.push("no communities.csv: community figure left out".into()),
     }
 
-    if let Some(t) = Table::read(dir, "sensitivity.csv")? {
+    if let Some(t) = Table::read(dir, "sensitivity")? {
         figs.extend(sensitivity::figures(&t, &columns, &s)?);
     }
 

@@ -1,0 +1,197 @@
+//! Tables as Arrow record batches and back. Number columns move into Arrow buffers without
+//! a copy ([`Table::into_record_batch`]); a value that is not finite becomes null, as it is
+//! `NA` in CSV.
+
+use std::sync::Arc;
+
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, LargeStringArray, RecordBatch,
+    StringArray, StringViewArray, UInt64Array,
+};
+use arrow_buffer::{NullBuffer, ScalarBuffer};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+
+use super::{Column, Table};
+use crate::error::{Error, Result};
+
+impl Column {
+    /// The Arrow type of this column.
+    pub fn data_type(&self) -> DataType {
+        match self {
+            Column::F64(_) => DataType::Float64,
+            Column::I64(_) => DataType::Int64,
+            Column::U64(_) => DataType::UInt64,
+            Column::Bool(_) => DataType::Boolean,
+            Column::Str(_) => DataType::Utf8,
+        }
+    }
+
+    /// The column as an Arrow array, taking its buffer.
+    pub fn into_array(self) -> ArrayRef {
+        match self {
+            Column::F64(v) => {
+                let nulls = v
+                    .iter()
+                    .any(|x| !x.is_finite())
+                    .then(|| NullBuffer::from_iter(v.iter().map(|x| x.is_finite())));
+                Arc::new(Float64Array::new(ScalarBuffer::from(v), nulls))
+            }
+            Column::I64(v) => Arc::new(Int64Array::new(ScalarBuffer::from(v), None)),
+            Column::U64(v) => Arc::new(UInt64Array::new(ScalarBuffer::from(v), None)),
+            Column::Bool(v) => Arc::new(BooleanArray::from(v)),
+            Column::Str(v) => Arc::new(StringArray::from(v)),
+        }
+    }
+
+    /// A column from an Arrow array of a type cogov writes (strings of any width). Nulls in
+    /// a number column become NaN (missing); elsewhere they are refused.
+    pub fn from_array(name: &str, a: &dyn Array) -> Result<Column> {
+        let any = a.as_any();
+        let no_nulls = |what: &str| {
+            if a.null_count() > 0 {
+                Err(Error::input(format!(
+                    "column `{name}` ({what}) has missing values; only number columns may"
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        Ok(match a.data_type() {
+            DataType::Float64 => {
+                let x = any
+                    .downcast_ref::<Float64Array>()
+                    .ok_or_else(|| bad(name))?;
+                Column::F64(x.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+            }
+            DataType::Int64 => {
+                no_nulls("int64")?;
+                let x = any.downcast_ref::<Int64Array>().ok_or_else(|| bad(name))?;
+                Column::I64(x.values().to_vec())
+            }
+            DataType::UInt64 => {
+                no_nulls("uint64")?;
+                let x = any.downcast_ref::<UInt64Array>().ok_or_else(|| bad(name))?;
+                Column::U64(x.values().to_vec())
+            }
+            DataType::Boolean => {
+                no_nulls("bool")?;
+                let x = any
+                    .downcast_ref::<BooleanArray>()
+                    .ok_or_else(|| bad(name))?;
+                Column::Bool(x.values().iter().collect())
+            }
+            DataType::Utf8 => {
+                no_nulls("string")?;
+                let x = any.downcast_ref::<StringArray>().ok_or_else(|| bad(name))?;
+                Column::Str(
+                    x.iter()
+                        .map(|s| s.unwrap_or_default().to_string())
+                        .collect(),
+                )
+            }
+            DataType::LargeUtf8 => {
+                no_nulls("string")?;
+                let x = any
+                    .downcast_ref::<LargeStringArray>()
+                    .ok_or_else(|| bad(name))?;
+                Column::Str(
+                    x.iter()
+                        .map(|s| s.unwrap_or_default().to_string())
+                        .collect(),
+                )
+            }
+            DataType::Utf8View => {
+                no_nulls("string")?;
+                let x = any
+                    .downcast_ref::<StringViewArray>()
+                    .ok_or_else(|| bad(name))?;
+                Column::Str(
+                    x.iter()
+                        .map(|s| s.unwrap_or_default().to_string())
+                        .collect(),
+                )
+            }
+            other => {
+                return Err(Error::input(format!(
+                    "column `{name}` has Arrow type {other}; cogov reads float64, int64, uint64, bool and string columns"
+                )));
+            }
+        })
+    }
+}
+
+fn bad(name: &str) -> Error {
+    Error::input(format!("column `{name}`: its data does not match its type"))
+}
+
+impl Table {
+    /// The Arrow schema of this table.
+    pub fn arrow_schema(&self) -> SchemaRef {
+        Arc::new(Schema::new(
+            self.columns()
+                .iter()
+                .map(|(n, c)| Field::new(n, c.data_type(), matches!(c, Column::F64(_))))
+                .collect::<Vec<_>>(),
+        ))
+    }
+
+    /// The table as one Arrow record batch, its number buffers moved, not copied.
+    pub fn into_record_batch(self) -> Result<RecordBatch> {
+        let schema = self.arrow_schema();
+        let arrays: Vec<ArrayRef> = self
+            .into_columns()
+            .into_iter()
+            .map(|(_, c)| c.into_array())
+            .collect();
+        RecordBatch::try_new(schema, arrays).map_err(|e| Error::input(e.to_string()))
+    }
+
+    /// A table named `name` from an Arrow record batch.
+    pub fn from_record_batch(name: &str, batch: &RecordBatch) -> Result<Table> {
+        let mut t = Table::new(name);
+        for (field, array) in batch.schema().fields().iter().zip(batch.columns()) {
+            t.push(
+                field.name().clone(),
+                Column::from_array(field.name(), array.as_ref())?,
+            );
+        }
+        Ok(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::sample;
+    use super::*;
+
+    #[test]
+    fn round_trips_through_arrow_with_missing_as_null() {
+        let t = sample();
+        let batch = t.clone().into_record_batch().unwrap();
+        assert_eq!(batch.num_rows(), 3);
+        assert_eq!(batch.column(4).null_count(), 1);
+        assert!(batch.schema().field(4).is_nullable());
+        assert!(!batch.schema().field(0).is_nullable());
+        let back = Table::from_record_batch("t", &batch).unwrap();
+        assert_eq!(back.schema(), t.schema());
+        for i in 0..3 {
+            assert_eq!(back.csv_record(i), t.csv_record(i));
+        }
+    }
+
+    #[test]
+    fn number_buffers_are_moved_not_copied() {
+        let v = vec![1.0, 2.0, 3.0];
+        let ptr = v.as_ptr();
+        let a = Column::F64(v).into_array();
+        let f = a.as_any().downcast_ref::<Float64Array>().unwrap();
+        assert_eq!(f.values().as_ptr(), ptr);
+    }
+
+    #[test]
+    fn unsupported_types_are_refused_with_the_column_name() {
+        let a = arrow_array::Int32Array::from(vec![1]);
+        let e = Column::from_array("n", &a).unwrap_err().to_string();
+        assert!(e.contains("`n`") && e.contains("Int32"), "{e}");
+    }
+}
