@@ -24,6 +24,13 @@ fn missing(x: Option<f64>) -> f64 {
     x.unwrap_or(f64::NAN)
 }
 
+/// The runs a cell's rows are computed from: one list of summary rows per group of runs
+/// (the cell's own; for a contrast, also the baseline's).
+type Loaded = [Vec<Vec<f64>>];
+
+/// Builds a cell's rows from what was loaded for it.
+type CellTable<'a> = dyn Fn(usize, usize, &Loaded) -> Table + 'a;
+
 /// Writes one table cell by cell: `cell_table(p, k, loaded)` for every wanted cell, after
 /// `load`ing it; the columns come from `cell_table` of an empty cell.
 fn write_cells(
@@ -31,7 +38,7 @@ fn write_cells(
     format: Format,
     cells: impl Iterator<Item = (usize, usize)>,
     load: &dyn Fn(usize, usize) -> Result<Vec<Vec<Vec<f64>>>>,
-    cell_table: &dyn Fn(usize, usize, &[Vec<Vec<f64>>]) -> Table,
+    cell_table: &CellTable<'_>,
 ) -> Result<()> {
     let like = cell_table(0, 0, &[]).empty_like();
     let mut w = TableWriter::create(path, format, &like)?;

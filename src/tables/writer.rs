@@ -28,7 +28,7 @@ pub struct TableWriter {
 }
 
 enum Sink {
-    Csv(csv::Writer<AtomicFile>),
+    Csv(Box<csv::Writer<AtomicFile>>),
     Parquet(Box<ArrowWriter<AtomicFile>>),
 }
 
@@ -49,7 +49,7 @@ impl TableWriter {
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(file);
                 csv_format::write_header(&mut w, like).map_err(|e| csv_err(path, e))?;
-                Sink::Csv(w)
+                Sink::Csv(Box::new(w))
             }
             Format::Parquet => {
                 let w = ArrowWriter::try_new(
