@@ -1,7 +1,7 @@
 //! Tables: what a run or an experiment produces, held in memory as named, typed columns.
 //!
 //! The engine's outputs become [`Table`]s once (`run::RunOutput::tables`); everything
-//! downstream works on tables: the CLI writes them as CSV or Parquet ([`write`],
+//! downstream works on tables: the CLI writes them as CSV or Parquet ([`write()`],
 //! [`TableWriter`]), experiments stream them into part files and concatenate those, and the
 //! Python package hands them to pyarrow through the Arrow C data interface
 //! ([`Table::into_record_batch`]). A new output is one more table; nothing here names one.

@@ -1,4 +1,4 @@
-//! Writing tables to files atomically, in one go ([`write`]) or batch by batch
+//! Writing tables to files atomically, in one go ([`write()`]) or batch by batch
 //! ([`TableWriter`], for experiment tables assembled run by run or cell by cell). Until
 //! [`TableWriter::finish`] the data goes to a temporary file, so an error, a panic or a
 //! kill leaves no file under the final name.
