@@ -13,15 +13,18 @@ import time
 
 from conftest import EXPERIMENT, tiny
 
-# The engine would need minutes for these; an interrupt that waited for it would hit the
-# subprocess timeout instead of printing "interrupted".
-LONG_RUN = tiny(ticks=60000)
+# The engine would need hours for this run (20,000 residents, 65,000 days): an interrupt
+# that waited for the run to end would hit the subprocess timeout instead.
+LONG_RUN = tiny(ticks=65000).replace("residents = 600", "residents = 20000")
 
 CHILD = textwrap.dedent(
     """
-    import sys, cogov
+    import sys, threading, time, cogov
     s = cogov.Scenario.load(sys.argv[1])
-    print("started", flush=True)
+    def tell():  # runs while the main thread is inside cogov (the GIL is free)
+        time.sleep(0.5)
+        print("running", flush=True)
+    threading.Thread(target=tell, daemon=True).start()
     try:
         if sys.argv[2] == "run":
             cogov.run(s, seed=1)
@@ -48,8 +51,7 @@ def start(tmp_path, text, *args):
 
 def test_ctrl_c_stops_a_run(tmp_path):
     child = start(tmp_path, LONG_RUN, "run")
-    assert child.stdout.readline().strip() == "started"
-    time.sleep(1.0)  # inside the engine by now
+    assert child.stdout.readline().strip() == "running"
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=60)
     assert "interrupted" in out, (out, err)
@@ -60,7 +62,7 @@ def test_ctrl_c_stops_an_experiment_and_resume_completes(tmp_path):
     text = tiny(name="ctrlc", ticks=40, extra=EXPERIMENT.replace("replicates = 2", "replicates = 20"))
     out = tmp_path / "out"
     child = start(tmp_path, text, "experiment", str(out))
-    assert child.stdout.readline().strip() == "started"
+    assert child.stdout.readline().strip() == "running"
     deadline = time.time() + 120
     while not list((out / "parts").glob("*.done")) and time.time() < deadline:
         time.sleep(0.02)
