@@ -479,3 +479,86 @@ pub fn write_merged_manifest(
     };
     write_manifest(out, s, plan, &hash, &at)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> Plan {
+        let s = Scenario::from_toml(
+            r#"ticks = 10
+               [experiment]
+               replicates = 2
+               [[policy]]
+               name = "a"
+               [[policy]]
+               name = "b"
+               [sweep]
+               "world.party_share" = [0.1, 0.2]"#,
+            "t.toml",
+        )
+        .unwrap();
+        Plan::new(&s, false).unwrap()
+    }
+
+    #[test]
+    fn every_run_table_becomes_an_experiment_table_runs_first() {
+        let plan = plan();
+        let schemas = table_schemas(&plan);
+        let names: Vec<&str> = schemas.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "runs",
+                "timeseries",
+                "communities",
+                "aggregate",
+                "contrasts"
+            ]
+        );
+        assert_eq!(run_tables(), names[..3]);
+        let runs = &schemas[0];
+        assert_eq!(
+            runs.schema()[..5],
+            [
+                ("run_id".to_string(), "string"),
+                ("policy".to_string(), "string"),
+                ("world.party_share".to_string(), "float64"),
+                ("replicate".to_string(), "int64"),
+                ("seed".to_string(), "uint64"),
+            ]
+        );
+        for t in &schemas[1..3] {
+            assert_eq!(t.names()[0], "run_id", "{}", t.name);
+        }
+        // A run's own tables get its id and plan columns, one value per row.
+        let spec = plan.run(5);
+        let out = run::RunOutput {
+            rows: vec![(0, [0.0; crate::metrics::N_METRICS]); 3],
+            summary: vec![1.0; crate::metrics::summary_columns().len()],
+            communities: vec![],
+            cancelled: false,
+        };
+        let tables = experiment_tables(&plan, &spec, out.tables());
+        assert_eq!(
+            tables[0].csv_record(0)[..5],
+            ["000005", "b", "0.1", "1", &spec.seed.to_string()]
+        );
+        assert_eq!(tables[1].rows(), 3);
+        assert_eq!(tables[1].csv_record(2)[0], "000005");
+    }
+
+    #[test]
+    fn a_run_is_done_only_in_the_format_of_its_marker() {
+        let out = std::env::temp_dir().join(format!("cogov-marker-{}", std::process::id()));
+        std::fs::create_dir_all(parts_dir(&out)).unwrap();
+        std::fs::write(marker(&out, "000001"), "abc\nparquet\n").unwrap();
+        assert!(is_done(&out, "000001", "abc", Format::Parquet));
+        assert!(!is_done(&out, "000001", "abc", Format::Csv));
+        assert!(!is_done(&out, "000001", "abd", Format::Parquet));
+        // A marker of an older cogov (hash only) is not trusted: the run is done again.
+        std::fs::write(marker(&out, "000002"), "abc").unwrap();
+        assert!(!is_done(&out, "000002", "abc", Format::Csv));
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+}
