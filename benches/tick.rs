@@ -9,8 +9,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use cogov::engine::Engine;
-use cogov::mechanisms::Mechanisms;
 use cogov::observer::Observer;
+use cogov::scenario::Mechanisms;
 use cogov::scenario::Scenario;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -19,7 +19,7 @@ fn engine(all_on: bool) -> (Engine, Observer) {
         mechanisms: Mechanisms::all(all_on),
         ..Default::default()
     };
-    let mut e = Engine::new(Arc::new(s), 20_180_101);
+    let mut e = cogov::mechanisms::engine(Arc::new(s), 20_180_101);
     let mut obs = Observer::new(1_000_000, 0);
     for _ in 0..60 {
         e.step(&mut obs);

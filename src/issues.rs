@@ -6,6 +6,7 @@ use crate::world::institutions::state;
 use std::ops::Range;
 
 use crate::world::institutions::Handler;
+use crate::world::money::Cents;
 use crate::world::places::Scope;
 
 /// Where an issue is in its life.
@@ -29,22 +30,22 @@ pub enum Stage {
     Failed,
 }
 
-/// Money committed to an issue, by source.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// Money paid for an issue's work, by whose money it was.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Funding {
     /// Public budgets.
-    pub public: f64,
-    /// Social organisations and philanthropy.
-    pub social: f64,
+    pub public: Cents,
+    /// Foundations and philanthropy.
+    pub social: Cents,
     /// Enterprises.
-    pub enterprise: f64,
+    pub enterprise: Cents,
     /// Residents.
-    pub resident: f64,
+    pub resident: Cents,
 }
 
 impl Funding {
-    /// All committed money.
-    pub fn total(&self) -> f64 {
+    /// All money paid.
+    pub fn total(&self) -> Cents {
         self.public + self.social + self.enterprise + self.resident
     }
 }
@@ -69,14 +70,15 @@ state! {
         fixed street: u32, "id";
         /// Hardship imposed while unresolved.
         fixed severity: f32, "[0, 1]";
-        /// Cost in yuan.
-        fixed cost: f64, "≥ 0 yuan";
+        /// Cost of its work (for elder care: of the community's care-days).
+        dynamic cost: Cents, "≥ 0 cents";
         /// Complexity (skill needed).
         fixed complexity: f32, "[0, 1]";
-        /// Contention among the affected.
-        dynamic contention: f32, "[0, 1]";
-        /// Mean initial support among the affected.
-        dynamic support: f32, "[0, 1]";
+        /// Contention among the affected (its domain's, for issues without opinions).
+        fixed contention: f32, "[0, 1]";
+        /// Opinions of the affected residents, in resident order (contested issues only):
+        /// each persists between forums and moves through talk and deliberation.
+        dynamic opinions: Option<Box<[f32]>>, "[0, 1] each";
         /// Consent share needed (0: none).
         fixed consent_share: f32, "[0, 1]";
         /// Responsible department.
@@ -84,7 +86,9 @@ state! {
         /// Work days needed.
         fixed duration: f32, "days";
         /// Share of cost residents are asked to fund.
-        fixed resident_share: f32, "[0, 1]";
+        dynamic resident_share: f32, "[0, 1]";
+        /// Largest share of cost public budgets cover.
+        fixed public_share: f32, "[0, 1]";
         /// Share of cost enterprises are asked to fund.
         fixed enterprise_share: f32, "[0, 1]";
         /// Top-down project.
@@ -97,6 +101,10 @@ state! {
         dynamic handler: Handler, "level";
         /// Organisation handling it, when `handler` is `Organisation`.
         dynamic organisation: u32, "id";
+        /// Social worker working it (`NONE`: none): their skill is the case's.
+        dynamic worker: u32, "id";
+        /// Work is shared with a household carer (elder care with family–community linkage).
+        dynamic shared_care: bool, "flag";
         /// Tick it arose.
         fixed arisen: u32, "tick";
         /// Tick it became known.
@@ -111,8 +119,8 @@ state! {
         dynamic escalations: u32, "count";
         /// Money committed.
         dynamic funding: Funding, "yuan by source";
-        /// Residents and enterprises have been asked to co-fund.
-        dynamic asked: bool, "flag";
+        /// Tick residents and enterprises were last asked to co-fund.
+        dynamic asked: Option<u32>, "tick";
         /// Enterprise that funded it (u32::MAX: none).
         dynamic enterprise: u32, "id";
         /// Reported through the online platform.
@@ -123,14 +131,14 @@ state! {
         dynamic forums: u32, "count";
         /// Tick of its last forum.
         dynamic last_forum: Option<u32>, "tick";
+        /// A facilitator (social worker) sat in its last forum.
+        dynamic facilitated: bool, "flag";
         /// Consent reached.
         dynamic consent: bool, "flag";
         /// Consent votes held.
         dynamic votes: u32, "count";
         /// Residents took part (reports, forums, co-funding): efficacy follows the outcome.
         dynamic participated: bool, "flag";
-        /// Skill bonus from facilitation and professional support.
-        dynamic skill_bonus: f32, "≥ 0";
         /// Last tick it gave rise to a collective petition.
         dynamic petitioned: Option<u32>, "tick";
         /// Tick it ended.
@@ -152,6 +160,31 @@ impl Issue {
     /// Hardship it imposes on each affected resident per unit of the hardship weight:
     /// severity, raised by contention (a divisive issue hurts more while unsettled).
     pub fn hardship(&self) -> f32 {
-        self.severity * (0.5 + self.contention)
+        self.severity * (0.5 + self.current_contention())
+    }
+
+    /// Mean opinion of the affected (support), or `None` without opinions.
+    pub fn support(&self) -> Option<f32> {
+        let o = self.opinions.as_deref()?;
+        Some(o.iter().sum::<f32>() / o.len().max(1) as f32)
+    }
+
+    /// Contention now: from the spread of opinions where the affected hold them (sd 0.1 →
+    /// 0, 0.5 → 1, the inverse of how opinions are first drawn), else the domain's.
+    pub fn current_contention(&self) -> f32 {
+        match self.opinions.as_deref() {
+            Some(o) if !o.is_empty() => {
+                let n = o.len() as f32;
+                let m = o.iter().sum::<f32>() / n;
+                let sd = (o.iter().map(|x| (x - m) * (x - m)).sum::<f32>() / n).sqrt();
+                ((sd - 0.1) / 0.4).clamp(0.0, 1.0)
+            }
+            _ => self.contention,
+        }
+    }
+
+    /// Cost still to be paid.
+    pub fn unfunded(&self) -> Cents {
+        (self.cost - self.funding.total()).max(0)
     }
 }

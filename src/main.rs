@@ -44,6 +44,8 @@ enum Command {
     Odd(cli::odd::Args),
     /// Calibrate parameters by ABC rejection against observed summary statistics.
     Calibrate(cli::calibrate::Args),
+    /// Perturb every numeric parameter and report those that change no output.
+    Screen(cli::screen::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Command::Plot(a) => cli::plot::run(a).map(|_| ExitCode::SUCCESS),
         Command::Odd(a) => cli::odd::run(a).map(|_| ExitCode::SUCCESS),
         Command::Calibrate(a) => cli::calibrate::run(a).map(|_| ExitCode::SUCCESS),
+        Command::Screen(a) => cli::screen::run(a),
     };
     match outcome {
         Ok(code) => code,

@@ -13,7 +13,8 @@ use crate::issues::Issue;
 use crate::mechanisms::{self, module_doc};
 use crate::scenario::Scenario;
 use crate::scenario::experiment::SweepSpec;
-use crate::world::institutions::{Credits, Enterprise, Ledger, Organisation};
+use crate::world::institutions::{Credits, Enterprise, Organisation, SocialWorkers};
+use crate::world::money::Outside;
 use crate::world::residents::Residents;
 
 /// Heading prefix of each mechanism's section; one per registered mechanism.
@@ -253,9 +254,10 @@ pub fn render(scenario: &Scenario, source: Option<&str>) -> String {
     );
     state_table(
         &mut o,
-        "Money pools (`world::institutions::Ledger`)",
-        Ledger::FIELDS,
+        "Social workers (`world::institutions::SocialWorkers`)",
+        SocialWorkers::FIELDS,
     );
+    money(&mut o);
     state_table(&mut o, "Issues (`issues::Issue`)", Issue::FIELDS);
     let w = &scenario.world;
     let _ = writeln!(
@@ -438,6 +440,28 @@ const REFERENCES: &str = "\
 - *联动的力量：基层治理创新——以杭州市上城区为研究对象* [The Power of Linkage: Grassroots Governance Innovation, a Study of Shangcheng District, Hangzhou] (2018).
 ";
 
+/// The money section: pools, and every outside source and use (credibility rule 2).
+fn money(o: &mut String) {
+    o.push_str(
+        "**Money** (`world::money`). Every yuan sits in a pool: the district's, each street's \
+         and each community's budget, the venture fund, the golden-idea fund and the \
+         service-purchase pool (public); the foundations' endowment and the social pool \
+         (social); the enterprises' resources for community work (the sum over \
+         enterprises); residents' co-funding; organisations' funds (the sum over \
+         organisations). Money enters a pool only from a named outside source, leaves it \
+         only for a named use, or moves between pools; amounts are whole cents, and every \
+         run writes each tick's flows to `ledger.csv` (`tick, pool, direction, counterpart, \
+         amount, balance`), for which balance = previous balance + inflows − outflows holds \
+         exactly. No mechanism creates money. Budgets, funds and fees are per resident or \
+         per agent, so worlds of different sizes with the same proportions spend alike.\n\n\
+         | outside source or use | what it is |\n|---|---|\n",
+    );
+    for x in Outside::ALL {
+        let _ = writeln!(o, "| `{}` | {} |", x.name(), x.doc());
+    }
+    o.push('\n');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,7 +495,7 @@ mod tests {
             .lines()
             .filter(|l| l.starts_with(MECHANISM_HEADING))
             .count();
-        assert_eq!(sections, mechanisms::KEYS.len());
+        assert_eq!(sections, crate::scenario::mechanisms::KEYS.len());
         for r in mechanisms::rules() {
             for line in plain_links(&r.rule).lines().skip(1) {
                 assert!(odd.contains(line), "rule of {} missing: {line}", r.key);

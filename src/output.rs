@@ -17,6 +17,14 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// Cents as yuan with exactly two decimals (`-12.05`), so that sums of money hold to the
+/// cent in the text too.
+pub fn yuan(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let a = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
 /// Formats an optional number for CSV.
 pub fn opt(x: Option<f64>) -> String {
     x.map(num).unwrap_or_else(|| "NA".into())
@@ -196,6 +204,10 @@ mod tests {
         assert_eq!(opt(None), "NA");
         let x = 1.0 / 3.0;
         assert_eq!(num(x).parse::<f64>().unwrap(), x);
+        assert_eq!(
+            (yuan(1205), yuan(-5), yuan(0)),
+            ("12.05".into(), "-0.05".into(), "0.00".into())
+        );
     }
 
     #[test]

@@ -72,6 +72,27 @@ pub const fn replicate_seed(master: u64, replicate: u64) -> u64 {
     splitmix64(splitmix64(master) ^ replicate)
 }
 
+/// A Poisson count with mean `lambda` (0 for a non-positive or non-finite mean).
+pub fn poisson(lambda: f64, rng: &mut Rng) -> u64 {
+    use rand_distr::Distribution;
+    if lambda <= 0.0 || !lambda.is_finite() {
+        return 0;
+    }
+    rand_distr::Poisson::new(lambda)
+        .map(|p| p.sample(rng) as u64)
+        .unwrap_or(0)
+}
+
+/// `x` rounded to a whole number at random, up with probability equal to its fractional
+/// part, so the expected count is `x` however small (a world of any size gets its share).
+pub fn round_random(x: f64, rng: &mut Rng) -> u64 {
+    if !(x > 0.0) || !x.is_finite() {
+        return 0;
+    }
+    let whole = x.floor();
+    whole as u64 + u64::from(unit_f64(rng) < x - whole)
+}
+
 /// A uniform draw in [0, 1) as `f32`, from 24 random bits (exact, no rounding to 1.0).
 #[inline]
 pub fn unit_f32(rng: &mut Rng) -> f32 {

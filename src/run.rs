@@ -44,6 +44,8 @@ pub struct RunOutput {
     pub summary: Vec<f64>,
     /// Final state per community, in the order of [`COMMUNITY_COLUMNS`].
     pub communities: Vec<Vec<f64>>,
+    /// The ledger's rows over the recorded days (`ledger.csv`).
+    pub ledger: Vec<crate::observer::LedgerRow>,
     /// Whether the run stopped early because it was cancelled.
     pub cancelled: bool,
 }
@@ -59,7 +61,7 @@ pub fn simulate(
 ) -> RunOutput {
     let warmup = scenario.init.warmup;
     let total = scenario.ticks + warmup;
-    let mut engine = Engine::new(scenario, seed);
+    let mut engine = crate::mechanisms::engine(scenario, seed);
     let mut observer = Observer::new(record_every, warmup);
     let mut cancelled = false;
     for t in 0..total {
@@ -73,6 +75,7 @@ pub fn simulate(
     RunOutput {
         summary: observer.summary(),
         rows: observer.rows,
+        ledger: observer.ledger,
         communities: communities(&engine),
         cancelled,
     }
@@ -137,12 +140,18 @@ pub fn timeseries_header(lead: &[&str]) -> Vec<String> {
 
 /// The tables a run produces, by name, in the order of [`RunOutput::tables`]. A new output
 /// table is one more entry here and one more table there.
-pub const TABLES: &[&str] = &["timeseries", "summary", "communities"];
+pub const TABLES: &[&str] = &["timeseries", "summary", "communities", "ledger"];
+
+/// Tables of single runs only: an experiment does not keep them for each of its runs (the
+/// ledger's rows per day, pool and counterpart would swamp it; its summaries carry the
+/// money flows).
+pub const SINGLE_RUN_TABLES: &[&str] = &["ledger"];
 
 impl RunOutput {
     /// The run's tables: `timeseries` (`tick`, then every metric), `summary` (one row: each
-    /// metric's `_final`, `_mean`, `_total`) and `communities` (`community`, then
-    /// [`COMMUNITY_COLUMNS`]).
+    /// metric's `_final`, `_mean`, `_total`), `communities` (`community`, then
+    /// [`COMMUNITY_COLUMNS`]) and `ledger` ([`LEDGER_COLUMNS`]: each pool's flows by
+    /// direction and counterpart per recorded day, amounts and balances in yuan to the cent).
     pub fn tables(&self) -> Vec<Table> {
         let mut ts = Table::new("timeseries").with(
             "tick",
@@ -168,7 +177,33 @@ impl RunOutput {
                 Column::F64(self.communities.iter().map(|c| c[k]).collect()),
             );
         }
-        vec![ts, summary, communities]
+        let l = &self.ledger;
+        let [tick, pool, direction, counterpart, amount, balance] = LEDGER_COLUMNS else {
+            unreachable!("six ledger columns")
+        };
+        let ledger = Table::new("ledger")
+            .with(
+                *tick,
+                Column::I64(l.iter().map(|r| r.tick as i64).collect()),
+            )
+            .with(
+                *pool,
+                Column::Str(l.iter().map(|r| r.pool.name()).collect()),
+            )
+            .with(
+                *direction,
+                Column::Str(l.iter().map(|r| r.direction.name().to_string()).collect()),
+            )
+            .with(
+                *counterpart,
+                Column::Str(l.iter().map(|r| r.counterpart.name()).collect()),
+            )
+            .with(*amount, Column::Cents(l.iter().map(|r| r.amount).collect()))
+            .with(
+                *balance,
+                Column::Cents(l.iter().map(|r| r.balance).collect()),
+            );
+        vec![ts, summary, communities, ledger]
     }
 }
 
@@ -178,6 +213,7 @@ pub fn table_schemas() -> Vec<Table> {
         rows: Vec::new(),
         summary: vec![f64::NAN; summary_columns().len()],
         communities: Vec::new(),
+        ledger: Vec::new(),
         cancelled: false,
     };
     none.tables().iter().map(Table::empty_like).collect()
@@ -259,6 +295,16 @@ pub fn write_tables(
     output::write_atomic(&dir.join("manifest.json"), |w| w.write_all(text.as_bytes()))
 }
 
+/// Columns of `ledger.csv`.
+pub const LEDGER_COLUMNS: &[&str] = &[
+    "tick",
+    "pool",
+    "direction",
+    "counterpart",
+    "amount",
+    "balance",
+];
+
 /// SHA-256 of the resolved scenario's TOML text, in hex.
 pub fn scenario_hash(s: &Scenario) -> String {
     use sha2::{Digest, Sha256};
@@ -279,6 +325,7 @@ mod tests {
             ],
             summary: vec![2.0; summary_columns().len()],
             communities: vec![vec![3.0; COMMUNITY_COLUMNS.len()]; 4],
+            ledger: Vec::new(),
             cancelled: false,
         };
         let tables = out.tables();

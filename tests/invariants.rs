@@ -1,15 +1,14 @@
 //! Property tests: random valid scenarios within the parameter bounds (a handful of key
 //! parameters and random mechanism switches, on worlds of a few hundred to ~2,000
 //! residents) run 30 ticks without a panic and keep the engine's invariants after every
-//! tick ([`Engine::check_invariants`]: [0, 1] states, money conservation, issue counts,
-//! network symmetry). Seeded deterministically: the same cases every run.
+//! tick ([`Engine::check_invariants`](cogov::engine::Engine::check_invariants): [0, 1]
+//! states, the ledger identity, issue counts, network symmetry). Seeded deterministically: the same cases every run.
 
 use std::sync::Arc;
 
-use cogov::engine::Engine;
-use cogov::mechanisms::KEYS;
 use cogov::observer::Observer;
 use cogov::scenario::Scenario;
+use cogov::scenario::mechanisms::KEYS;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
@@ -34,7 +33,7 @@ fn draws() -> impl Strategy<Value = Draw> {
         0.0..=1.0f64,
         0.0..=20.0f64,
         1.0..=40.0f64,
-        prop_oneof![Just(0.0), 1e5..1e9f64],
+        prop_oneof![Just(0.0), 1.0..1e5f64],
         proptest::collection::vec(any::<bool>(), KEYS.len()),
         any::<u64>(),
     )
@@ -69,7 +68,7 @@ fn scenario(d: &Draw) -> Scenario {
          departments = 6\ndepartment_staff = 10\nservice_complexes = 1\nsocial_workers = 4\n\
          organisations = 6\nproperty_companies = 2\nbusinesses = 6\nparty_share = {:?}\n\
          online_share = {:?}\n[network]\nbuilding_degree = {:?}\n[government]\n\
-         district_budget = {:?}\n",
+         district_budget_per_resident = {:?}\n",
         d.residents,
         d.communities,
         2 * d.communities,
@@ -101,7 +100,7 @@ fn random_valid_scenarios_keep_the_invariants() {
     runner
         .run(&draws(), |d| {
             let s = Arc::new(scenario(&d));
-            let mut engine = Engine::new(s.clone(), d.seed);
+            let mut engine = cogov::mechanisms::engine(s.clone(), d.seed);
             engine
                 .check_invariants()
                 .map_err(|e| TestCaseError::fail(format!("after build: {e}")))?;
@@ -111,13 +110,13 @@ fn random_valid_scenarios_keep_the_invariants() {
                 engine
                     .check_invariants()
                     .map_err(|e| TestCaseError::fail(format!("after tick {t}: {e}")))?;
+                spent.set(spent.get() + engine.world.ledger.flows().len() as f64);
             }
-            spent.set(spent.get() + engine.record.cumulative.money());
             issues.set(issues.get() + engine.record.cumulative.arisen as u64);
             Ok(())
         })
         .unwrap();
     // The cases exercise what the invariants speak about.
-    assert!(spent.get() > 0.0, "no money was spent in any case");
+    assert!(spent.get() > 0.0, "no money moved in any case");
     assert!(issues.get() > 0, "no issue arose in any case");
 }

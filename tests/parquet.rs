@@ -122,7 +122,10 @@ fn run_and_experiment_hold_the_csv_cells_in_typed_columns() {
         );
     }
     for (kind, names) in [
-        ("run", &["timeseries", "summary", "communities"][..]),
+        (
+            "run",
+            &["timeseries", "summary", "communities", "ledger"][..],
+        ),
         ("exp", FINAL),
     ] {
         let (c, p) = (

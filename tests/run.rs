@@ -166,3 +166,78 @@ fn every_shipped_scenario_validates() {
         );
     }
 }
+
+/// `ledger.csv`: for every pool and recorded tick, balance = previous balance + inflows −
+/// outflows to the cent, and every transfer out of one pool arrives in the other on the
+/// same tick (MODEL.md §10, rule 2).
+#[test]
+fn the_ledger_balances_to_the_cent() {
+    use std::collections::BTreeMap;
+    let dir = tmp("ledger");
+    let out = run_small(&dir, "2");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut rd = csv::Reader::from_path(dir.join("out/ledger.csv")).unwrap();
+    assert_eq!(
+        rd.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "tick",
+            "pool",
+            "direction",
+            "counterpart",
+            "amount",
+            "balance"
+        ]
+    );
+    let cents = |s: &str| -> i64 {
+        let (whole, frac) = s.split_once('.').expect("two decimals");
+        assert_eq!(frac.len(), 2, "{s}");
+        whole.parse::<i64>().unwrap() * 100 + frac.parse::<i64>().unwrap()
+    };
+    // pool → (tick of its last row, balance then); per tick: transfers by (from, to).
+    let mut last: BTreeMap<String, (u32, i64)> = BTreeMap::new();
+    let mut net: BTreeMap<(u32, String), i64> = BTreeMap::new();
+    let mut closing: BTreeMap<(u32, String), i64> = BTreeMap::new();
+    let mut transfers: BTreeMap<(u32, String, String), i64> = BTreeMap::new();
+    let pools: std::collections::BTreeSet<String> = rd
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let (tick, pool, dir, other) = (r[0].parse::<u32>().unwrap(), &r[1], &r[2], &r[3]);
+            let (amount, balance) = (cents(&r[4]), cents(&r[5]));
+            assert!(amount > 0 && balance >= 0, "{r:?}");
+            let signed = if dir == "in" { amount } else { -amount };
+            *net.entry((tick, pool.to_string())).or_default() += signed;
+            closing.insert((tick, pool.to_string()), balance);
+            let key = if dir == "out" {
+                (tick, pool.to_string(), other.to_string())
+            } else {
+                (tick, other.to_string(), pool.to_string())
+            };
+            *transfers.entry(key).or_default() += signed.abs() * if dir == "out" { 1 } else { -1 };
+            pool.to_string()
+        })
+        .collect();
+    let mut rows = 0;
+    for ((tick, pool), flow) in &net {
+        let before = last.get(pool).map_or(0, |&(_, b)| b);
+        let after = closing[&(*tick, pool.clone())];
+        assert_eq!(before + flow, after, "{pool} on day {tick}");
+        last.insert(pool.clone(), (*tick, after));
+        rows += 1;
+    }
+    // Transfers between two pools: what left one arrived in the other.
+    for ((tick, from, to), d) in &transfers {
+        if pools.contains(from) && pools.contains(to) {
+            assert_eq!(*d, 0, "{from} → {to} on day {tick}");
+        }
+    }
+    assert!(
+        rows > 100 && pools.len() > 5,
+        "{rows} rows over {} pools",
+        pools.len()
+    );
+}

@@ -115,9 +115,10 @@ class RunResult:
 
     @property
     def ledger(self) -> "pd.DataFrame":
-        """The money ledger (``tick``, ``pool``, ``direction``, ``counterpart``, ``amount``,
-        ``balance``), when the engine records one; ``KeyError`` naming the tables this run
-        has otherwise."""
+        """The money ledger: each pool's flows by ``direction`` and ``counterpart`` per
+        recorded day (``tick``, ``pool``, ``direction``, ``counterpart``, ``amount``,
+        ``balance``); money is yuan to the cent as exact ``decimal.Decimal`` values
+        (Arrow ``decimal128(18, 2)``)."""
         return self.table("ledger")
 
     @property
@@ -147,13 +148,17 @@ class RunResult:
         return f"RunResult(scenario={m['scenario_name']!r}, seed={m['seed']}, tables={self.tables})"
 
 
-_ARROW_TYPES = {
-    "float64": "float64",
-    "int64": "int64",
-    "uint64": "uint64",
-    "bool": "bool_",
-    "string": "string",
-}
+def _arrow_type(name: str) -> "pa.DataType":
+    """The Arrow type of a column type named in the manifest."""
+    import pyarrow as pa
+
+    simple = {"float64": pa.float64, "int64": pa.int64, "uint64": pa.uint64, "bool": pa.bool_, "string": pa.string}
+    if name in simple:
+        return simple[name]()
+    if name.startswith("decimal(") and name.endswith(")"):
+        precision, scale = (int(x) for x in name[len("decimal(") : -1].split(","))
+        return pa.decimal128(precision, scale)
+    raise ValueError(f"unknown column type {name!r} in the manifest")
 
 
 class ExperimentResult:
@@ -208,8 +213,6 @@ class ExperimentResult:
         return self._read(name).to_pandas()
 
     def _read(self, name: str) -> "pa.Table":
-        import pyarrow as pa
-
         manifest = self.manifest
         described = {t["name"]: t for t in manifest.get("tables", [])}.get(name)
         path = self._out / described["file"] if described and described.get("file") else None
@@ -227,7 +230,7 @@ class ExperimentResult:
             return pq.read_table(path)
         import pyarrow.csv as pacsv
 
-        types = {c["name"]: getattr(pa, _ARROW_TYPES[c["type"]])() for c in described["columns"]}
+        types = {c["name"]: _arrow_type(c["type"]) for c in described["columns"]}
         return pacsv.read_csv(
             path,
             convert_options=pacsv.ConvertOptions(
@@ -268,11 +271,6 @@ class ExperimentResult:
     def sensitivity(self) -> "pd.DataFrame":
         """Morris or Sobol' indices (``morris``/``sobol`` designs only)."""
         return self.table("sensitivity")
-
-    @property
-    def ledger(self) -> "pd.DataFrame":
-        """Every run's money ledger, keyed by ``run_id``, when the engine records one."""
-        return self.table("ledger")
 
     def __getattr__(self, name: str) -> "pd.DataFrame":
         if not name.startswith("_") and name in self.tables:

@@ -9,6 +9,7 @@ pub mod merge;
 pub mod odd;
 pub mod plot;
 pub mod run;
+pub mod screen;
 pub mod verify;
 
 use std::io::IsTerminal;

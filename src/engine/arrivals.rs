@@ -2,13 +2,15 @@
 //! locations, then placed uniformly, which is the same process); scheduled projects start;
 //! shocks scale rates. Scheduled days count from the end of the warm-up.
 
-use rand_distr::{Distribution, Poisson};
+use rand_distr::Distribution;
 
 use super::{DomainSpec, Engine};
 use crate::issues::{Funding, Issue, Stage};
 use crate::rng::{self, Purpose, Rng};
+use crate::scenario::Scenario;
 use crate::world::World;
-use crate::world::institutions::Handler;
+use crate::world::institutions::{Handler, NONE};
+use crate::world::money::cents;
 use crate::world::places::Scope;
 
 /// Runs the arrivals phase.
@@ -35,20 +37,11 @@ pub fn run(e: &mut Engine) {
             .map(|sh| sh.multiplier)
             .product();
         let lambda = d.params.rate / 365.0 * locations as f64 * multiplier;
-        let n = draw_poisson(lambda, &mut rng);
+        let n = rng::poisson(lambda, &mut rng);
         for _ in 0..n {
             let k = rng::index(&mut rng, locations);
             let place = place_of(&e.world, d, k);
-            let issue = new_issue(
-                &e.world,
-                d,
-                di as u16,
-                place,
-                tick,
-                s.issues.cost_cv,
-                s.issues.complexity_sd,
-                &mut rng,
-            );
+            let issue = new_issue(&e.world, s, d, di as u16, place, tick, &mut rng);
             e.world.issues.push(issue);
             e.record.tally.arisen += 1;
         }
@@ -61,12 +54,11 @@ pub fn run(e: &mut Engine) {
         for &c in &p.communities {
             let mut issue = new_issue(
                 &e.world,
+                s,
                 d,
                 di as u16,
                 (Scope::Community, c),
                 tick,
-                s.issues.cost_cv,
-                s.issues.complexity_sd,
                 &mut rng,
             );
             // A scheduled project is known from the start and handled by its department.
@@ -78,16 +70,6 @@ pub fn run(e: &mut Engine) {
             e.record.tally.arisen += 1;
         }
     }
-}
-
-/// Draws a Poisson count (0 for a non-positive mean).
-pub fn draw_poisson(lambda: f64, rng: &mut Rng) -> u64 {
-    if lambda <= 0.0 || !lambda.is_finite() {
-        return 0;
-    }
-    Poisson::new(lambda)
-        .map(|p| p.sample(rng) as u64)
-        .unwrap_or(0)
 }
 
 /// Number of places where issues of `d` can arise.
@@ -107,32 +89,44 @@ fn place_of(w: &World, d: &DomainSpec, k: usize) -> (Scope, u32) {
     }
 }
 
+/// Standard deviation of the affected's first opinions for a contention level.
+pub fn opinion_sd(contention: f32) -> f64 {
+    0.1 + 0.4 * contention as f64
+}
+
+/// Whether the affected hold opinions on issues of this domain: consent issues, top-down
+/// projects and contested ones.
+pub fn holds_opinions(s: &Scenario, d: &DomainSpec) -> bool {
+    let p = &d.params;
+    p.consent_share > 0.0 || p.top_down || p.contention >= s.residents.opinion_contention
+}
+
 /// A new latent issue of domain `d` at `place`.
-#[allow(clippy::too_many_arguments)]
 pub fn new_issue(
     w: &World,
+    s: &Scenario,
     d: &DomainSpec,
     domain: u16,
     (scope, place): (Scope, u32),
     tick: u32,
-    cost_cv: f64,
-    complexity_sd: f64,
     rng: &mut Rng,
 ) -> Issue {
     let p = &d.params;
+    let (cost_cv, complexity_sd) = (s.issues.cost_cv, s.issues.complexity_sd);
     let residents = w.places.level(scope).residents(place as usize);
     let households = w.places.households_in(residents.clone());
     let community = w.residents.community[residents.start as usize] as u32;
     let street = w.places.community_street[community as usize];
-    let cost = if p.cost > 0.0 && cost_cv > 0.0 {
+    let base = p.cost + p.cost_per_household * (households.end - households.start) as f64;
+    let cost = if base > 0.0 && cost_cv > 0.0 {
         // Lognormal with the domain's mean and coefficient of variation.
         let sigma2 = (1.0 + cost_cv * cost_cv).ln();
-        let mu = p.cost.ln() - sigma2 / 2.0;
+        let mu = base.ln() - sigma2 / 2.0;
         rand_distr::LogNormal::new(mu, sigma2.sqrt())
             .map(|l| l.sample(rng))
-            .unwrap_or(p.cost)
+            .unwrap_or(base)
     } else {
-        p.cost
+        base
     };
     let complexity = if complexity_sd > 0.0 {
         rand_distr::Normal::new(p.complexity, complexity_sd)
@@ -142,6 +136,18 @@ pub fn new_issue(
     } else {
         p.complexity
     };
+    let opinions = holds_opinions(s, d).then(|| {
+        let normal = rand_distr::Normal::new(p.support, opinion_sd(p.contention as f32)).ok();
+        residents
+            .clone()
+            .map(|_| {
+                normal
+                    .map(|n| n.sample(rng))
+                    .unwrap_or(p.support)
+                    .clamp(0.0, 1.0) as f32
+            })
+            .collect::<Box<[f32]>>()
+    });
     Issue {
         domain,
         scope,
@@ -151,20 +157,23 @@ pub fn new_issue(
         community,
         street,
         severity: p.severity as f32,
-        cost,
+        cost: cents(cost),
         complexity: complexity as f32,
         contention: p.contention as f32,
-        support: p.support as f32,
+        opinions,
         consent_share: p.consent_share as f32,
         department: p.department,
         duration: p.duration as f32,
         resident_share: p.resident_share as f32,
+        public_share: p.public_share as f32,
         enterprise_share: p.enterprise_share as f32,
         top_down: p.top_down,
         elder_care: p.elder_care,
         stage: Stage::Latent,
         handler: Handler::Community,
-        organisation: u32::MAX,
+        organisation: NONE,
+        worker: NONE,
+        shared_care: false,
         arisen: tick,
         detected: None,
         ready_at: tick,
@@ -172,16 +181,16 @@ pub fn new_issue(
         work_left: p.duration as f32,
         escalations: 0,
         funding: Funding::default(),
-        asked: false,
-        enterprise: u32::MAX,
+        asked: None,
+        enterprise: NONE,
         online: false,
         answered: false,
         forums: 0,
         last_forum: None,
+        facilitated: false,
         consent: false,
         votes: 0,
         participated: false,
-        skill_bonus: 0.0,
         petitioned: None,
         closed: None,
     }

@@ -1,21 +1,22 @@
 //! Phase 9, complaints and petitions (Epstein 2002). A resident complains with a daily
-//! probability when grievance minus the perceived cost of complaining exceeds a threshold
-//! (online residents' cost is scaled by a lever). A known issue that has stalled becomes a
+//! probability when grievance minus the perceived cost of complaining exceeds a threshold. A known issue that has stalled becomes a
 //! collective petition when the affected residents who would join — grievance (which already
 //! carries 1 − legitimacy) above `petition_grievance` — reach both `petition_min_count`
 //! and `petition_share` of the affected (a count threshold, as in activation). A petition
 //! hurts trust in the affected buildings and sends the issue to a department.
 //!
-//! Online sentiment per community grows with online residents' grievance while known issues
-//! go unanswered (times the amplification lever) and decays, faster when issues are
-//! answered (the damping lever).
+//! Online contention comes from posts. Each day an online resident affected by a known
+//! issue that no handler has answered posts about it with probability `post_probability` ×
+//! its grievance; a post reaches the poster's online ties (the thread uses those ties), and
+//! a community's online sentiment grows with the share of its online residents reached and
+//! decays at `sentiment_decay`. Where issues are answered, nobody posts about them; where an
+//! online platform gathers residents in groups, posts reach further.
 
 use rayon::prelude::*;
 
 use super::{Engine, routing, spread_event};
 use crate::issues::Stage;
 use crate::rng::{self, Purpose};
-use crate::world::institutions::Handler;
 use crate::world::residents::role;
 
 /// Runs the complaints phase's core rule.
@@ -32,7 +33,6 @@ fn complaints(e: &mut Engine) {
         p.complaint_cost as f32,
         p.complaint_probability as f32,
     );
-    let online_cost = cost * e.levers.online_complaint_cost;
     let r = &e.world.residents;
     let (seed, tick) = (e.seed, e.world.tick as u64);
     let total: u32 = e
@@ -44,13 +44,7 @@ fn complaints(e: &mut Engine) {
             let mut rng = rng::stream(seed, Purpose::Complaints, tick, k as u64);
             let mut n = 0u32;
             for i in range.clone() {
-                let iu = i as usize;
-                let c = if r.roles[iu] & role::ONLINE != 0 {
-                    online_cost
-                } else {
-                    cost
-                };
-                if r.grievance[iu] - c > thr && rng::unit_f32(&mut rng) < prob {
+                if r.grievance[i as usize] - cost > thr && rng::unit_f32(&mut rng) < prob {
                     n += 1;
                 }
             }
@@ -62,8 +56,10 @@ fn complaints(e: &mut Engine) {
 
 fn petitions(e: &mut Engine) {
     let tick = e.world.tick;
-    let p = &e.scenario.residents;
-    let lv = &e.levers;
+    let s = &e.scenario;
+    let p = &s.residents;
+    let dispatch = e.world.arrangements.platform_dispatch_days;
+    let staff = e.world.capacities.platform_staff.clone();
     let w = &mut e.world;
     for issue in w.issues.iter_mut() {
         let Some(detected) = issue.detected else {
@@ -93,14 +89,11 @@ fn petitions(e: &mut Engine) {
         });
         if would >= need {
             issue.petitioned = Some(tick);
-            e.record.tally.petitions += 1;
-            e.record.community.petitions[issue.community as usize] += 1;
-            spread_event(issue, &w.places, |b, share| e.record.events.bad[b] += share);
+            e.record.petition(issue, &w.places);
             // Petitions get the attention of the district.
-            if issue.handler != Handler::Department
-                && matches!(issue.stage, Stage::Queued | Stage::Known)
-            {
-                routing::escalate_to(issue, Handler::Department, lv, tick);
+            let top = routing::department_or_platform(issue, s, dispatch, &staff);
+            if issue.handler != top && matches!(issue.stage, Stage::Queued | Stage::Known) {
+                routing::escalate_to(issue, top, s, dispatch, tick);
             }
         }
     }
@@ -108,31 +101,47 @@ fn petitions(e: &mut Engine) {
 
 fn sentiment(e: &mut Engine) {
     let p = &e.scenario.residents;
+    let mut rng = rng::stream(e.seed, Purpose::Complaints, e.world.tick as u64, u64::MAX);
     let w = &mut e.world;
     let nc = w.places.communities.len();
-    let mut unanswered = vec![0u32; nc];
-    let mut answered = vec![0u32; nc];
-    for issue in w.issues.iter().filter(|i| i.is_known() && i.is_open()) {
-        if issue.answered {
-            answered[issue.community as usize] += 1;
-        } else {
-            unanswered[issue.community as usize] += 1;
+    let stamp = w.tick.min(u16::MAX as u32) as u16;
+    let mut reach = vec![0u64; nc];
+    for issue in w
+        .issues
+        .iter()
+        .filter(|i| i.is_known() && i.is_open() && !i.answered)
+    {
+        let mut g_online = 0.0f64;
+        spread_event(issue, &w.places, |b, share| {
+            g_online += w.stats.buildings[b].grievance_online as f64 * share as f64
+        });
+        let posts = rng::poisson(p.post_probability * g_online, &mut rng);
+        let n = issue.residents.len();
+        for _ in 0..posts {
+            // The poster: an online resident among the affected (a few draws).
+            let poster = (0..8)
+                .map(|_| issue.residents.start + rng::index(&mut rng, n) as u32)
+                .find(|&i| w.residents.roles[i as usize] & role::ONLINE != 0);
+            let Some(poster) = poster else { continue };
+            let nres = w.network.n_residents();
+            let readers: Vec<u32> = w
+                .network
+                .neighbours(poster)
+                .iter()
+                .copied()
+                .filter(|&j| j < nres && w.residents.roles[j as usize] & role::ONLINE != 0)
+                .collect();
+            reach[issue.community as usize] += readers.len() as u64;
+            for j in readers {
+                w.network.touch(poster, j, stamp);
+            }
         }
     }
-    let amp = e.levers.sentiment_amplification;
-    let damp = e.levers.sentiment_damping;
     for c in 0..nc {
-        let n_on = w.stats.online_community[c];
-        let g = if n_on > 0 {
-            (w.stats.grievance_online_community[c] / n_on as f64) as f32
-        } else {
-            0.0
-        };
-        let u = unanswered[c] as f32;
-        let a = answered[c] as f32;
+        let online = w.stats.online_community[c].max(1) as f32;
         let s = &mut w.sentiment[c];
-        let inflow = p.sentiment_spread as f32 * amp * g * (u / (1.0 + u)) * (1.0 - *s);
-        let outflow = (p.sentiment_decay as f32 + damp * (a / (1.0 + a))) * *s;
+        let inflow = p.sentiment_spread as f32 * (reach[c] as f32 / online) * (1.0 - *s);
+        let outflow = p.sentiment_decay as f32 * *s;
         *s = (*s + inflow - outflow).clamp(0.0, 1.0);
     }
 }

@@ -1,69 +1,58 @@
-//! Phase 4, deliberation. Core rule: an issue that needs consent is put to its affected
-//! households; each household's opinion is drawn around the issue's support with a spread
-//! set by its contention, and consent is reached when the share of opinions ≥ 0.5 reaches
-//! the issue's consent share (Choi & Robertson 2014). A failed vote stalls the issue; it is
-//! voted again after `stall_days`, and fails after three votes.
+//! Phase 4, deliberation. Core rule: the affected talk contested issues over with the
+//! residents they are tied to (everyday bounded-confidence talk, [`opinions::talk`]). An
+//! issue that needs consent is put to its households when its handler takes it: consent is
+//! reached when the share of households that agree reaches the issue's consent share
+//! (Choi & Robertson 2014); a failed vote stalls the issue, which is voted again after
+//! `stall_days` and fails after [`MAX_VOTES`] votes.
 //!
-//! Forums ([`hold_forum`]) are held by the deliberation mechanism: participants exchange
-//! opinions by bounded confidence (Deffuant et al. 2000), and the issue's support and
-//! contention become those of the forum's final opinions.
+//! Forums ([`hold_forum`]) are held by the deliberation mechanism: participants change
+//! their opinions by bounded confidence, the affected buildings gain institutional trust
+//! (voice), and participants use and form ties.
 
-use rand_distr::{Distribution, Normal};
-
-use super::{Engine, Phase, spread_event};
+use super::{Engine, Phase, opinions};
 use crate::issues::{Issue, Stage};
-use crate::network::{Edge, TieKind};
+use crate::network::Edge;
 use crate::rng::{self, Rng};
-use crate::submodels::bounded_confidence;
+use crate::world::World;
+use crate::world::organisations::kind_between;
 
 /// Votes before a consent issue fails.
 pub const MAX_VOTES: u32 = 3;
-/// Opinions drawn for a vote at most (a sample of the affected households).
-const MAX_SAMPLE: u32 = 400;
 
-/// Runs the deliberation phase's core rule (consent votes).
+/// Runs the deliberation phase's core rule.
 pub fn run(e: &mut Engine) {
     let mut rng = e.issue_rng(Phase::Deliberation);
     let tick = e.world.tick;
-    let stall = e.scenario.residents.stall_days;
-    let mut opinions = Vec::new();
-    let crate::world::World { issues, places, .. } = &mut e.world;
-    for issue in issues.iter_mut().filter(|i| i.stage == Stage::Consent) {
+    let r = &e.scenario.residents;
+    let (stall, p_talk, eps, mu) = (r.stall_days, r.opinion_talk, r.opinion_eps, r.opinion_mu);
+    let World {
+        issues,
+        places,
+        network,
+        ..
+    } = &mut e.world;
+    for issue in issues.iter_mut().filter(|i| i.is_open()) {
+        opinions::talk(issue, network, p_talk, eps, mu, &mut rng);
+        if issue.stage != Stage::Consent {
+            continue;
+        }
         let due = issue.votes == 0 || tick >= issue.stage_since + stall;
         if !due {
             continue;
         }
-        let n = issue.households.clamp(1, MAX_SAMPLE);
-        draw_opinions(issue, n as usize, &mut opinions, &mut rng);
-        let support = bounded_confidence::support_share(&opinions);
+        let agree = opinions::household_agreement(issue, places).unwrap_or(1.0);
         issue.votes += 1;
-        e.record.tally.votes += 1;
+        e.record.vote();
         issue.stage_since = tick;
-        if support >= issue.consent_share as f64 {
+        if agree >= issue.consent_share as f64 {
             issue.consent = true;
             issue.participated = true;
             issue.stage = Stage::Funding;
-            e.record.tally.consents += 1;
+            e.record.consent_reached();
         } else if issue.votes >= MAX_VOTES {
+            e.record.consent_failed();
             e.record.close(issue, false, tick, places);
         }
-    }
-}
-
-/// Standard deviation of opinions for a contention level.
-pub fn opinion_sd(contention: f32) -> f64 {
-    0.1 + 0.4 * contention as f64
-}
-
-/// Draws `n` opinions around the issue's support, clipped to [0, 1].
-pub fn draw_opinions(issue: &Issue, n: usize, out: &mut Vec<f64>, rng: &mut Rng) {
-    out.clear();
-    let normal = Normal::new(issue.support as f64, opinion_sd(issue.contention)).ok();
-    for _ in 0..n {
-        let x = normal
-            .map(|d| d.sample(rng))
-            .unwrap_or(issue.support as f64);
-        out.push(x.clamp(0.0, 1.0));
     }
 }
 
@@ -72,6 +61,8 @@ pub fn draw_opinions(issue: &Issue, n: usize, out: &mut Vec<f64>, rng: &mut Rng)
 pub struct ForumSettings {
     /// Participants.
     pub size: usize,
+    /// The compromise a facilitator argues for, when one sits in.
+    pub facilitator: Option<f32>,
     /// Confidence bound ε.
     pub eps: f64,
     /// Convergence rate μ.
@@ -80,58 +71,70 @@ pub struct ForumSettings {
     pub rounds: usize,
     /// Trust gained per day of contact by the affected buildings (voice, procedural justice).
     pub trust_contact: f32,
-    /// Probability that two participants from different buildings form a tie.
+    /// Probability that two participants who are not tied form a tie.
     pub tie_probability: f64,
 }
 
-/// Holds a forum on `issue`: draws participants' opinions, lets them exchange by bounded
-/// confidence, and sets the issue's support and contention from the result. Returns the
-/// number of seats.
-#[allow(clippy::too_many_arguments)]
+/// Buffers a forum reuses.
+#[derive(Debug, Clone, Default)]
+pub struct ForumScratch {
+    seats: Vec<u32>,
+    opinions: Vec<f64>,
+}
+
+/// Holds a forum on issue `k` among its affected residents in `pool`: participants exchange
+/// opinions (which persist), the pool's buildings gain trust (voice), participants use the
+/// ties among them and may form new ones. Returns the number of seats.
 pub fn hold_forum(
-    issue: &mut Issue,
+    w: &mut World,
+    k: usize,
+    pool: std::ops::Range<u32>,
     f: &ForumSettings,
-    places: &crate::world::places::Places,
-    contact: &mut [f32],
-    tally: &mut super::Tally,
-    new_ties: &mut Vec<Edge>,
-    scratch: &mut Vec<f64>,
-    tick: u32,
+    scratch: &mut ForumScratch,
     rng: &mut Rng,
 ) -> u32 {
-    let affected = (issue.residents.end - issue.residents.start) as usize;
-    let size = f.size.min(affected.max(2));
-    draw_opinions(issue, size, scratch, rng);
-    bounded_confidence::complete_round(scratch, size * f.rounds, f.eps, f.mu, rng);
-    let mean = scratch.iter().sum::<f64>() / size as f64;
-    let sd = (scratch.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / size as f64).sqrt();
-    issue.support = mean as f32;
-    issue.contention = ((sd - 0.1) / 0.4).clamp(0.0, 1.0) as f32;
+    let tick = w.tick;
+    let issue: &mut Issue = &mut w.issues[k];
+    opinions::forum(
+        issue,
+        pool.clone(),
+        f.size,
+        f.eps,
+        f.mu,
+        f.rounds,
+        f.facilitator,
+        &mut scratch.seats,
+        &mut scratch.opinions,
+        rng,
+    );
     issue.forums += 1;
     issue.last_forum = Some(tick);
-    issue.participated = true;
-    tally.forums += 1;
-    tally.forum_seats += size as u32;
-    spread_event(issue, places, |b, w| contact[b] += f.trust_contact * w);
-    // Deliberating together forms ties between participants (重塑社区联结).
-    for _ in 0..size {
-        if rng::unit_f64(rng) < f.tie_probability {
-            let a = issue.residents.start + rng::index(rng, affected) as u32;
-            let b = issue.residents.start + rng::index(rng, affected) as u32;
-            if a != b {
-                let same = places.buildings.starts.partition_point(|&s| s <= a)
-                    == places.buildings.starts.partition_point(|&s| s <= b);
-                new_ties.push(Edge {
-                    a,
-                    b,
-                    kind: if same {
-                        TieKind::Bonding
-                    } else {
-                        TieKind::Bridging
-                    },
-                });
+    let trust = &mut w.contacts.trust;
+    let b0 = w
+        .places
+        .buildings
+        .starts
+        .partition_point(|&s| s <= pool.start)
+        - 1;
+    let b1 = w.places.buildings.starts.partition_point(|&s| s < pool.end);
+    for b in b0..b1.max(b0 + 1) {
+        trust[b] += f.trust_contact;
+    }
+    let seats = &scratch.seats;
+    // Sitting together uses the ties among participants and may form new ones
+    // (重塑社区联结).
+    w.network
+        .touch_among(seats, tick.min(u16::MAX as u32) as u16);
+    if seats.len() > 1 {
+        for &a in seats.iter() {
+            if rng::unit_f64(rng) < f.tie_probability {
+                let b = seats[rng::index(rng, seats.len())];
+                if a != b && !w.network.has_tie(a, b) {
+                    let kind = kind_between(w, a, b);
+                    w.new_ties.push(Edge { a, b, kind });
+                }
             }
         }
     }
-    size as u32
+    seats.len() as u32
 }

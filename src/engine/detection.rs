@@ -1,7 +1,10 @@
 //! Phase 2, detection: latent issues become known. Core rule: the affected residents report
-//! with a hazard proportional to the issue's severity and their summed engagement; online
-//! residents' engagement counts `online_report_multiplier` times (1 without the platform).
-//! Mechanisms detect issues too (patrols, visits, monitoring) through [`Record::detect`](super::Record::detect).
+//! with a hazard proportional to the issue's severity and their summed engagement; where an
+//! online platform exists, reporting is cheaper for online residents, whose engagement
+//! then counts its `report_weight` times. A report is an institutional contact: the
+//! reporter may form (or refresh) a linking tie with the community committee. Mechanisms
+//! detect issues too (patrols, visits, monitoring) through
+//! [`Record::detect`](super::Record::detect).
 
 use super::{Engine, Phase};
 use crate::issues::{Issue, Stage};
@@ -16,7 +19,11 @@ pub fn run(e: &mut Engine) {
     let tick = e.world.tick;
     let rp = e.scenario.residents.report_probability;
     let link_p = e.scenario.network.linking_probability;
-    let m = e.levers.online_report_multiplier as f64;
+    let m = e
+        .world
+        .arrangements
+        .online_platform
+        .map_or(1.0, |p| p.report_weight as f64);
     let World {
         issues,
         stats,
@@ -57,7 +64,7 @@ pub fn run(e: &mut Engine) {
             let online_share = (m * eng_online) / (eng + (m - 1.0) * eng_online);
             issue.online = rng::unit_f64(&mut rng) < online_share;
             issue.participated = true;
-            e.record.tally.reports += 1;
+            e.record.report();
             e.record.detect(issue, tick);
             // The reporter may form a linking tie with the community committee.
             if rng::unit_f64(&mut rng) < link_p {

@@ -2,12 +2,15 @@
 //! available to anyone driving an [`Engine`] by hand.
 
 use super::Engine;
+use crate::world::money::Pool;
 
 impl Engine {
-    /// Checks, after a whole tick: every [0, 1] state column is in [0, 1]; every money pool
-    /// has `spent ≥ 0` and `remaining ≥ 0`; the money the record counted as spent equals
-    /// what the pools lost; arisen issues = open + resolved + failed; the tie network is
-    /// symmetric without self-ties. Returns the first violation found.
+    /// Checks, after a whole tick: every [0, 1] state column is in [0, 1]; the ledger
+    /// identity (every pool's balance = opening + inflows − outflows, transfers matched,
+    /// no negative balance) and that the organisations' and enterprises' pools equal the
+    /// sums of their agents' money; issues open at the start of recording + arisen = open
+    /// + resolved + failed; the tie network is symmetric without self-ties. Returns the
+    /// first violation found.
     pub fn check_invariants(&self) -> Result<(), String> {
         let r = &self.world.residents;
         for (name, col) in [
@@ -28,37 +31,31 @@ impl Engine {
                 return Err(format!("resident {i}: {name} = {v} is outside [0, 1]"));
             }
         }
-        let mut pool_spent = 0.0;
-        for (k, p) in self.world.ledger.pools().enumerate() {
-            let tol = 1e-9 * p.allocated.abs().max(1.0);
-            if !(p.allocated.is_finite() && p.spent.is_finite()) || p.spent < 0.0 {
-                return Err(format!(
-                    "pool {k}: allocated {} spent {}",
-                    p.allocated, p.spent
-                ));
-            }
-            if p.remaining() < -tol {
-                return Err(format!(
-                    "pool {k}: remaining {} < 0 (allocated {}, spent {})",
-                    p.remaining(),
-                    p.allocated,
-                    p.spent
-                ));
-            }
-            pool_spent += p.spent;
-        }
-        let counted = self.record.cumulative.money();
-        if (counted - pool_spent).abs() > 1e-6 * pool_spent.abs().max(1.0) {
+        let l = &self.world.ledger;
+        l.check_identity().map_err(|e| format!("ledger: {e}"))?;
+        let orgs: i64 = self.world.organisations.iter().map(|o| o.funds).sum();
+        if orgs != l.balance(Pool::Organisations) {
             return Err(format!(
-                "money counted as spent ({counted}) differs from what the pools spent ({pool_spent})"
+                "ledger: organisations' funds {orgs} ≠ their pool {}",
+                l.balance(Pool::Organisations)
             ));
         }
+        let firms: i64 = self.world.enterprises.iter().map(|e| e.resources).sum();
+        if firms != l.balance(Pool::Enterprises) {
+            return Err(format!(
+                "ledger: enterprises' resources {firms} ≠ their pool {}",
+                l.balance(Pool::Enterprises)
+            ));
+        }
+        // Issue counts are kept from the first recorded day; before it, all arisen are
+        // still open or closed since the start.
         let c = &self.record.cumulative;
         let open = self.world.issues.iter().filter(|i| i.is_open()).count() as u64;
         let (arisen, resolved, failed) = (c.arisen as u64, c.resolved as u64, c.failed as u64);
-        if arisen != open + resolved + failed {
+        let open_before = self.open_at_reform as u64;
+        if open_before + arisen != open + resolved + failed {
             return Err(format!(
-                "issues: {arisen} arisen ≠ {open} open + {resolved} resolved + {failed} failed"
+                "issues: {open_before} open at the start of recording + {arisen} arisen ≠ {open} open + {resolved} resolved + {failed} failed"
             ));
         }
         self.world
@@ -83,16 +80,15 @@ mod tests {
         s.world.communities = 2;
         s.world.grids = 4;
         s.world.service_complexes = 1;
-        let fresh = Engine::new(Arc::new(s), 1);
+        let fresh = Engine::new(Arc::new(s), 1, Vec::new());
         fresh.check_invariants().unwrap();
-        let mut e = Engine::new(fresh.scenario.clone(), 1);
+        let mut e = Engine::new(fresh.scenario.clone(), 1, Vec::new());
         e.world.residents.grievance[3] = 1.5;
         assert!(e.check_invariants().unwrap_err().contains("grievance"));
-        let mut e = Engine::new(fresh.scenario.clone(), 1);
-        e.world.ledger.district.allocate(10.0);
-        e.world.ledger.district.spent += 5.0;
-        assert!(e.check_invariants().unwrap_err().contains("money"));
-        let mut e = Engine::new(fresh.scenario.clone(), 1);
+        let mut e = Engine::new(fresh.scenario.clone(), 1, Vec::new());
+        e.world.organisations[0].funds += 1;
+        assert!(e.check_invariants().unwrap_err().contains("ledger"));
+        let mut e = Engine::new(fresh.scenario.clone(), 1, Vec::new());
         e.record.cumulative.arisen += 1;
         assert!(e.check_invariants().unwrap_err().contains("arisen"));
     }

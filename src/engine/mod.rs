@@ -1,31 +1,35 @@
 //! The tick loop. Each tick runs the ten phases of [`SCHEDULE`] in order; at the start of
 //! each phase every enabled mechanism acts (in registry order), then the phase's core rule
 //! runs. Mechanisms start on the first recorded day: the warm-up is the world before the
-//! reform, so a recorded series shows the reform taking effect. The schedule is fixed: the ODD's process overview is generated from it.
+//! reform, so a recorded series shows the reform taking effect, and the run's cumulative
+//! counts start there too. The schedule is fixed: the ODD's process overview is generated
+//! from it.
 
 pub mod arrivals;
+pub mod care;
 pub mod complaints;
 pub mod deliberation;
 pub mod detection;
 pub mod implementation;
 mod invariants;
-pub mod levers;
+pub mod mechanism;
+pub mod opinions;
 pub mod organisations;
 pub mod record;
 pub mod residents;
 pub mod resourcing;
 pub mod routing;
+pub mod ties;
 
 use std::sync::Arc;
 
 use crate::issues::Issue;
-use crate::mechanisms::{self, Mechanism};
 use crate::observer::Observer;
 use crate::rng::{self, Purpose, Rng};
 use crate::scenario::{Domain, Scenario};
 use crate::world::World;
 use crate::world::places::Scope;
-pub use levers::Levers;
+pub use mechanism::{Ctx, Mechanism};
 pub use record::{Events, Record, Tally};
 
 /// A phase of the tick (MODEL.md §3).
@@ -108,31 +112,6 @@ pub struct DomainSpec {
     pub scope: Scope,
 }
 
-/// What a mechanism sees when it acts: the scenario, the world, the levers, the tick's
-/// tally and events, and its own random stream for this tick.
-pub struct Ctx<'a> {
-    /// The validated scenario.
-    pub scenario: &'a Scenario,
-    /// The issue domains in index order.
-    pub domains: &'a [DomainSpec],
-    /// The world.
-    pub world: &'a mut World,
-    /// The levers of this tick.
-    pub levers: &'a mut Levers,
-    /// What happened: this tick's tally, the run's totals, outcome events.
-    pub record: &'a mut Record,
-    /// The mechanism's stream for this tick and phase.
-    pub rng: &'a mut Rng,
-}
-
-impl Ctx<'_> {
-    /// Days since the reform started (the first recorded day is day 0). Mechanisms count
-    /// their cycles (funding rounds, matchmaking, regular forums) from here.
-    pub fn day(&self) -> u32 {
-        self.world.tick.saturating_sub(self.scenario.init.warmup)
-    }
-}
-
 /// A run in progress: the world plus everything the phases need.
 pub struct Engine {
     /// The validated scenario.
@@ -143,20 +122,25 @@ pub struct Engine {
     pub world: World,
     /// Enabled mechanisms, in registry order, with their registry index.
     pub mechanisms: Vec<(usize, Box<dyn Mechanism>)>,
-    /// Levers of the current tick.
-    pub levers: Levers,
-    baseline_levers: Levers,
     /// What happened: this tick's tally, the run's totals, outcome events.
     pub record: Record,
     /// Scratch buffers of the resident phase (kept to avoid per-tick allocation).
     pub scratch: residents::Scratch,
     /// The run's seed.
     pub seed: u64,
+    /// Issues open when recording began (the identity of issue counts starts there).
+    pub open_at_reform: usize,
 }
 
 impl Engine {
-    /// Builds the world for `scenario` and `seed` and lets each enabled mechanism set up.
-    pub fn new(scenario: Arc<Scenario>, seed: u64) -> Engine {
+    /// Builds the world for `scenario` and `seed`, with the given mechanisms (built from
+    /// the scenario's switches by `mechanisms::build`); they start acting on the first
+    /// recorded day.
+    pub fn new(
+        scenario: Arc<Scenario>,
+        seed: u64,
+        mechanisms: Vec<(usize, Box<dyn Mechanism>)>,
+    ) -> Engine {
         let world = crate::world::build::build(&scenario, seed);
         let domains: Vec<DomainSpec> = scenario
             .domains
@@ -168,17 +152,15 @@ impl Engine {
             })
             .collect();
         let (nb, nc) = (world.places.buildings.len(), world.places.communities.len());
-        let baseline_levers = Levers::baseline(&scenario, nb, nc);
         let mut engine = Engine {
-            mechanisms: mechanisms::build(&scenario.mechanisms),
-            levers: baseline_levers.clone(),
-            baseline_levers,
+            mechanisms,
             domains,
             record: Record::new(nb, nc, scenario.issues.high_complexity as f32),
             scratch: residents::Scratch::new(&world),
             world,
             scenario,
             seed,
+            open_at_reform: 0,
         };
         residents::refresh_stats(&mut engine);
         engine
@@ -202,7 +184,6 @@ impl Engine {
             scenario: &self.scenario,
             domains: &self.domains,
             world: &mut self.world,
-            levers: &mut self.levers,
             record: &mut self.record,
             rng,
         }
@@ -210,13 +191,18 @@ impl Engine {
 
     /// Runs one tick: every phase of [`SCHEDULE`] in order.
     pub fn step(&mut self, observer: &mut Observer) {
-        if self.world.tick == self.scenario.init.warmup {
+        let warmup = self.scenario.init.warmup;
+        if self.world.tick == warmup {
+            // The record covers recorded days only: the warm-up's counts are dropped.
+            self.record.reset_cumulative();
+            self.open_at_reform = self.world.issues.len();
             self.start_mechanisms();
         }
+        self.world.ledger.start_tick();
         if self.world.tick % resourcing::YEAR == 0 {
-            resourcing::allocate_budgets(&mut self.world.ledger, &self.scenario);
+            resourcing::new_budget_year(&mut self.world, &self.scenario);
         }
-        self.levers.reset_to(&self.baseline_levers);
+        self.world.contacts.clear();
         self.record.start_tick();
         for &(phase, _) in SCHEDULE {
             self.mechanisms_act(phase);
@@ -317,7 +303,7 @@ pub(crate) mod testkit {
         for d in s.domains.values_mut() {
             d.rate = 0.0;
         }
-        Engine::new(Arc::new(s), 5)
+        Engine::new(Arc::new(s), 5, Vec::new())
     }
 
     /// Adds a latent issue of `domain` at a place and returns its index.
@@ -325,14 +311,14 @@ pub(crate) mod testkit {
         let di = e.domains.iter().position(|d| d.name == domain).unwrap();
         let mut rng = stream(1, Purpose::Arrivals, 0, 0);
         let tick = e.world.tick;
+        let s = e.scenario.clone();
         let issue = new_issue(
             &e.world,
+            &s,
             &e.domains[di],
             di as u16,
             (scope, place),
             tick,
-            0.0,
-            0.0,
             &mut rng,
         );
         e.world.issues.push(issue);

@@ -1,15 +1,20 @@
-//! Phase 8, organisations and enterprises. Living organisations pay their running costs;
-//! idle ones lose members; one with no funds and fewer than `min_members` members dies.
-//! New grassroots organisations are born as a Poisson process. Enterprises' resources for
-//! community work renew at the start of each year.
+//! Phase 8, organisations. Living organisations pay their running costs from their funds.
+//! Members come and go: each member leaves with probability `member_loss` a day (twice that
+//! while the organisation has no funds), and an organisation recruits a member of its
+//! community with probability `recruit_probability` × (0.5 + reputation) a day, so good
+//! work attracts members. An organisation with fewer than `min_members` members dissolves:
+//! its members are free again, its funds return to them, its social workers go back to
+//! their community's station. New grassroots organisations are founded as a Poisson
+//! process per resident, with founders' money.
 
-use super::{DomainSpec, Engine, Phase};
-use crate::engine::arrivals::draw_poisson;
-use crate::network::{Edge, TieKind};
+use super::{Engine, Phase};
+use crate::network::Edge;
 use crate::rng::{self, Purpose, Rng};
 use crate::scenario::Scenario;
 use crate::world::World;
-use crate::world::institutions::Organisation;
+use crate::world::institutions::NONE;
+use crate::world::money::{Outside, Pool, cents};
+use crate::world::organisations::{found, kind_between, pick_domain, recruit};
 use crate::world::residents::role;
 
 /// Runs the organisations phase's core rule.
@@ -23,144 +28,129 @@ pub fn run(e: &mut Engine) {
     );
     let s: &Scenario = &e.scenario;
     let o = &s.organisations;
-    for org in e.world.organisations.iter_mut().filter(|o| o.alive) {
-        org.funds = (org.funds - o.running_cost).max(0.0);
-        org.idle_days += 1;
-        if org.idle_days > 30
-            && org.members > 0
-            && rng::unit_f64(&mut rng) < o.member_loss * org.members as f64
-        {
-            org.members -= 1;
+    let w = &mut e.world;
+    let cost = cents(o.running_cost);
+    for k in 0..w.organisations.len() {
+        if !w.organisations[k].alive {
+            continue;
         }
-        if org.funds <= 0.0 && org.members < o.min_members {
-            org.alive = false;
-        }
-    }
-    let births = draw_poisson(o.birth_rate / 365.0, &mut rng);
-    for _ in 0..births {
-        let c = rng::index(&mut rng, e.world.places.communities.len()) as u32;
-        let domain = pick_domain_of(&e.domains, &mut rng);
-        let funds = o.initial_funds;
-        found_organisation(&mut e.world, s, c, domain, funds, &mut rng);
-    }
-    if tick > 0 && tick % super::resourcing::YEAR == 0 {
-        let renew = s.enterprises.resources;
-        e.world
-            .enterprises
-            .iter_mut()
-            .for_each(|en| en.resources = renew);
-    }
-}
-
-/// A domain that organisations can serve: one with arrivals, not a top-down project.
-pub fn pick_domain_of(domains: &[DomainSpec], rng: &mut Rng) -> u16 {
-    let candidates: Vec<u16> = domains
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.params.rate > 0.0 && !d.params.top_down)
-        .map(|(k, _)| k as u16)
-        .collect();
-    if candidates.is_empty() {
-        0
-    } else {
-        candidates[rng::index(rng, candidates.len())]
-    }
-}
-
-/// Founds an organisation in community `c`: recruits members among residents of the
-/// community who belong to none (engaged residents first, by a draw weighted toward
-/// engagement) and ties them to each other. Returns its index.
-pub fn found_organisation(
-    w: &mut World,
-    s: &Scenario,
-    c: u32,
-    domain: u16,
-    funds: f64,
-    rng: &mut Rng,
-) -> u32 {
-    let o = &s.organisations;
-    let id = w.organisations.len() as u32;
-    let want = draw_poisson(o.members, rng) as u32;
-    let range = w.places.communities.residents(c as usize);
-    let len = (range.end - range.start) as usize;
-    let mut members: Vec<u32> = Vec::with_capacity(want as usize);
-    let mut tries = 0;
-    while (members.len() as u32) < want && tries < want * 20 && len > 0 {
-        tries += 1;
-        let i = range.start + rng::index(rng, len) as u32;
-        let iu = i as usize;
-        if w.residents.organisation[iu] == u32::MAX
-            && rng::unit_f32(rng) < w.residents.engagement[iu] * 2.0
-        {
-            w.residents.organisation[iu] = id;
-            w.residents.roles[iu] |= role::ORG_MEMBER;
-            members.push(i);
-        }
-    }
-    let deg = s.network.org_member_degree;
-    if members.len() > 1 {
-        for &a in &members {
-            for _ in 0..draw_poisson(deg / 2.0, rng) {
-                let b = members[rng::index(rng, members.len())];
-                if a != b {
-                    let kind =
-                        if w.residents.building[a as usize] == w.residents.building[b as usize] {
-                            TieKind::Bonding
-                        } else {
-                            TieKind::Bridging
-                        };
-                    w.new_ties.push(Edge { a, b, kind });
-                }
+        let org = &mut w.organisations[k];
+        w.ledger.agent_pay_out(
+            Pool::Organisations,
+            &mut org.funds,
+            Outside::RunningCosts,
+            cost,
+        );
+        let loss = if org.funds > 0 {
+            o.member_loss
+        } else {
+            2.0 * o.member_loss
+        };
+        let mut m = 0;
+        while m < org.members.len() {
+            if rng::unit_f64(&mut rng) < loss {
+                let i = org.members.swap_remove(m) as usize;
+                w.residents.organisation[i] = NONE;
+                w.residents.roles[i] &= !role::ORG_MEMBER;
+            } else {
+                m += 1;
             }
         }
+        org.members.sort_unstable();
+        let p_recruit = o.recruit_probability * (0.5 + org.reputation as f64);
+        if rng::unit_f64(&mut rng) < p_recruit {
+            let c = org.community;
+            join(w, s, c, k as u32, &mut rng);
+        }
+        if w.organisations[k].members.len() < o.min_members as usize {
+            dissolve(w, k);
+        }
     }
-    w.organisations.push(Organisation {
-        community: c,
-        domain,
-        capacity: o.capacity,
-        professionalism: o.professionalism.sample(rng).clamp(0.0, 1.0),
-        funds,
-        reputation: 0.5,
-        members: members.len() as u32,
-        alive: true,
-        credit: 0.0,
-        idle_days: 0,
-    });
-    id
+    let n = w.residents.len() as f64;
+    let births = rng::poisson(o.birth_rate_per_100k * n / 1e5 / 365.0, &mut rng);
+    for _ in 0..births {
+        // A resident drawn at random founds it: communities in proportion to population.
+        let founder = rng::index(&mut rng, w.residents.len());
+        let c = w.residents.community[founder] as u32;
+        let domain = pick_domain(s, &mut rng);
+        let id = found(w, s, c, domain, &mut rng);
+        let org = &mut w.organisations[id as usize];
+        w.ledger.agent_receive(
+            Pool::Organisations,
+            &mut org.funds,
+            Outside::Founders,
+            cents(o.initial_funds),
+        );
+    }
+}
+
+/// A resident of community `c` joins organisation `org` and ties with a few members.
+fn join(w: &mut World, s: &Scenario, c: u32, org: u32, rng: &mut Rng) {
+    let Some(i) = recruit(w, c, org, rng) else {
+        return;
+    };
+    let members = &w.organisations[org as usize].members;
+    let ties = rng::poisson(s.network.org_member_degree, rng);
+    if !members.is_empty() {
+        for _ in 0..ties {
+            let j = members[rng::index(rng, members.len())];
+            let kind = kind_between(w, i, j);
+            w.new_ties.push(Edge { a: i, b: j, kind });
+        }
+    }
+    let members = &mut w.organisations[org as usize].members;
+    let at = members.partition_point(|&m| m < i);
+    members.insert(at, i);
+}
+
+/// Dissolves organisation `k` (see the module docs).
+fn dissolve(w: &mut World, k: usize) {
+    let org = &mut w.organisations[k];
+    org.alive = false;
+    for &i in &org.members {
+        w.residents.organisation[i as usize] = NONE;
+        w.residents.roles[i as usize] &= !role::ORG_MEMBER;
+    }
+    org.members.clear();
+    let left = org.funds;
+    w.ledger.agent_pay_out(
+        Pool::Organisations,
+        &mut org.funds,
+        Outside::Dissolution,
+        left,
+    );
+    for a in w.social_workers.organisation.iter_mut() {
+        if *a == k as u32 {
+            *a = NONE;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::engine::testkit::quiet_engine;
-    use crate::world::institutions::Organisation;
+    use crate::world::organisations::found;
 
-    /// An organisation dies when it has no funds and fewer than `min_members` members; funds
-    /// or members keep it alive.
+    /// An organisation with fewer members than `min_members` dissolves, frees its members
+    /// and returns its funds; one with enough members lives on.
     #[test]
-    fn organisations_die_without_funds_and_members() {
+    fn organisations_dissolve_below_the_minimum_membership() {
         let mut e = quiet_engine();
-        let min = e.scenario.organisations.min_members;
-        let org = |funds: f64, members: u32| Organisation {
-            community: 0,
-            domain: 0,
-            capacity: 0.1,
-            professionalism: 0.5,
-            funds,
-            reputation: 0.5,
-            members,
-            alive: true,
-            credit: 0.0,
-            idle_days: 0,
-        };
-        e.world.organisations = vec![org(0.0, min - 1), org(1e6, 0), org(0.0, min + 5)];
+        let mut scenario = (*e.scenario).clone();
+        scenario.organisations.recruit_probability = 0.0;
+        e.scenario = std::sync::Arc::new(scenario);
+        let s = e.scenario.clone();
+        let mut rng = crate::rng::stream(1, crate::rng::Purpose::Organisations, 0, 0);
+        let small = found(&mut e.world, &s, 0, 0, &mut rng) as usize;
+        let big = found(&mut e.world, &s, 0, 0, &mut rng) as usize;
+        let min = s.organisations.min_members as usize;
+        e.world.organisations[small].members.truncate(min - 1);
+        assert!(e.world.organisations[big].members.len() > min + 3);
+        e.world.ledger.start_tick();
         super::run(&mut e);
-        let alive: Vec<bool> = e
-            .world
-            .organisations
-            .iter()
-            .take(3)
-            .map(|o| o.alive)
-            .collect();
-        assert_eq!(alive, vec![false, true, true]);
+        assert!(!e.world.organisations[small].alive);
+        assert!(e.world.organisations[big].alive);
+        assert!(e.world.organisations[small].members.is_empty());
+        e.world.ledger.check_identity().unwrap();
     }
 }

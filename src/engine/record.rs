@@ -31,22 +31,34 @@ tally! {
     resolved: u32,
     /// Issues failed.
     failed: u32,
-    /// Issues escalated.
+    /// Issues that failed for lack of money (funding patience ran out).
+    failed_unfunded: u32,
+    /// Issues that failed because they stayed open longer than `max_open_days`.
+    failed_expired: u32,
+    /// Issues escalated after a failed attempt.
     escalations: u32,
+    /// Issues passed on because their handler could not take them in time.
+    handoffs: u32,
     /// Complaints.
     complaints: u32,
-    /// Constructive reports and proposals.
+    /// Issue reports by residents.
     reports: u32,
-    /// Forum seats taken.
-    forum_seats: u32,
+    /// Proposals by residents (golden ideas).
+    proposals: u32,
+    /// Volunteer acts: a volunteer's patrol finding or fixing an issue.
+    volunteer_acts: u32,
     /// Households that pledged co-funding.
     pledges: u32,
+    /// Forum seats taken.
+    forum_seats: u32,
     /// Collective petitions.
     petitions: u32,
     /// Forums held.
     forums: u32,
-    /// Consents reached.
+    /// Consent-requiring issues that reached consent.
     consents: u32,
+    /// Consent-requiring issues that failed for lack of consent.
+    consents_failed: u32,
     /// Consent votes held.
     votes: u32,
     /// Issues detected.
@@ -55,30 +67,27 @@ tally! {
     high_resolved: u32,
     /// High-complexity issues failed.
     high_failed: u32,
-    /// Public money spent.
-    public: f64,
-    /// Social money spent.
-    social: f64,
-    /// Enterprise money spent.
-    enterprise: f64,
-    /// Resident money spent.
-    resident: f64,
-    /// Routine-service trips.
-    service_trips: f64,
-    /// Routine requests served.
-    service_requests: f64,
-    /// Sum of waits of routine requests served.
-    service_wait_sum: f64,
+    /// Routine requests made.
+    service_requests: u64,
+    /// Trips to service halls.
+    service_trips: u64,
+    /// Routine requests completed.
+    service_completed: u64,
+    /// Days from request to completion, summed over completed requests.
+    service_days: u64,
     /// Sum of days to resolution of issues resolved.
     resolution_days: f64,
+    /// Sum of days to resolution of high-complexity issues resolved.
+    high_resolution_days: f64,
     /// Sum of days to detection of issues detected.
     detection_days: f64,
 }
 
 impl Tally {
-    /// All money spent, from every pool.
-    pub fn money(&self) -> f64 {
-        self.public + self.social + self.enterprise + self.resident
+    /// Constructive acts: reports, proposals, volunteer acts and co-funding pledges (not
+    /// attendance).
+    pub fn constructive(&self) -> u32 {
+        self.reports + self.proposals + self.volunteer_acts + self.pledges
     }
 }
 
@@ -172,6 +181,100 @@ impl Record {
         self.cumulative.add(&self.tally);
     }
 
+    /// Forgets the run's counts so far: cumulative counts cover recorded days only.
+    pub fn reset_cumulative(&mut self) {
+        self.cumulative = Tally::default();
+        for v in [
+            &mut self.community.resolved,
+            &mut self.community.failed,
+            &mut self.community.petitions,
+        ] {
+            v.fill(0);
+        }
+    }
+
+    /// A resident reported an issue.
+    pub fn report(&mut self) {
+        self.tally.reports += 1;
+    }
+
+    /// A resident made a proposal.
+    pub fn proposal(&mut self) {
+        self.tally.proposals += 1;
+    }
+
+    /// `n` volunteer acts.
+    pub fn volunteered(&mut self, n: u32) {
+        self.tally.volunteer_acts += n;
+    }
+
+    /// `n` households pledged co-funding.
+    pub fn pledged(&mut self, n: u32) {
+        self.tally.pledges += n;
+    }
+
+    /// A consent vote was held.
+    pub fn vote(&mut self) {
+        self.tally.votes += 1;
+    }
+
+    /// An issue reached consent.
+    pub fn consent_reached(&mut self) {
+        self.tally.consents += 1;
+    }
+
+    /// An issue failed for lack of consent.
+    pub fn consent_failed(&mut self) {
+        self.tally.consents_failed += 1;
+    }
+
+    /// An issue is about to fail for lack of money.
+    pub fn unfunded(&mut self) {
+        self.tally.failed_unfunded += 1;
+    }
+
+    /// An issue is about to fail for having stayed open too long.
+    pub fn expired(&mut self) {
+        self.tally.failed_expired += 1;
+    }
+
+    /// An issue was passed on for lack of capacity.
+    pub fn handoff(&mut self) {
+        self.tally.handoffs += 1;
+    }
+
+    /// An issue was escalated after a failed attempt.
+    pub fn escalation(&mut self) {
+        self.tally.escalations += 1;
+    }
+
+    /// A forum with `seats` participants was held.
+    pub fn forum(&mut self, seats: u32) {
+        self.tally.forums += 1;
+        self.tally.forum_seats += seats;
+    }
+
+    /// `n` routine requests were made.
+    pub fn service_requests(&mut self, n: u64) {
+        self.tally.service_requests += n;
+    }
+
+    /// What the service halls did today.
+    pub fn service_day(&mut self, d: &crate::world::services::ServiceDay) {
+        self.tally.service_trips += d.trips;
+        self.tally.service_completed += d.completed;
+        self.tally.service_days += d.days;
+    }
+
+    /// `issue` became a collective petition: counted, and a bad experience for the
+    /// affected buildings.
+    pub fn petition(&mut self, issue: &Issue, places: &Places) {
+        self.tally.petitions += 1;
+        self.community.petitions[issue.community as usize] += 1;
+        let bad = &mut self.events.bad;
+        spread_event(issue, places, |b, share| bad[b] += share);
+    }
+
     /// Marks a latent issue known at `tick` and counts its detection delay.
     pub fn detect(&mut self, issue: &mut Issue, tick: u32) {
         if issue.stage != Stage::Latent {
@@ -200,6 +303,9 @@ impl Record {
             t.resolved += 1;
             t.resolution_days += (tick - issue.arisen) as f64;
             t.high_resolved += high as u32;
+            if high {
+                t.high_resolution_days += (tick - issue.arisen) as f64;
+            }
             self.community.resolved[c] += 1;
         } else {
             t.failed += 1;
@@ -237,15 +343,15 @@ mod tests {
     fn tallies_add_field_by_field() {
         let mut a = Tally {
             resolved: 2,
-            public: 1.5,
+            resolution_days: 1.5,
             ..Tally::default()
         };
         a.add(&Tally {
             resolved: 3,
-            public: 0.5,
+            resolution_days: 0.5,
             votes: 1,
             ..Tally::default()
         });
-        assert_eq!((a.resolved, a.public, a.votes), (5, 2.0, 1));
+        assert_eq!((a.resolved, a.resolution_days, a.votes), (5, 2.0, 1));
     }
 }

@@ -18,8 +18,11 @@
 //!   expectations adapt slowly (Van Ryzin 2004);
 //! * an active resident may form a tie with another active resident of its grid.
 //!
-//! Every `rebuild_period` days the network is rebuilt: new ties join, idle ties between
-//! residents who are not both active decay (household ties never do).
+//! Every `rebuild_period` days the network is rebuilt ([`ties`](super::ties)).
+//!
+//! Hardship: a latent issue, or a known one that is unanswered or has stalled, imposes its
+//! hardship on the affected; a top-down project in work burdens each affected resident in
+//! proportion to their opposition to it (their opinion below 0.5).
 
 use std::ops::Range;
 
@@ -90,6 +93,10 @@ pub struct Scratch {
     hardship_community: Vec<f32>,
     hardship_household: Vec<f32>,
     strife_building: Vec<f32>,
+    hardship_resident: Vec<f32>,
+    resident_ranges: Vec<Range<u32>>,
+    /// Community care-days asked for, per community (the implementation phase's buffer).
+    pub care_need: Vec<f64>,
     active_prev: Vec<bool>,
     trust_prev: Vec<f32>,
     trust_neighbour_prev: Vec<f32>,
@@ -125,6 +132,9 @@ impl Scratch {
             hardship_community: vec![0.0; p.communities.len()],
             hardship_household: vec![0.0; p.households.len()],
             strife_building: vec![0.0; p.buildings.len()],
+            hardship_resident: vec![0.0; n],
+            resident_ranges: Vec::new(),
+            care_need: Vec::new(),
             active_prev: vec![false; n],
             trust_prev: vec![0.0; n],
             trust_neighbour_prev: vec![0.0; n],
@@ -163,7 +173,7 @@ pub fn run(e: &mut Engine) {
         e.world.new_ties.append(ties);
     }
     if tick > 0 && tick % period == 0 {
-        rebuild_network(&mut e.world, &e.scenario, e.seed, tick);
+        super::ties::rebuild(&mut e.world, &e.scenario, e.seed, tick);
     }
 }
 
@@ -180,20 +190,32 @@ fn prepare_fields(e: &mut Engine) {
     ] {
         v.iter_mut().for_each(|x| *x = 0.0);
     }
+    for r in sc.resident_ranges.drain(..) {
+        sc.hardship_resident[r.start as usize..r.end as usize].fill(0.0);
+    }
     let stall = e.scenario.residents.stall_days;
     for issue in w.issues.iter().filter(|i| i.is_open()) {
-        let stalled = match issue.detected {
+        if issue.top_down && issue.stage == Stage::Working {
+            if let Some(op) = issue.opinions.as_deref() {
+                let r = issue.residents.clone();
+                for (h, &o) in sc.hardship_resident[r.start as usize..r.end as usize]
+                    .iter_mut()
+                    .zip(op)
+                {
+                    *h += issue.severity * 2.0 * (0.5 - o).max(0.0);
+                }
+                sc.resident_ranges.push(r);
+            }
+            continue;
+        }
+        let felt = match issue.detected {
             None => true,
-            Some(d) => w.tick >= d + stall || issue.votes > 0 && !issue.consent,
+            Some(d) => !issue.answered || w.tick >= d + stall || issue.votes > 0 && !issue.consent,
         };
-        let h = if issue.top_down && issue.stage == Stage::Working {
-            // A top-down project disrupts daily life in proportion to how contested it is.
-            issue.severity * issue.contention
-        } else if stalled {
-            issue.hardship()
-        } else {
-            0.0
-        };
+        if !felt {
+            continue;
+        }
+        let h = issue.hardship();
         let field = match issue.scope {
             Scope::Household => &mut sc.hardship_household,
             Scope::Building => &mut sc.hardship_building,
@@ -201,8 +223,9 @@ fn prepare_fields(e: &mut Engine) {
             Scope::Community => &mut sc.hardship_community,
         };
         field[issue.place as usize] += h;
-        if issue.scope == Scope::Building && issue.contention >= 0.5 {
-            sc.strife_building[issue.place as usize] += issue.contention;
+        let contention = issue.current_contention();
+        if issue.scope == Scope::Building && contention >= 0.5 {
+            sc.strife_building[issue.place as usize] += contention;
         }
     }
     // Perceived performance per community: an average of this tick's outcome scores.
@@ -230,10 +253,10 @@ fn update_residents(e: &mut Engine) {
         network,
         stats,
         performance,
+        contacts,
         ..
     } = &mut e.world;
     let sc = &mut e.scratch;
-    let lv = &e.levers;
     let ev = &e.record.events;
 
     // Split every column into per-chunk views.
@@ -282,13 +305,15 @@ fn update_residents(e: &mut Engine) {
         hg: &sc.hardship_grid,
         hc: &sc.hardship_community,
         hh: &sc.hardship_household,
+        hr: &sc.hardship_resident,
         strife: &sc.strife_building,
         active_prev: &sc.active_prev,
         trust_prev: &sc.trust_prev,
         trust_neighbour_prev: &sc.trust_neighbour_prev,
-        mobilisation: &lv.mobilisation,
-        online_mobilisation: lv.online_mobilisation,
-        contact: &lv.contact,
+        mobilisation: &contacts.mobilisation,
+        online_mobilisation: contacts.online_call,
+        party_duty: contacts.party_duty,
+        contact: &contacts.trust,
         good: &ev.good,
         bad: &ev.bad,
         success: &ev.success,
@@ -331,12 +356,14 @@ struct Fixed<'a> {
     hg: &'a [f32],
     hc: &'a [f32],
     hh: &'a [f32],
+    hr: &'a [f32],
     strife: &'a [f32],
     active_prev: &'a [bool],
     trust_prev: &'a [f32],
     trust_neighbour_prev: &'a [f32],
     mobilisation: &'a [f32],
     online_mobilisation: f32,
+    party_duty: f32,
     contact: &'a [f32],
     good: &'a [f32],
     bad: &'a [f32],
@@ -410,6 +437,7 @@ fn update_chunk(
         let was = f.active_prev[iu];
         let outside = f.mobilisation[b]
             + if online { f.online_mobilisation } else { 0.0 }
+            + if party { f.party_duty } else { 0.0 }
             + w_eff * (e - e_ref);
         let lapses = was && rng::unit_f32(&mut rng) < lapse_p;
         let act = activation::next_active(
@@ -453,7 +481,7 @@ fn update_chunk(
 
         // Grievance = smoothed hardship × (1 − legitimacy) (Epstein 2002).
         let h = f.r_household[iu] as usize;
-        let hardship = (hps * (f.hb[b] + f.hg[g] + f.hc[cm] + f.hh[h])).min(1.0);
+        let hardship = (hps * (f.hb[b] + f.hg[g] + f.hc[cm] + f.hh[h] + f.hr[iu])).min(1.0);
         let mut gv = c.grievance[li];
         gv += g_rate * (hardship * (1.0 - t) - gv);
         let gv = gv.clamp(0.0, 1.0);
@@ -552,71 +580,7 @@ pub fn refresh_stats(e: &mut Engine) {
         });
     }
     aggregate_communities(w);
-    w.capital = capital_indices(w);
-}
-
-/// Adds the ties formed since the last rebuild and lets idle ties decay.
-pub fn rebuild_network(w: &mut World, s: &Scenario, seed: u64, tick: u32) {
-    let mut rng = rng::stream(seed, Purpose::Ties, tick as u64, 0);
-    let n = &s.network;
-    let (idle, decay) = (n.idle_days, n.decay_probability);
-    let residents = &w.residents;
-    let nres = residents.len() as u32;
-    let active = &residents.active;
-    let household = &residents.household;
-    let stamp = tick.min(u16::MAX as u32) as u16;
-    let new_ties = std::mem::take(&mut w.new_ties);
-    w.network.rebuild(
-        |a, b, kind, used| {
-            if kind == TieKind::Linking || b >= nres {
-                // Linking ties decay like others when unused.
-                return !(tick >= used as u32 + idle && rng::unit_f64(&mut rng) < decay);
-            }
-            if household[a as usize] == household[b as usize] {
-                return true;
-            }
-            let in_use = active[a as usize] && active[b as usize];
-            in_use || tick < used as u32 + idle || rng::unit_f64(&mut rng) >= decay
-        },
-        &new_ties,
-        stamp,
-    );
-    w.new_ties = new_ties;
-    w.new_ties.clear();
-    w.capital = capital_indices(w);
-}
-
-/// Bonding, bridging and linking capital (Putnam 2000; Woolcock 2001): the mean share of a
-/// resident's ties inside its building or household, the mean share crossing building or
-/// community lines, and the share of residents with a tie to an institutional node.
-pub fn capital_indices(w: &World) -> [f64; 3] {
-    let net = &w.network;
-    let nres = net.n_residents();
-    let (mut bonding, mut bridging, mut counted, mut linked) = (0.0f64, 0.0f64, 0u64, 0u64);
-    for i in 0..nres {
-        let (mut same, mut cross, mut link) = (0u32, 0u32, false);
-        for &j in net.neighbours(i) {
-            if j >= nres {
-                link = true;
-            } else if w.residents.building[j as usize] == w.residents.building[i as usize] {
-                same += 1;
-            } else {
-                cross += 1;
-            }
-        }
-        if same + cross > 0 {
-            bonding += same as f64 / (same + cross) as f64;
-            bridging += cross as f64 / (same + cross) as f64;
-            counted += 1;
-        }
-        linked += link as u64;
-    }
-    let c = counted.max(1) as f64;
-    [
-        bonding / c,
-        bridging / c,
-        linked as f64 / nres.max(1) as f64,
-    ]
+    w.capital = super::ties::capital(w);
 }
 
 #[cfg(test)]

@@ -92,6 +92,7 @@ fn experiment_name(run_table: &str) -> &str {
 pub fn run_tables() -> Vec<&'static str> {
     std::iter::once(SUMMARY)
         .chain(run::TABLES.iter().copied().filter(|&t| t != SUMMARY))
+        .filter(|t| !run::SINGLE_RUN_TABLES.contains(t))
         .map(experiment_name)
         .collect()
 }
@@ -212,9 +213,10 @@ pub fn run_experiment(
 
 /// A run's tables as the experiment keeps them: `summary` becomes the run's row of `runs`
 /// (`run_id`, `policy`, the sweep columns, `replicate`, `seed`, then the summary columns);
-/// every other table gets a leading `run_id`.
+/// every other table, but those of [`run::SINGLE_RUN_TABLES`], gets a leading `run_id`.
 pub fn experiment_tables(plan: &Plan, spec: &RunSpec, mut tables: Vec<Table>) -> Vec<Table> {
     let id = plan.run_id(spec.index);
+    tables.retain(|t| !run::SINGLE_RUN_TABLES.contains(&t.name.as_str()));
     // `runs` first, as in [`run_tables`].
     tables.sort_by_key(|t| t.name != SUMMARY);
     tables
@@ -537,6 +539,7 @@ mod tests {
             rows: vec![(0, [0.0; crate::metrics::N_METRICS]); 3],
             summary: vec![1.0; crate::metrics::summary_columns().len()],
             communities: vec![],
+            ledger: vec![],
             cancelled: false,
         };
         let tables = experiment_tables(&plan, &spec, out.tables());

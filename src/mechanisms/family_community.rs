@@ -1,62 +1,67 @@
 //! # 家社联动 Family–community linkage (`family_community`)
 //!
 //! Elder care is shared between households and community services. The community keeps a
-//! roster of elder households, so a latent elder-care need is found with hazard
-//! `roster_detection` per day. Shared care works `speed` times faster than care the
-//! community provides alone, costs `cost_factor` times as much, and households bear
-//! `household_share` of that cost. It applies to issues of the domains flagged `elder_care`.
+//! roster of elder households and visits them, so a latent elder-care need is found with
+//! hazard `roster_detection` per day. A need whose household has a carer (a member who is
+//! not an elder) is cared for together: the carer gives `household_share` of each care-day
+//! and community care workers the rest. The case then draws fewer of the community's
+//! scarce care-days (it moves faster when care workers are stretched) and its cost, which
+//! pays for the community's care-days, falls by the household's share. Households of
+//! elders alone are cared for by the community as before.
 
-use crate::engine::{Ctx, Phase};
+use crate::engine::{Ctx, Mechanism, Phase};
 use crate::issues::Stage;
-use crate::mechanisms::{Mechanism, MechanismParams};
 use crate::rng;
-use crate::section;
+use crate::scenario::mechanisms::FamilyCommunity;
+use crate::world::money::share_of;
+use crate::world::places::Scope;
+use crate::world::residents::Age;
 
-section! {
-    /// `[mechanisms.family_community]`.
-    pub struct FamilyCommunity {
-        /// Switch.
-        pub enabled: bool = false, "", Any;
-        /// Daily detection hazard of the elder roster.
-        pub roster_detection: f64 = 0.1, "1/day", AtLeast(0.0);
-        /// Work-speed factor of shared care.
-        pub speed: f64 = 2.0, "ratio", Range(0.1, 100.0);
-        /// Cost of shared care relative to community care.
-        pub cost_factor: f64 = 0.7, "ratio", Range(0.0, 10.0);
-        /// Share of the cost households bear.
-        pub household_share: f64 = 0.3, "share", Unit;
-    }
+/// The mechanism.
+pub struct FamilyCommunityLinkage {
+    p: FamilyCommunity,
 }
 
-impl MechanismParams for FamilyCommunity {
-    fn build(&self) -> Box<dyn Mechanism> {
-        Box::new(self.clone())
-    }
+/// The mechanism with its parameters.
+pub fn new(p: &FamilyCommunity) -> FamilyCommunityLinkage {
+    FamilyCommunityLinkage { p: p.clone() }
 }
 
-impl Mechanism for FamilyCommunity {
+impl Mechanism for FamilyCommunityLinkage {
     fn phases(&self) -> &'static [Phase] {
-        &[Phase::Detection, Phase::Resourcing, Phase::Implementation]
+        &[Phase::Detection, Phase::Resourcing]
+    }
+
+    fn init(&mut self, ctx: &mut Ctx<'_>) {
+        ctx.world.arrangements.household_care_share = Some(self.p.household_share as f32);
     }
 
     fn act(&mut self, phase: Phase, ctx: &mut Ctx<'_>) {
         let tick = ctx.world.tick;
+        let w = &mut *ctx.world;
         match phase {
             Phase::Detection => {
-                let p = 1.0 - (-self.roster_detection).exp();
-                for issue in ctx.world.issues.iter_mut().filter(|i| i.elder_care && i.stage == Stage::Latent) {
+                let p = 1.0 - (-self.p.roster_detection).exp();
+                for issue in w.issues.iter_mut().filter(|i| i.elder_care && i.stage == Stage::Latent) {
                     if rng::unit_f64(ctx.rng) < p {
                         ctx.record.detect(issue, tick);
                     }
                 }
             }
-            Phase::Resourcing => {
-                for issue in ctx.world.issues.iter_mut().filter(|i| i.elder_care && i.stage == Stage::Funding && !i.asked) {
-                    issue.cost *= self.cost_factor;
-                    issue.resident_share = self.household_share as f32;
+            _ => {
+                let h = self.p.household_share;
+                for issue in w.issues.iter_mut() {
+                    let new_case = issue.elder_care && issue.stage == Stage::Funding && issue.asked.is_none() && !issue.shared_care;
+                    if !new_case || issue.scope != Scope::Household {
+                        continue;
+                    }
+                    let carer = issue.residents.clone().any(|i| w.residents.age[i as usize] != Age::Elder as u8);
+                    if carer {
+                        issue.shared_care = true;
+                        issue.cost = share_of(issue.cost, 1.0 - h);
+                    }
                 }
             }
-            _ => ctx.levers.elder_care_speed *= self.speed as f32,
         }
     }
 }

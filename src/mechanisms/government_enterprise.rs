@@ -1,62 +1,69 @@
 //! # 政企联动 Government–enterprise linkage (`government_enterprise`)
 //!
-//! Every `matchmaking_period` days the streets hold a matchmaking session (资本相亲会): in
-//! each street the `matches_per_session` local enterprises with the highest social
-//! orientation pledge `pledge_share` of their remaining resources to the enterprise pool,
-//! from which issues' enterprise shares are paid. Property companies co-operate with owners:
-//! an enterprise asked to pay its share answers with `cooperation` more probability.
+//! Every `matchmaking_period` days each street holds a matchmaking session (资本相亲会). The
+//! community projects of the street still short of money (issues waiting for funds, the
+//! longest-waiting first) are paired with the `matches_per_session` local enterprises of
+//! the street with the highest social orientation that have resources left: each matched
+//! enterprise commits up to `pledge_share` of its remaining resources to its project,
+//! paid straight into the project's work, so projects that would fail for lack of money
+//! get done. Property companies at the session co-operate with owners: their social
+//! orientation rises by `cooperation` × (1 − orientation).
 
-use crate::engine::{Ctx, Phase};
-use crate::mechanisms::{Mechanism, MechanismParams, check_period};
-use crate::scenario::{Problem, Scenario};
-use crate::section;
+use crate::engine::{Ctx, Mechanism, Phase};
+use crate::issues::Stage;
+use crate::scenario::mechanisms::GovernmentEnterprise;
+use crate::world::money::{Pool, share_of};
 
-section! {
-    /// `[mechanisms.government_enterprise]`.
-    pub struct GovernmentEnterprise {
-        /// Switch.
-        pub enabled: bool = false, "", Any;
-        /// Days between matchmaking sessions.
-        pub matchmaking_period: u32 = 90, "days", AtLeast(0.0);
-        /// Enterprises matched per street per session.
-        pub matches_per_session: u32 = 10, "count", AtLeast(0.0);
-        /// Share of its remaining resources a matched enterprise pledges.
-        pub pledge_share: f64 = 0.4, "share", Unit;
-        /// Extra probability that an enterprise pays its share when asked.
-        pub cooperation: f64 = 0.3, "probability", Unit;
-    }
+/// The mechanism.
+pub struct GovernmentEnterpriseLinkage {
+    p: GovernmentEnterprise,
 }
 
-impl MechanismParams for GovernmentEnterprise {
-    fn problems(&self, _s: &Scenario, path: &str) -> Vec<Problem> {
-        check_period(&format!("{path}.matchmaking_period"), self.matchmaking_period)
-    }
-    fn build(&self) -> Box<dyn Mechanism> {
-        Box::new(self.clone())
-    }
+/// The mechanism with its parameters.
+pub fn new(p: &GovernmentEnterprise) -> GovernmentEnterpriseLinkage {
+    GovernmentEnterpriseLinkage { p: p.clone() }
 }
 
-impl Mechanism for GovernmentEnterprise {
+impl Mechanism for GovernmentEnterpriseLinkage {
     fn phases(&self) -> &'static [Phase] {
         &[Phase::Resourcing]
     }
 
     fn act(&mut self, _phase: Phase, ctx: &mut Ctx<'_>) {
-        ctx.levers.enterprise_response_bonus += self.cooperation;
-        if ctx.day() % self.matchmaking_period.max(1) != 0 {
+        if ctx.day() % self.p.matchmaking_period.max(1) != 0 {
             return;
         }
         let w = &mut *ctx.world;
-        for street in 0..w.ledger.streets.len() as u32 {
-            let mut local: Vec<usize> = (0..w.enterprises.len())
-                .filter(|&k| w.places.community_street[w.enterprises[k].community as usize] == street && w.enterprises[k].resources > 0.0)
+        for street in 0..w.places.streets.len() as u32 {
+            let mut projects: Vec<usize> = (0..w.issues.len())
+                .filter(|&k| {
+                    let i = &w.issues[k];
+                    i.street == street && i.stage == Stage::Funding && i.unfunded() > 0
+                })
                 .collect();
-            local.sort_by(|&a, &b| w.enterprises[b].orientation.total_cmp(&w.enterprises[a].orientation).then(a.cmp(&b)));
-            for &k in local.iter().take(self.matches_per_session as usize) {
-                let en = &mut w.enterprises[k];
-                let pledge = en.resources * self.pledge_share;
-                en.resources -= pledge;
-                w.ledger.enterprise.allocate(pledge);
+            projects.sort_by_key(|&k| (w.issues[k].stage_since, k));
+            let mut firms: Vec<usize> = (0..w.enterprises.len())
+                .filter(|&k| {
+                    let c = w.enterprises[k].community as usize;
+                    w.places.community_street[c] == street && w.enterprises[k].resources > 0
+                })
+                .collect();
+            firms.sort_by(|&a, &b| {
+                w.enterprises[b].orientation.total_cmp(&w.enterprises[a].orientation).then(a.cmp(&b))
+            });
+            firms.truncate(self.p.matches_per_session as usize);
+            for (&f, &k) in firms.iter().zip(projects.iter()) {
+                let en = &mut w.enterprises[f];
+                let issue = &mut w.issues[k];
+                let want = share_of(en.resources, self.p.pledge_share).min(issue.unfunded());
+                w.ledger.agent_fund_issue(Pool::Enterprises, &mut en.resources, issue, want);
+                issue.enterprise = f as u32;
+            }
+            for &f in &firms {
+                let en = &mut w.enterprises[f];
+                if en.property {
+                    en.orientation += self.p.cooperation * (1.0 - en.orientation);
+                }
             }
         }
     }

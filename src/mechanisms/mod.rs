@@ -1,37 +1,22 @@
-//! The linkage mechanisms (联动机制) of MODEL.md §5.
+//! The linkage mechanisms (联动机制) of MODEL.md §5, as processes in the world.
 //!
-//! Each mechanism is one file: its parameters (a scenario section under
-//! `[mechanisms.<key>]` with an `enabled` switch), its rule in the module doc comment (the
-//! ODD reuses that text), and an implementation of [`Mechanism`]. A mechanism acts at the
-//! start of the phases it names, reading and changing only the world's state and the
-//! levers; it never reads another mechanism's switch or parameters.
+//! Each mechanism is one file: its rule in the module doc comment (the ODD reuses that
+//! text) and an implementation of [`Mechanism`]; its parameters are a section of
+//! `crate::scenario::mechanisms` under `[mechanisms.<key>]`. A mechanism acts at the start
+//! of the phases it names. It changes only the world's agents and structures (who is
+//! active or present, ties, routes and handlers, capacity from staff or volunteers it
+//! adds, skill of agents it brings, information, money moved from a named pool, opinions),
+//! never a tally or an outcome (MODEL.md §10, rule 1), and it never reads another
+//! mechanism's switch or parameters: mechanisms meet only in the world.
 //!
-//! Adding a mechanism: write `src/mechanisms/<key>.rs` like the others and add one line to
-//! the `registry!` call below.
+//! Adding a mechanism: add its section to `scenario/mechanisms.rs`, write
+//! `src/mechanisms/<key>.rs` like the others and add one line to `registry!` below.
 
-use crate::engine::{Ctx, Phase};
-use crate::scenario::{Problem, Scenario};
+use std::sync::Arc;
 
-/// A linkage mechanism.
-pub trait Mechanism: Send {
-    /// Phases in which it acts (at the start of each, before the core rule).
-    fn phases(&self) -> &'static [Phase];
-    /// Sets up after the world is built (recruit volunteers, add ties, ...).
-    fn init(&mut self, _ctx: &mut Ctx<'_>) {}
-    /// Acts at the start of `phase`.
-    fn act(&mut self, phase: Phase, ctx: &mut Ctx<'_>);
-}
-
-/// What every mechanism's parameter section provides (besides its `enabled` field, which
-/// the registry reads).
-pub trait MechanismParams {
-    /// Problems with parameters the mechanism cannot use (checked only when enabled).
-    fn problems(&self, _s: &Scenario, _path: &str) -> Vec<Problem> {
-        Vec::new()
-    }
-    /// The mechanism, ready to act.
-    fn build(&self) -> Box<dyn Mechanism>;
-}
+use crate::engine::{Engine, Mechanism, Phase};
+use crate::scenario::Scenario;
+use crate::scenario::mechanisms::Mechanisms;
 
 /// A mechanism's documentation for the ODD.
 #[derive(Debug, Clone)]
@@ -58,29 +43,16 @@ pub fn module_doc(source: &str) -> String {
 }
 
 macro_rules! registry {
-    ($($key:ident => $params:ident;)*) => {
+    ($($key:ident;)*) => {
         $(pub mod $key;)*
-
-        crate::section! {
-            /// `[mechanisms]`: every mechanism's parameters, each with an `enabled` switch.
-            pub struct Mechanisms {
-                $(
-                    #[doc = concat!("`", stringify!($key), "` (see its module).")]
-                    pub $key: $key::$params = $key::$params::default(), "", Any;
-                )*
-            }
-        }
-
-        /// Keys of all mechanisms, in registry order.
-        pub const KEYS: &[&str] = &[$(stringify!($key)),*];
 
         /// The enabled mechanisms with their registry index.
         pub fn build(cfg: &Mechanisms) -> Vec<(usize, Box<dyn Mechanism>)> {
-            let mut out = Vec::new();
+            let mut out: Vec<(usize, Box<dyn Mechanism>)> = Vec::new();
             let mut _index = 0usize;
             $(
                 if cfg.$key.enabled {
-                    out.push((_index, cfg.$key.build()));
+                    out.push((_index, Box::new($key::new(&cfg.$key))));
                 }
                 _index += 1;
             )*
@@ -89,53 +61,42 @@ macro_rules! registry {
 
         /// Every mechanism's rule, from its module doc comment.
         pub fn rules() -> Vec<RuleDoc> {
+            let d = Mechanisms::default();
             vec![$(RuleDoc {
                 key: stringify!($key),
                 rule: module_doc(include_str!(concat!(stringify!($key), ".rs"))),
-                phases: $key::$params::default().build().phases(),
+                phases: $key::new(&d.$key).phases(),
             }),*]
         }
 
-        impl Mechanisms {
-            /// Problems of enabled mechanisms' parameters.
-            pub fn problems(&self, s: &Scenario) -> Vec<Problem> {
-                let mut out = Vec::new();
-                $(
-                    if self.$key.enabled {
-                        out.extend(self.$key.problems(s, concat!("mechanisms.", stringify!($key))));
-                    }
-                )*
-                out
-            }
-
-            /// The same configuration with every mechanism switched on or off.
-            pub fn all(on: bool) -> Mechanisms {
-                let mut m = Mechanisms::default();
-                $(m.$key.enabled = on;)*
-                m
-            }
-        }
+        /// Keys of the mechanisms with an implementation, in registry order.
+        pub const IMPLEMENTED: &[&str] = &[$(stringify!($key)),*];
     };
 }
 
 registry! {
-    party_masses => PartyMasses;
-    grid => Grid;
-    platforms => Platforms;
-    three_society => ThreeSociety;
-    government_society => GovernmentSociety;
-    family_community => FamilyCommunity;
-    government_enterprise => GovernmentEnterprise;
-    online => Online;
-    deliberation => Deliberation;
-    service_complex => ServiceComplex;
+    party_masses;
+    grid;
+    platforms;
+    three_society;
+    government_society;
+    family_community;
+    government_enterprise;
+    online;
+    deliberation;
+    service_complex;
 }
 
-/// A period parameter that must be at least one day when the mechanism is on.
-pub(crate) fn check_period(path: &str, days: u32) -> Vec<Problem> {
-    if days == 0 {
-        vec![Problem { path: path.to_string(), message: "a period of 0 days cannot be used while the mechanism is enabled; allowed: at least 1".into() }]
-    } else {
-        Vec::new()
+/// The engine for `scenario` and `seed` with the scenario's enabled mechanisms.
+pub fn engine(scenario: Arc<Scenario>, seed: u64) -> Engine {
+    let mechanisms = build(&scenario.mechanisms);
+    Engine::new(scenario, seed, mechanisms)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_parameter_section_has_its_process() {
+        assert_eq!(super::IMPLEMENTED, crate::scenario::mechanisms::KEYS);
     }
 }

@@ -1,66 +1,78 @@
 //! # 网络联动 Online linkage (`online`: 社区通, 社区大脑)
 //!
-//! Online residents use the community platform. Reporting costs less and comes sooner: their
-//! engagement counts `report_multiplier` times in the report hazard, and their perceived
-//! cost of complaining is scaled by `complaint_cost_factor`. Sentiment monitoring flags
-//! hotspots: a latent issue above the household is detected with hazard
-//! `monitoring_detection` × the mean grievance of its community's online residents. Calls to
-//! participate reach further: online residents get `call_mobilisation` pressure and forums
-//! seat `call_reach` more. The platform answers issues reported online with probability
-//! `responsiveness` per day; answered issues damp online sentiment by
-//! `damping` × `responsiveness`, while negative sentiment about unanswered issues spreads
-//! `amplification` times faster ("from online protest to online participation" needs
-//! responsive handling).
+//! The community platform goes online when the reform starts. It gathers each community's
+//! online residents in groups: each gains about `group_ties` bridging ties with other
+//! online residents of its community, over which posts, calls and talk now travel. Online
+//! residents report at lower cost and sooner (their engagement counts `report_weight`
+//! times in the report hazard).
+//! Monitoring flags hotspots: a latent issue above the household is detected with hazard
+//! `monitoring_detection` × the mean grievance of its community's online residents. Calls
+//! to participate reach further: online residents get `call_mobilisation` pressure and
+//! forums seat `call_reach` more per online share of the affected. The platform answers
+//! each known issue reported online with probability `responsiveness` a day. Nobody posts
+//! about an answered issue; an unanswered one is posted about, and its posts now travel
+//! through the groups: "from online protest to online participation" needs responsive
+//! handling, which nothing here sets: contention follows from who answers and who reads.
 
-use crate::engine::{Ctx, Phase};
+use crate::engine::{Ctx, Mechanism, Phase};
 use crate::issues::Stage;
-use crate::mechanisms::{Mechanism, MechanismParams};
+use crate::network::{Edge, TieKind};
 use crate::rng;
-use crate::section;
+use crate::scenario::mechanisms::Online;
+use crate::world::OnlinePlatform;
 use crate::world::places::Scope;
+use crate::world::residents::role;
 
-section! {
-    /// `[mechanisms.online]`.
-    pub struct Online {
-        /// Switch.
-        pub enabled: bool = false, "", Any;
-        /// Weight of online residents' engagement in reporting.
-        pub report_multiplier: f64 = 3.0, "ratio", AtLeast(1.0);
-        /// Factor on online residents' perceived cost of complaining.
-        pub complaint_cost_factor: f64 = 0.5, "ratio", Unit;
-        /// Detection hazard per unit of online grievance.
-        pub monitoring_detection: f64 = 0.3, "1/day", AtLeast(0.0);
-        /// Mobilisation pressure on online residents from calls to participate.
-        pub call_mobilisation: f64 = 0.03, "share", Unit;
-        /// Extra forum seats from online calls, as a share of forum size.
-        pub call_reach: f64 = 0.3, "share", AtLeast(0.0);
-        /// Daily probability the platform answers an issue reported online.
-        pub responsiveness: f64 = 0.7, "probability/day", Unit;
-        /// Spread multiplier of negative sentiment about unanswered issues.
-        pub amplification: f64 = 2.0, "ratio", AtLeast(0.0);
-        /// Daily damping of sentiment by answered issues, at full responsiveness.
-        pub damping: f64 = 0.05, "1/day", Unit;
-    }
+/// The mechanism.
+pub struct OnlineLinkage {
+    p: Online,
 }
 
-impl MechanismParams for Online {
-    fn build(&self) -> Box<dyn Mechanism> {
-        Box::new(self.clone())
-    }
+/// The mechanism with its parameters.
+pub fn new(p: &Online) -> OnlineLinkage {
+    OnlineLinkage { p: p.clone() }
 }
 
-impl Mechanism for Online {
+impl Mechanism for OnlineLinkage {
     fn phases(&self) -> &'static [Phase] {
-        &[Phase::Detection, Phase::Routing, Phase::Deliberation, Phase::Residents, Phase::Complaints]
+        &[Phase::Detection, Phase::Routing, Phase::Residents]
+    }
+
+    fn init(&mut self, ctx: &mut Ctx<'_>) {
+        let w = &mut *ctx.world;
+        w.arrangements.online_platform = Some(OnlinePlatform {
+            report_weight: self.p.report_weight as f32,
+            call_reach: self.p.call_reach,
+        });
+        // Platform groups: ties among online residents of each community.
+        let mut online: Vec<u32> = Vec::new();
+        for c in 0..w.places.communities.len() {
+            online.clear();
+            online.extend(
+                w.places
+                    .communities
+                    .residents(c)
+                    .filter(|&i| w.residents.roles[i as usize] & role::ONLINE != 0),
+            );
+            if online.len() < 2 {
+                continue;
+            }
+            for &a in &online {
+                for _ in 0..rng::poisson(self.p.group_ties / 2.0, ctx.rng) {
+                    let b = online[rng::index(ctx.rng, online.len())];
+                    if a != b {
+                        w.new_ties.push(Edge { a, b, kind: TieKind::Bridging });
+                    }
+                }
+            }
+        }
     }
 
     fn act(&mut self, phase: Phase, ctx: &mut Ctx<'_>) {
-        let l = &mut *ctx.levers;
+        let tick = ctx.world.tick;
+        let w = &mut *ctx.world;
         match phase {
             Phase::Detection => {
-                l.online_report_multiplier *= self.report_multiplier as f32;
-                let tick = ctx.world.tick;
-                let w = &mut *ctx.world;
                 for issue in w.issues.iter_mut().filter(|i| i.stage == Stage::Latent && i.scope != Scope::Household) {
                     let c = issue.community as usize;
                     let n = w.stats.online_community[c];
@@ -68,20 +80,18 @@ impl Mechanism for Online {
                         continue;
                     }
                     let g = w.stats.grievance_online_community[c] / n as f64;
-                    if rng::unit_f64(ctx.rng) < 1.0 - (-self.monitoring_detection * g).exp() {
+                    if rng::unit_f64(ctx.rng) < 1.0 - (-self.p.monitoring_detection * g).exp() {
                         issue.online = true;
                         ctx.record.detect(issue, tick);
                     }
                 }
             }
-            Phase::Routing => l.online_responsiveness = l.online_responsiveness.max(self.responsiveness),
-            Phase::Deliberation => l.forum_extra_participants += self.call_reach,
-            Phase::Residents => l.online_mobilisation += self.call_mobilisation as f32,
-            Phase::Complaints => {
-                l.online_complaint_cost *= self.complaint_cost_factor as f32;
-                l.sentiment_amplification *= self.amplification as f32;
-                l.sentiment_damping += (self.damping * self.responsiveness) as f32;
+            Phase::Routing => {
+                for issue in w.issues.iter_mut().filter(|i| i.online && i.is_known() && i.is_open() && !i.answered) {
+                    issue.answered = rng::unit_f64(ctx.rng) < self.p.responsiveness;
+                }
             }
+            Phase::Residents => w.contacts.online_call += self.p.call_mobilisation as f32,
             _ => {}
         }
     }

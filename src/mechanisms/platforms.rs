@@ -1,50 +1,58 @@
 //! # 四个平台 + 综合指挥 Four platforms and the command centre (`platforms`)
 //!
-//! Department staff are sunk into the street platforms (comprehensive governance, law
-//! enforcement, market supervision, convenience services) under one command centre. The
-//! coordination delay for issues handled above the community falls from the "silo" value
-//! (`government.coordination_delay`) to `integrated_delay`; each street office gains
-//! `capacity_per_staff` × (`world.department_staff` / streets) cases per day and
-//! `skill_bonus` skill, because the staff who can act sit together.
+//! When the reform starts, the `world.department_staff` staff of the first
+//! `world.platform_departments` departments are sunk into the street platforms
+//! (comprehensive governance, law enforcement, market supervision, convenience services),
+//! spread evenly over the streets. Each carries `government.staff_capacity` cases a day
+//! from its department to its street's platform, and the department's skill: capacity
+//! moves, it is not created. Work of those departments now goes to the platform of the
+//! issue's street, where the command centre dispatches it to the staff who act in
+//! `dispatch_days` instead of the silo coordination delay, because the handler that needs
+//! a department's action now sits at the street.
 
-use crate::engine::{Ctx, Phase};
-use crate::mechanisms::{Mechanism, MechanismParams};
-use crate::section;
+use crate::engine::{Ctx, Mechanism, Phase};
+use crate::scenario::mechanisms::Platforms;
 
-section! {
-    /// `[mechanisms.platforms]`.
-    pub struct Platforms {
-        /// Switch.
-        pub enabled: bool = false, "", Any;
-        /// Coordination delay once departments work on one platform.
-        pub integrated_delay: f64 = 3.0, "days", AtLeast(0.0);
-        /// Cases per day added per sunk staff member.
-        pub capacity_per_staff: f64 = 0.05, "cases/day", AtLeast(0.0);
-        /// Skill added to street offices.
-        pub skill_bonus: f64 = 0.05, "index", Unit;
-    }
+/// The mechanism.
+pub struct StreetPlatforms {
+    p: Platforms,
 }
 
-impl MechanismParams for Platforms {
-    fn build(&self) -> Box<dyn Mechanism> {
-        Box::new(self.clone())
-    }
+/// The mechanism with its parameters.
+pub fn new(p: &Platforms) -> StreetPlatforms {
+    StreetPlatforms { p: p.clone() }
 }
 
-impl Mechanism for Platforms {
+impl Mechanism for StreetPlatforms {
     fn phases(&self) -> &'static [Phase] {
-        &[Phase::Routing, Phase::Implementation]
+        &[]
     }
 
-    fn act(&mut self, phase: Phase, ctx: &mut Ctx<'_>) {
-        let l = &mut *ctx.levers;
-        match phase {
-            Phase::Routing => {
-                l.coordination_delay = l.coordination_delay.min(self.integrated_delay);
-                let w = &ctx.scenario.world;
-                l.street_capacity_bonus += self.capacity_per_staff * w.department_staff as f64 / w.streets.max(1) as f64;
-            }
-            _ => l.street_skill_bonus += self.skill_bonus as f32,
+    fn init(&mut self, ctx: &mut Ctx<'_>) {
+        let s = ctx.scenario;
+        let w = &mut *ctx.world;
+        let caps = &mut w.capacities;
+        let streets = caps.platform.len() as u32;
+        let departments = s.world.platform_departments.min(caps.department.len() as u32);
+        if streets == 0 || departments == 0 {
+            return;
         }
+        let staff = s.world.department_staff;
+        let per_staff = s.government.staff_capacity;
+        // Staff leave their departments (never below zero capacity)...
+        for d in 0..departments {
+            let leaving = staff / departments + u32::from(d < staff % departments);
+            let cap = &mut caps.department[d as usize];
+            *cap = (*cap - leaving as f64 * per_staff).max(0.0);
+        }
+        // ...and sit on the street platforms.
+        for st in 0..streets {
+            let arriving = staff / streets + u32::from(st < staff % streets);
+            caps.platform_staff[st as usize] = arriving;
+            caps.platform[st as usize] = arriving as f64 * per_staff;
+        }
+        w.arrangements.platform_dispatch_days = Some(self.p.dispatch_days);
     }
+
+    fn act(&mut self, _phase: Phase, _ctx: &mut Ctx<'_>) {}
 }

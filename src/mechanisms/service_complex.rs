@@ -1,49 +1,45 @@
 //! # 3+X 综合体, 一窗受理 Service complexes and one-window service (`service_complex`)
 //!
-//! Routine requests are served nearby in one visit. In the communities with a 3+X service
-//! complex (`world.service_complexes` of them) a request takes `trips` trips and `wait_days`
-//! days; elsewhere one-window acceptance at the street cuts the baseline trips and wait by
-//! `window_factor`.
+//! When the reform starts, one-window acceptance (一窗受理, `one_window`) opens at every
+//! service hall: a resident hands in all of a request's services in one visit and the back
+//! office works them together, instead of one visit and one processing round per service.
+//! The communities with a 3+X complex (`world.service_complexes` of them) get their own
+//! hall nearby with `complex_capacity_per_10k` visits a day per 10,000 residents, so their
+//! residents no longer queue at the street's hall. Trips and waits are counted from the
+//! queues (see `world::services`), never set.
 
-use crate::engine::{Ctx, Phase};
-use crate::mechanisms::{Mechanism, MechanismParams};
-use crate::section;
+use crate::engine::{Ctx, Mechanism, Phase};
+use crate::scenario::mechanisms::ServiceComplex;
+use crate::world::services::Hall;
 
-section! {
-    /// `[mechanisms.service_complex]`.
-    pub struct ServiceComplex {
-        /// Switch.
-        pub enabled: bool = false, "", Any;
-        /// Trips per request at a complex.
-        pub trips: f64 = 1.0, "trips", AtLeast(1.0);
-        /// Wait per request at a complex.
-        pub wait_days: f64 = 1.0, "days", AtLeast(0.0);
-        /// Factor on trips and wait elsewhere (one window at the street).
-        pub window_factor: f64 = 0.8, "ratio", Unit;
-    }
+/// The mechanism.
+pub struct ServiceComplexes {
+    p: ServiceComplex,
 }
 
-impl MechanismParams for ServiceComplex {
-    fn build(&self) -> Box<dyn Mechanism> {
-        Box::new(self.clone())
-    }
+/// The mechanism with its parameters.
+pub fn new(p: &ServiceComplex) -> ServiceComplexes {
+    ServiceComplexes { p: p.clone() }
 }
 
-impl Mechanism for ServiceComplex {
+impl Mechanism for ServiceComplexes {
     fn phases(&self) -> &'static [Phase] {
-        &[Phase::Implementation]
+        &[]
     }
 
-    fn act(&mut self, _phase: Phase, ctx: &mut Ctx<'_>) {
-        let l = &mut *ctx.levers;
-        for (c, &has) in ctx.world.places.community_has_complex.iter().enumerate() {
-            if has {
-                l.service_trips[c] = l.service_trips[c].min(self.trips as f32);
-                l.service_wait[c] = l.service_wait[c].min(self.wait_days as f32);
-            } else {
-                l.service_trips[c] = (l.service_trips[c] * self.window_factor as f32).max(1.0);
-                l.service_wait[c] *= self.window_factor as f32;
+    fn init(&mut self, ctx: &mut Ctx<'_>) {
+        let w = &mut *ctx.world;
+        for hall in w.services.halls.iter_mut() {
+            hall.one_window |= self.p.one_window;
+        }
+        for c in 0..w.places.communities.len() {
+            if w.places.community_has_complex[c] {
+                let capacity = self.p.complex_capacity_per_10k * w.places.communities.size(c) as f64 / 1e4;
+                w.services.halls.push(Hall::new(capacity, self.p.one_window));
+                w.services.community_hall[c] = (w.services.halls.len() - 1) as u32;
             }
         }
     }
+
+    fn act(&mut self, _phase: Phase, _ctx: &mut Ctx<'_>) {}
 }

@@ -1,63 +1,101 @@
 //! # 三社联动 Three-society linkage (`three_society`)
 //!
-//! Community, social organisations and social workers act together. Social workers
-//! facilitate forums: the confidence bound widens by `facilitation_eps` and forums seat
-//! `extra_participants` more (as a share of their size). Professional support adds
-//! `skill_bonus` to the skill brought to high-complexity issues. Known issues are matched to
-//! a social organisation of their community and domain with probability `matching`.
-//! Organisations are incubated: `incubation_per_year` new ones a year, each founded in the
-//! community and domain with the most open issues (matched to needs), with
-//! `incubation_funds` yuan.
+//! Community, social organisations and social workers act together. When the linkage
+//! starts, `stationed_share` of the social workers working for organisations are stationed
+//! in their community. Station social workers then take part in community work beyond
+//! casework: each day a complex issue (complexity ≥ `issues.high_complexity`) of their
+//! community in work with a government handler and without a social worker is co-handled
+//! by the //! most skilled station social worker of its community with room in their caseload, whose
+//! skill becomes the case's (the skill gap closes because a skilled agent works the case);
+//! and a station social worker with room facilitates community forums: the confidence bound
+//! widens by `facilitation_eps`, and the facilitator argues for the workable compromise
+//! `compromise`, drawing participants within the bound toward it. Known issues are matched with probability
+//! `matching` to an organisation of their community and domain that has room (best
+//! reputation first). Organisations are incubated: `incubation_per_100k` a year per
+//! 100,000 residents, each founded in the community and domain with the most open issues,
+//! with `incubation_funds` from the district budget.
 
-use crate::engine::arrivals::draw_poisson;
-use crate::engine::organisations::found_organisation;
-use crate::engine::{Ctx, Phase};
-use crate::mechanisms::{Mechanism, MechanismParams};
-use crate::section;
+use crate::engine::routing::{self, has_room, matching_organisation, org_queues};
+use crate::engine::{Ctx, Mechanism, Phase};
+use crate::issues::Stage;
+use crate::rng;
+use crate::scenario::mechanisms::ThreeSociety;
+use crate::world::institutions::{Handler, NONE};
+use crate::world::money::{Pool, cents};
+use crate::world::Facilitation;
+use crate::world::organisations::found;
 
-section! {
-    /// `[mechanisms.three_society]`.
-    pub struct ThreeSociety {
-        /// Switch.
-        pub enabled: bool = false, "", Any;
-        /// Widening of the forums' confidence bound ε by facilitation.
-        pub facilitation_eps: f64 = 0.15, "opinion", Range(0.0, 1.0);
-        /// Extra forum participants as a share of the forum's size.
-        pub extra_participants: f64 = 0.5, "share", AtLeast(0.0);
-        /// Skill added on high-complexity issues.
-        pub skill_bonus: f64 = 0.2, "index", Unit;
-        /// Probability that a known issue is matched to an organisation.
-        pub matching: f64 = 0.3, "probability", Unit;
-        /// Organisations incubated per year.
-        pub incubation_per_year: f64 = 12.0, "1/year", AtLeast(0.0);
-        /// Start-up funds of an incubated organisation.
-        pub incubation_funds: f64 = 60_000.0, "yuan", AtLeast(0.0);
-    }
+/// The mechanism.
+pub struct ThreeSocietyLinkage {
+    p: ThreeSociety,
 }
 
-impl MechanismParams for ThreeSociety {
-    fn build(&self) -> Box<dyn Mechanism> {
-        Box::new(self.clone())
-    }
+/// The mechanism with its parameters.
+pub fn new(p: &ThreeSociety) -> ThreeSocietyLinkage {
+    ThreeSocietyLinkage { p: p.clone() }
 }
 
-impl Mechanism for ThreeSociety {
+impl Mechanism for ThreeSocietyLinkage {
     fn phases(&self) -> &'static [Phase] {
-        &[Phase::Routing, Phase::Deliberation, Phase::Implementation, Phase::Organisations]
+        &[Phase::Routing, Phase::Implementation, Phase::Organisations]
+    }
+
+    fn init(&mut self, ctx: &mut Ctx<'_>) {
+        let sw = &mut ctx.world.social_workers;
+        for k in 0..sw.len() {
+            if sw.organisation[k] != NONE && rng::unit_f64(ctx.rng) < self.p.stationed_share {
+                sw.organisation[k] = NONE;
+            }
+        }
+        ctx.world.arrangements.forum_facilitation = Some(Facilitation {
+            eps: self.p.facilitation_eps,
+            compromise: self.p.compromise as f32,
+        });
     }
 
     fn act(&mut self, phase: Phase, ctx: &mut Ctx<'_>) {
+        let tick = ctx.world.tick;
+        let s = ctx.scenario;
         match phase {
-            Phase::Routing => ctx.levers.organisation_routing = (ctx.levers.organisation_routing + self.matching).min(1.0),
-            Phase::Deliberation => {
-                ctx.levers.forum_eps_bonus += self.facilitation_eps;
-                ctx.levers.forum_extra_participants += self.extra_participants;
+            Phase::Routing => {
+                let caps = routing::organisation_capacities(ctx.world, s);
+                let mut queued = org_queues(ctx.world);
+                let w = &mut *ctx.world;
+                for issue in w.issues.iter_mut().filter(|i| i.stage == crate::issues::Stage::Known && !i.top_down) {
+                    if rng::unit_f64(ctx.rng) >= self.p.matching {
+                        continue;
+                    }
+                    let room = |k: usize| has_room(caps[k], queued[k], s);
+                    if let Some(k) = matching_organisation(issue, &w.organisations, room) {
+                        queued[k] += 1;
+                        routing::refer(issue, k, s, tick);
+                    }
+                }
             }
-            Phase::Implementation => ctx.levers.complex_skill_bonus += self.skill_bonus as f32,
+            Phase::Implementation => {
+                let high = s.issues.high_complexity as f32;
+                let caseload = s.organisations.social_worker_caseload;
+                let w = &mut *ctx.world;
+                for issue in w.issues.iter_mut() {
+                    let at_government = issue.handler != Handler::Organisation;
+                    if issue.stage != Stage::Working || issue.worker != NONE || !at_government || issue.complexity < high {
+                        continue;
+                    }
+                    if let Some(k) = w.social_workers.free(issue.community, NONE, caseload) {
+                        w.social_workers.cases[k as usize] += 1;
+                        issue.worker = k;
+                    }
+                }
+            }
             Phase::Organisations => {
-                for _ in 0..draw_poisson(self.incubation_per_year / 365.0, ctx.rng) {
+                let n = ctx.world.residents.len() as f64;
+                let births = rng::poisson(self.p.incubation_per_100k * n / 1e5 / 365.0, ctx.rng);
+                for _ in 0..births {
                     let (c, d) = neediest(ctx);
-                    found_organisation(ctx.world, ctx.scenario, c, d, self.incubation_funds, ctx.rng);
+                    let id = found(ctx.world, s, c, d, ctx.rng) as usize;
+                    let w = &mut *ctx.world;
+                    let o = &mut w.organisations[id];
+                    w.ledger.transfer_to_agent(Pool::District, Pool::Organisations, &mut o.funds, cents(self.p.incubation_funds));
                 }
             }
             _ => {}
@@ -72,6 +110,11 @@ fn neediest(ctx: &Ctx<'_>) -> (u32, u16) {
     for i in ctx.world.issues.iter().filter(|i| !i.top_down) {
         counts[i.community as usize * nd + i.domain as usize] += 1;
     }
-    let best = counts.iter().enumerate().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0))).map(|(k, _)| k).unwrap_or(0);
+    let best = counts
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+        .map(|(k, _)| k)
+        .unwrap_or(0);
     ((best / nd) as u32, (best % nd) as u16)
 }

@@ -77,7 +77,15 @@ impl Network {
         }
         // Keys are totally ordered, so the parallel sort gives one result for any thread count.
         directed.par_sort_unstable();
-        directed.dedup_by(|x, y| x.0 == y.0 && x.1 == y.1);
+        // A pair given twice is one tie: it keeps the lowest kind and its latest use, so a
+        // tie formed again is the same tie, refreshed.
+        directed.dedup_by(|later, kept| {
+            let same = later.0 == kept.0 && later.1 == kept.1;
+            if same {
+                kept.3 = kept.3.max(later.3);
+            }
+            same
+        });
         self.offsets.clear();
         self.offsets.resize(n_nodes as usize + 1, 0);
         for &(s, ..) in &directed {
@@ -166,11 +174,36 @@ impl Network {
         }
     }
 
-    /// Rebuilds the network: keeps each tie for which `keep(a, b, kind, last_used)` holds
-    /// (asked once per undirected tie, with `a < b`), then adds `new_edges` stamped `tick`.
+    /// Marks every tie between two residents of `range` as used at `tick`: people acting
+    /// together on one issue (a building's co-funders, a forum's affected) use their ties.
+    pub fn touch_within(&mut self, range: std::ops::Range<u32>, tick: u16) {
+        for a in range.clone() {
+            let row = self.row(a);
+            let t = &self.targets[row.clone()];
+            let lo = t.partition_point(|&b| b < range.start);
+            let hi = t.partition_point(|&b| b < range.end);
+            self.last_used[row.start + lo..row.start + hi].fill(tick);
+        }
+    }
+
+    /// Marks every tie among `members` (sorted, distinct) as used at `tick`.
+    pub fn touch_among(&mut self, members: &[u32], tick: u16) {
+        for &a in members {
+            let row = self.row(a);
+            for idx in row {
+                if members.binary_search(&self.targets[idx]).is_ok() {
+                    self.last_used[idx] = tick;
+                }
+            }
+        }
+    }
+
+    /// Rebuilds the network: asks `keep(a, b, kind, last_used)` once per undirected tie
+    /// (with `a < b`), which returns the tie's last use to keep it (possibly refreshed) or
+    /// `None` to drop it; then adds `new_edges` stamped `tick`.
     pub fn rebuild(
         &mut self,
-        mut keep: impl FnMut(u32, u32, TieKind, u16) -> bool,
+        mut keep: impl FnMut(u32, u32, TieKind, u16) -> Option<u16>,
         new_edges: &[Edge],
         tick: u16,
     ) {
@@ -179,14 +212,16 @@ impl Network {
         for a in 0..n_nodes {
             for idx in self.row(a) {
                 let b = self.targets[idx];
-                if a < b && keep(a, b, self.kinds[idx], self.last_used[idx]) {
+                if a < b
+                    && let Some(used) = keep(a, b, self.kinds[idx], self.last_used[idx])
+                {
                     kept.push((
                         Edge {
                             a,
                             b,
                             kind: self.kinds[idx],
                         },
-                        self.last_used[idx],
+                        used,
                     ));
                 }
             }
@@ -255,7 +290,7 @@ mod tests {
         assert!(net.touch(0, 1, 5));
         assert!(!net.touch(0, 2, 5));
         net.rebuild(
-            |_, _, kind, _| kind == TieKind::Bonding,
+            |_, _, kind, used| (kind == TieKind::Bonding).then_some(used),
             &[e(2, 0, TieKind::Bridging)],
             9,
         );
@@ -263,5 +298,46 @@ mod tests {
         let i = net.neighbours(0).binary_search(&1).unwrap();
         assert_eq!(net.last_used()[net.row(0).start + i], 5);
         net.check_invariants().unwrap();
+    }
+
+    /// A tie formed again is the same tie, refreshed: it keeps the latest use (before this
+    /// rule a re-formed tie kept its oldest stamp and decayed although just used).
+    #[test]
+    fn a_reformed_tie_is_refreshed() {
+        let mut net = Network::from_edges(3, 3, &[e(0, 1, TieKind::Bridging)]);
+        net.rebuild(
+            |_, _, _, used| Some(used),
+            &[e(1, 0, TieKind::Bridging)],
+            40,
+        );
+        let i = net.neighbours(0).binary_search(&1).unwrap();
+        assert_eq!(net.n_ties(), 1);
+        assert_eq!(net.last_used()[net.row(0).start + i], 40);
+        let j = net.neighbours(1).binary_search(&0).unwrap();
+        assert_eq!(net.last_used()[net.row(1).start + j], 40);
+    }
+
+    /// Joint activity marks exactly the ties among the people acting together.
+    #[test]
+    fn touching_marks_only_ties_among_the_group() {
+        let edges = [
+            e(0, 1, TieKind::Bonding),
+            e(1, 2, TieKind::Bonding),
+            e(2, 3, TieKind::Bridging),
+            e(0, 3, TieKind::Bridging),
+        ];
+        let mut net = Network::from_edges(4, 4, &edges);
+        net.touch_within(0..3, 7);
+        net.touch_among(&[0, 3], 9);
+        let used = |a: u32, b: u32| {
+            let i = net.neighbours(a).binary_search(&b).unwrap();
+            net.last_used()[net.row(a).start + i]
+        };
+        assert_eq!(
+            (used(0, 1), used(1, 0), used(1, 2), used(2, 1)),
+            (7, 7, 7, 7)
+        );
+        assert_eq!((used(2, 3), used(3, 2)), (0, 0));
+        assert_eq!((used(0, 3), used(3, 0)), (9, 9));
     }
 }

@@ -250,6 +250,6 @@ mod tests {
             axis_label("resolution_days_mean"),
             "resolution days mean (days)"
         );
-        assert_eq!(axis_label("residents"), "residents");
+        assert_eq!(axis_label("world.residents"), "world.residents");
     }
 }

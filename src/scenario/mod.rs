@@ -9,7 +9,9 @@
 pub mod dist;
 pub mod experiment;
 pub mod locate;
+pub mod mechanisms;
 pub mod overrides;
+pub mod renamed;
 pub mod schema;
 pub mod sections;
 
@@ -17,9 +19,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::error::{Error, Location, Result};
-use crate::mechanisms::Mechanisms;
 use crate::section;
 use experiment::{Experiment, Policy, SweepSpec};
+pub use mechanisms::Mechanisms;
 use schema::{Node, Param, Section};
 pub use sections::*;
 
@@ -58,6 +60,8 @@ section! {
         pub enterprises: Enterprises = Enterprises::default(), "", Any;
         /// Routine services.
         pub services: Services = Services::default(), "", Any;
+        /// Elder care.
+        pub care: Care = Care::default(), "", Any;
         /// The linkage mechanisms (联动机制), each with an `enabled` switch.
         pub mechanisms: Mechanisms = Mechanisms::default(), "", Any;
         /// Replicates, seeds, baseline and design of an experiment.
@@ -424,13 +428,9 @@ impl Scenario {
                 || path.starts_with("sweep.")
                 || path.starts_with("policy")
             {
-                let near = overrides::nearest(path, &leaves, 3);
                 out.push(Problem::new(
                     format!("sweep.{path}"),
-                    format!(
-                        "no parameter \"{path}\"; nearest valid paths: {}",
-                        near.join(", ")
-                    ),
+                    overrides::unknown_path(path, &leaves),
                 ));
             }
             if spec.is_empty() {
@@ -594,11 +594,7 @@ pub fn model_leaf_paths(table: &toml::Table) -> Vec<String> {
 fn numeric_parameter(table: &toml::Table, path: &str) -> std::result::Result<(), String> {
     let leaves = model_leaf_paths(table);
     if !leaves.iter().any(|l| l == path) {
-        let near = overrides::nearest(path, &leaves, 3);
-        return Err(format!(
-            "no parameter \"{path}\"; nearest valid paths: {}",
-            near.join(", ")
-        ));
+        return Err(overrides::unknown_path(path, &leaves));
     }
     let mut cur = table;
     let mut keys = path.split('.').peekable();
@@ -665,6 +661,16 @@ fn parse_as_written(src: &Source<'_>) -> Result<()> {
                 (at.line, at.column) = (Some(l), Some(c));
             }
             let msg = plain_types(inner.message().trim());
+            if let Some((old, new)) = old_key(&path, &msg) {
+                let at = Location {
+                    key_path: Some(old.clone()),
+                    ..at
+                };
+                return Err(Error::Scenario {
+                    message: format!("{}: `{old}`: {new}", place(&at)),
+                    at,
+                });
+            }
             let hint = did_you_mean(&path, &msg);
             Err(Error::Scenario {
                 message: format!("{}: `{path}`: {msg}{hint}", place(&at)),
@@ -691,6 +697,18 @@ fn plain_types(msg: &str) -> String {
         }
     }
     m
+}
+
+/// For an unknown key that an earlier model had: its full path and what replaced it.
+fn old_key(path: &str, msg: &str) -> Option<(String, &'static str)> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    let bad = &rest[..rest.find('`')?];
+    let full = if path.ends_with(bad) {
+        path.to_string()
+    } else {
+        schema::join(path, bad)
+    };
+    renamed::replacement(&full).map(|new| (full, new))
 }
 
 /// For an unknown key, suggests the nearest valid key at the same level.

@@ -35,17 +35,25 @@ pub fn leaf_paths(table: &Table) -> Vec<String> {
     out
 }
 
+/// Why `path` is not a parameter: what replaced it, if an earlier model had it, else the
+/// nearest valid paths among `leaves`.
+pub fn unknown_path(path: &str, leaves: &[String]) -> String {
+    if let Some(new) = super::renamed::replacement(path) {
+        return format!("\"{path}\" is a key of an earlier model: {new}");
+    }
+    format!(
+        "no parameter \"{path}\"; nearest valid paths: {}",
+        nearest(path, leaves, 3).join(", ")
+    )
+}
+
 /// Sets the leaf at dotted `path` to `value`. Errs with the nearest valid paths when the
 /// path does not exist, or when the value's type differs from the current one (integers
 /// and floats may stand for each other).
 pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), String> {
     let all = leaf_paths(table);
     if !all.iter().any(|p| p == path) {
-        let near = nearest(path, &all, 3);
-        return Err(format!(
-            "no parameter \"{path}\"; nearest valid paths: {}",
-            near.join(", ")
-        ));
+        return Err(unknown_path(path, &all));
     }
     let mut cur = &mut *table;
     let mut keys = path.split('.').peekable();

@@ -25,8 +25,13 @@ section! {
         pub community_size_cv: f64 = 0.3, "ratio", Range(0.0, 2.0);
         /// District departments (区级部门). Seed: 17.
         pub departments: u32 = 17, "count", AtLeast(1.0);
-        /// Department staff sunk into the street platforms. Seed: 261.
+        /// Department staff who can be sunk into the street platforms (agents with the
+        /// department's skill and `government.staff_capacity` each). Seed: 261 from 10
+        /// departments.
         pub department_staff: u32 = 261, "count", AtLeast(0.0);
+        /// Departments whose staff are sunk into the platforms (the first ones by index).
+        /// Seed: 10 of the 17.
+        pub platform_departments: u32 = 10, "count", AtLeast(0.0);
         /// Communities with a 3+X service complex. Seed: 10 of 54.
         pub service_complexes: u32 = 10, "count", AtLeast(0.0);
         /// Share of young adults. Assumption (age shares sum to 1).
@@ -41,7 +46,8 @@ section! {
         pub online_share: f64 = 0.35, "share", Unit;
         /// Activation threshold φ, clipped to [0, 1]. MODEL.md default normal(0.25, 0.1).
         pub threshold: Dist = Dist::Normal(0.25, 0.1), "share", Any;
-        /// Social workers (社工) at community stations and organisations. Assumption: 3 per community.
+        /// Social workers (社工): agents with skill and a caseload, attached to a community
+        /// station or an organisation of their community. Assumption: 3 per community.
         pub social_workers: u32 = 162, "count", AtLeast(0.0);
         /// Social organisations (社会组织) at the start. Assumption: 5 per community.
         pub organisations: u32 = 270, "count", AtLeast(0.0);
@@ -71,8 +77,10 @@ section! {
         pub satisfaction: Dist = Dist::Beta(5.0, 4.0), "index", Any;
         /// Expected service level (Van Ryzin 2004). Assumption: slightly above what is received.
         pub expectation: Dist = Dist::Beta(6.0, 4.0), "index", Any;
-        /// Share of non-members active at the start. Assumption.
-        pub seed_active_share: f64 = 0.01, "share", Unit;
+        /// Share of residents active at the start. Assumption: near the share at which the
+        /// baseline settles (about 17%), so the warm-up is short; the activation cascade has
+        /// a band of nearby equilibria, and a start far below it takes years to climb.
+        pub seed_active_share: f64 = 0.15, "share", Unit;
         /// Warm-up ticks run before recording starts, without linkage mechanisms: the world
         /// before the reform, in which stocks settle. MODEL.md default 0.
         pub warmup: u32 = 0, "days", AtLeast(0.0);
@@ -81,7 +89,11 @@ section! {
 
 section! {
     /// The tie network (MODEL.md §2): dense within buildings, small-world within grids,
-    /// organisation ties; ties form through joint participation and decay when unused.
+    /// organisation ties. A tie is used when its two ends act together (a forum, an
+    /// organisation, volunteering on one issue, an online group) or meet in everyday life
+    /// (at the `contact_*` rates); a tie left unused for `idle_days` may decay at each
+    /// rebuild; everyday encounters form new ties at the rate that replaces everyday decay
+    /// (times `encounter_scale`), so the drawn network is the baseline's equilibrium.
     pub struct NetworkParams {
         /// Extra bonding ties per resident to others in its building (household members are
         /// always tied). Assumption, with the others giving mean degree ≈ 8.
@@ -93,18 +105,31 @@ section! {
         /// Ties to co-members per organisation member.
         pub org_member_degree: f64 = 2.0, "ties", Range(0.0, 100.0);
         /// Days between rebuilds of the network (ties formed since the last rebuild are added,
-        /// idle ties may decay).
+        /// idle ties may decay, everyday use is drawn).
         pub rebuild_period: u32 = 30, "days", AtLeast(1.0);
         /// A tie not used for this many days is idle and may decay.
         pub idle_days: u32 = 180, "days", AtLeast(1.0);
         /// Probability that an idle tie decays at a rebuild (household ties never decay).
-        pub decay_probability: f64 = 0.15, "probability", Unit;
-        /// Probability that two co-participants of a forum or organisation activity form a tie.
+        pub decay_probability: f64 = 0.3, "probability", Unit;
+        /// Daily probability that two tied residents of one building meet in everyday life
+        /// (which uses their tie). Assumption: about every three months.
+        pub contact_bonding: f64 = 0.01, "probability/day", Unit;
+        /// Daily probability that two tied residents of different buildings meet.
+        /// Assumption: about every six months.
+        pub contact_bridging: f64 = 0.005, "probability/day", Unit;
+        /// Daily probability that a resident tied to an institutional node has contact with
+        /// it. Assumption: about twice a year.
+        pub contact_linking: f64 = 0.005, "probability/day", Unit;
+        /// Everyday encounters form new ties at this multiple of the rate that replaces
+        /// everyday decay (1: the drawn network is the baseline's equilibrium).
+        pub encounter_scale: f64 = 1.0, "ratio", Range(0.0, 10.0);
+        /// Probability that two co-participants of a forum, patrol or online thread who are
+        /// not yet tied form a tie.
         pub formation_probability: f64 = 0.05, "probability", Unit;
         /// Share of residents tied to their community committee at the start (besides party
         /// members, who are tied to their party branch). Assumption.
         pub initial_linking_share: f64 = 0.1, "share", Unit;
-        /// Probability that an institutional contact (visit, handled report, forum) forms a
+        /// Probability that an institutional contact (a handled report, a visit) forms a
         /// linking tie.
         pub linking_probability: f64 = 0.05, "probability", Unit;
     }
@@ -123,10 +148,11 @@ section! {
         pub efficacy_weight: f64 = 3.0, "index", Range(0.0, 5.0);
         /// Engagement at which efficacy adds no pressure.
         pub efficacy_reference: f64 = 0.4, "index", Unit;
-        /// Daily rate at which engagement relaxes toward its resting level.
-        pub engagement_relaxation: f64 = 0.002, "1/day", Unit;
+        /// Daily rate at which engagement relaxes toward its resting level. Assumption: a
+        /// spell of activity fades over about three months, so activity cannot lock in.
+        pub engagement_relaxation: f64 = 0.01, "1/day", Unit;
         /// Engagement gain while active (learning by doing).
-        pub engagement_gain_active: f64 = 0.004, "1/day", Unit;
+        pub engagement_gain_active: f64 = 0.001, "1/day", Unit;
         /// Efficacy gain e += η⁺(1 − e) when an issue one took part in is resolved.
         pub efficacy_gain: f64 = 0.08, "index", Unit;
         /// Frustration e −= η⁻·e when an issue one took part in fails.
@@ -138,7 +164,8 @@ section! {
         /// Social learning: trust moves this far per day toward the mean of one's ties.
         pub trust_social_learning: f64 = 0.01, "1/day", Unit;
         /// Daily drift of institutional trust toward its initial mean when nothing happens.
-        pub trust_drift: f64 = 0.001, "1/day", Unit;
+        /// Assumption: memories of experiences fade over about a year.
+        pub trust_drift: f64 = 0.003, "1/day", Unit;
         /// Neighbour-trust gain per day while active alongside active neighbours.
         pub neighbour_trust_gain: f64 = 0.004, "1/day", Unit;
         /// Neighbour-trust loss per day while a neighbour dispute is open in one's building.
@@ -156,8 +183,9 @@ section! {
         pub complaint_threshold: f64 = 0.05, "index", Unit;
         /// Perceived cost of complaining offline.
         pub complaint_cost: f64 = 0.05, "index", Unit;
-        /// Probability per day of complaining while above the threshold.
-        pub complaint_probability: f64 = 0.05, "probability/day", Unit;
+        /// Probability per day of complaining while above the threshold. Assumption: city
+        /// hotlines hear a few complaints per ten residents a year.
+        pub complaint_probability: f64 = 0.002, "probability/day", Unit;
         /// Probability per day that an engaged resident affected by a latent issue reports it,
         /// scaled by engagement and severity.
         pub report_probability: f64 = 0.04, "probability/day", Unit;
@@ -173,34 +201,64 @@ section! {
         pub petition_min_count: u32 = 10, "count", AtLeast(1.0);
         /// Days after which an unresolved known issue counts as stalled.
         pub stall_days: u32 = 45, "days", AtLeast(1.0);
-        /// Daily spread of negative online sentiment per unit of online grievance while
-        /// issues go unanswered.
-        pub sentiment_spread: f64 = 0.04, "1/day", Unit;
+        /// Online sentiment gained per online resident reached by a negative post, relative to
+        /// the community's online residents (the contention index is that stock).
+        pub sentiment_spread: f64 = 1.0, "ratio", Range(0.0, 100.0);
         /// Daily decay of online sentiment.
-        pub sentiment_decay: f64 = 0.02, "1/day", Unit;
+        pub sentiment_decay: f64 = 0.05, "1/day", Unit;
         /// Days before the same issue can give rise to another petition.
         pub petition_cooldown: u32 = 60, "days", AtLeast(1.0);
+        /// Daily probability that a resident affected by a contested issue talks it over with
+        /// a tied resident affected by the same issue (bounded confidence, Deffuant et al.
+        /// 2000): opinions spread through ties between forums.
+        pub opinion_talk: f64 = 0.05, "probability/day", Unit;
+        /// Confidence bound ε of everyday talk (forums widen it by facilitation).
+        pub opinion_eps: f64 = 0.15, "opinion", Unit;
+        /// Convergence rate μ of everyday talk and forums.
+        pub opinion_mu: f64 = 0.3, "ratio", Range(0.0, 0.5);
+        /// Contention from which the affected hold opinions on an issue (issues needing
+        /// consent and top-down projects always carry opinions).
+        pub opinion_contention: f64 = 0.3, "index", Unit;
+        /// Daily probability that an online resident affected by a known, unanswered issue
+        /// posts about it, per unit of its grievance.
+        pub post_probability: f64 = 0.2, "probability/day", Unit;
     }
 }
 
 section! {
-    /// Government nodes: departments, street offices, community committees, grid leaders.
+    /// Government nodes: departments, street offices and their platforms, community
+    /// committees. Capacities are per resident served, so worlds of different sizes with
+    /// the same proportions behave alike; budgets are yuan per resident per year (the
+    /// district's totals are their derivation) and lapse at the end of each budget year.
     pub struct Government {
         /// Days of coordination delay when an issue crosses departments (the "silo" value).
         /// Assumption.
         pub coordination_delay: f64 = 12.0, "days", AtLeast(0.0);
-        /// Cases per day each community committee (居委会) can take on. Assumption,
-        /// calibrated so that the default district's backlog settles.
-        pub community_capacity: f64 = 2.0, "cases/day", AtLeast(0.0);
-        /// Cases per day each street office can take on. Assumption, as above.
-        pub street_capacity: f64 = 8.0, "cases/day", AtLeast(0.0);
-        /// Cases per day each department can take on.
-        pub department_capacity: f64 = 3.0, "cases/day", AtLeast(0.0);
+        /// Cases per day a community committee (居委会) takes on, per 10,000 residents of
+        /// the community. Assumption: 2 a day for Shangcheng's mean community of 6,300.
+        pub community_capacity_per_10k: f64 = 3.2, "cases/day/10k residents", AtLeast(0.0);
+        /// Cases per day a street office takes on, per 10,000 residents of the street.
+        /// Assumption: 8 a day for a street of 56,700.
+        pub street_capacity_per_10k: f64 = 1.4, "cases/day/10k residents", AtLeast(0.0);
+        /// Cases per day the district departments take on together, per 10,000 residents
+        /// of the district, shared equally among departments. Assumption: 3 a day for each
+        /// of 17 departments.
+        pub department_capacity_per_10k: f64 = 1.5, "cases/day/10k residents", AtLeast(0.0);
+        /// Cases per day one department staff member handles (platform staff carry this
+        /// capacity from their department to the street).
+        pub staff_capacity: f64 = 0.1, "cases/day", AtLeast(0.0);
+        /// Days a routed issue waits for its handler before it is passed on: an
+        /// organisation hands it back to the community, the community passes it to the
+        /// street, the street (or its platform) to the department.
+        pub queue_patience: u32 = 30, "days", AtLeast(1.0);
+        /// Probability that the community refers a known issue to a social organisation of
+        /// its community and domain that has room (before any linkage). Assumption.
+        pub organisation_referral: f64 = 0.1, "probability", Unit;
         /// Skill of community committees against issue complexity.
         pub community_skill: f64 = 0.45, "index", Unit;
         /// Skill of street offices.
         pub street_skill: f64 = 0.55, "index", Unit;
-        /// Skill of departments.
+        /// Skill of departments (and of their staff on the platforms).
         pub department_skill: f64 = 0.7, "index", Unit;
         /// Logistic scale of success against the skill − complexity gap.
         pub success_scale: f64 = 0.12, "index", Positive;
@@ -210,14 +268,17 @@ section! {
         pub street_max_complexity: f64 = 0.65, "index", Unit;
         /// Escalations allowed after a failed attempt (community → street → district).
         pub max_escalations: u32 = 2, "count", AtLeast(0.0);
-        /// Probability per day that a handler answers a known issue it holds (responsiveness).
+        /// Probability per day that a handler answers (acknowledges) a known issue it holds;
+        /// an answered issue imposes no hardship until it stalls.
         pub responsiveness: f64 = 0.6, "probability/day", Unit;
-        /// District public budget for community issues per year. Assumption.
-        pub district_budget: f64 = 150_000_000.0, "yuan/year", AtLeast(0.0);
-        /// Public budget of each street per year. Assumption.
-        pub street_budget: f64 = 8_000_000.0, "yuan/year", AtLeast(0.0);
-        /// Public budget of each community per year. Assumption.
-        pub community_budget: f64 = 400_000.0, "yuan/year", AtLeast(0.0);
+        /// District budget for community issues. Assumption: 150,000,000 yuan a year for
+        /// 340,000 residents.
+        pub district_budget_per_resident: f64 = 441.0, "yuan/resident/year", Range(0.0, 1e6);
+        /// Each street's budget. Assumption: 8,000,000 yuan a year for a street of 56,700.
+        pub street_budget_per_resident: f64 = 141.0, "yuan/resident/year", Range(0.0, 1e6);
+        /// Each community's budget. Assumption: 400,000 yuan a year for a community of
+        /// 6,300.
+        pub community_budget_per_resident: f64 = 63.5, "yuan/resident/year", Range(0.0, 1e6);
     }
 }
 
@@ -245,6 +306,8 @@ section! {
         /// Probability that a property company or business pays its share when asked
         /// without matchmaking, scaled by its social orientation.
         pub enterprise_base_response: f64 = 0.3, "probability", Unit;
+        /// Days an issue waits for funds before enterprises are asked again.
+        pub ask_again_days: u32 = 30, "days", AtLeast(1.0);
     }
 }
 
@@ -259,8 +322,11 @@ section! {
         pub elders_only: bool = false, "", Any;
         /// Hardship the issue imposes on the affected while unresolved.
         pub severity: f64 = 0.3, "index", Unit;
-        /// Mean cost.
+        /// Mean cost per issue.
         pub cost: f64 = 20_000.0, "yuan", AtLeast(0.0);
+        /// Cost per affected household, added to `cost` (for work that scales with the
+        /// place, such as renovating a community).
+        pub cost_per_household: f64 = 0.0, "yuan/household", Range(0.0, 1e7);
         /// Mean complexity (professional skill needed).
         pub complexity: f64 = 0.3, "index", Unit;
         /// Contention: how divided the affected are (spread of their opinions).
@@ -277,6 +343,12 @@ section! {
         pub resident_share: f64 = 0.0, "share", Unit;
         /// Share of cost enterprises (property companies, businesses) are asked to fund.
         pub enterprise_share: f64 = 0.1, "share", Unit;
+        /// Largest share of cost public budgets cover; the rest must come from residents,
+        /// enterprises or social money, or the issue fails for lack of funds.
+        pub public_share: f64 = 1.0, "share", Unit;
+        /// Casework of community social workers (elder care, mediation): station social
+        /// workers co-handle it where the community handles it.
+        pub social_work: bool = false, "", Any;
         /// A top-down project: known from the start, decided by the government.
         pub top_down: bool = false, "", Any;
         /// Elder-care need (counted in elder_care_coverage).
@@ -323,6 +395,7 @@ pub fn default_domains() -> BTreeMap<String, Domain> {
             scope: "household".into(),
             elders_only: true,
             elder_care: true,
+            public_share: 0.7,
             rate: 0.25,
             severity: 0.35,
             cost: 3_000.0,
@@ -344,6 +417,7 @@ pub fn default_domains() -> BTreeMap<String, Domain> {
             complexity: 0.5,
             contention: 0.6,
             support: 0.5,
+            social_work: true,
             department: 3,
             duration: 10.0,
             enterprise_share: 0.0,
@@ -363,6 +437,7 @@ pub fn default_domains() -> BTreeMap<String, Domain> {
             department: 4,
             duration: 30.0,
             enterprise_share: 0.2,
+            public_share: 0.8,
             ..d.clone()
         },
     );
@@ -378,8 +453,10 @@ pub fn default_domains() -> BTreeMap<String, Domain> {
             consent_share: 2.0 / 3.0,
             department: 0,
             duration: 120.0,
-            resident_share: 0.4,
+            // Assumption: a public subsidy of 40%, owners pay most of the rest.
+            resident_share: 0.55,
             enterprise_share: 0.05,
+            public_share: 0.4,
             ..d.clone()
         },
     );
@@ -389,13 +466,17 @@ pub fn default_domains() -> BTreeMap<String, Domain> {
             scope: "community".into(),
             rate: 0.0,
             severity: 0.8, // assumption: months of building work disrupt daily life
-            cost: 8_000_000.0,
+            // Assumption: about 8,000,000 yuan for a community of 2,600 households.
+            cost: 0.0,
+            cost_per_household: 3_000.0,
             complexity: 0.75,
             contention: 0.6,
             support: 0.55,
             department: 0,
             duration: 180.0,
-            enterprise_share: 0.05,
+            // A top-down project is paid by the government.
+            enterprise_share: 0.0,
+            public_share: 1.0,
             top_down: true,
             ..d
         },
@@ -430,36 +511,55 @@ section! {
 }
 
 section! {
-    /// Social organisations (社会组织): birth, growth and death.
+    /// Social organisations (社会组织) and social workers (社工): birth, membership, funds,
+    /// capacity, death.
     pub struct Organisations {
-        /// Spontaneous births per year across the district. Assumption.
-        pub birth_rate: f64 = 6.0, "1/year", AtLeast(0.0);
-        /// Funds of a new organisation. Assumption.
-        pub initial_funds: f64 = 40_000.0, "yuan", AtLeast(0.0);
+        /// Grassroots organisations founded per 100,000 residents per year (spontaneous
+        /// births). Assumption, calibrated so that the baseline's number of organisations
+        /// settles.
+        pub birth_rate_per_100k: f64 = 2.0, "1/year/100k residents", Range(0.0, 10_000.0);
+        /// Funds founders bring to a new organisation (an outside source).
+        pub initial_funds: f64 = 20_000.0, "yuan", Range(0.0, 1e9);
         /// Running cost per day.
-        pub running_cost: f64 = 60.0, "yuan/day", AtLeast(0.0);
-        /// Cases per day a new organisation can take.
-        pub capacity: f64 = 0.05, "cases/day", AtLeast(0.0);
-        /// Professionalism of new organisations.
+        pub running_cost: f64 = 5.0, "yuan/day", Range(0.0, 1e6);
+        /// Dues each member pays per year (an outside source).
+        pub dues: f64 = 500.0, "yuan/member/year", Range(0.0, 1e6);
+        /// Cases per day each member's volunteer work adds to the organisation's capacity.
+        pub member_capacity: f64 = 0.005, "cases/day", Range(0.0, 100.0);
+        /// Cases per day each yuan of grants and fees received adds (staff hired with it).
+        pub growth_per_yuan: f64 = 0.000_001, "cases/day/yuan", Range(0.0, 1.0);
+        /// Skill of a member-run organisation without a social worker on the case.
         pub professionalism: Dist = Dist::Beta(3.0, 4.0), "index", Any;
         /// Mean members (residents) of a new organisation.
-        pub members: f64 = 12.0, "residents", AtLeast(0.0);
-        /// An organisation with no funds and fewer members than this dies.
-        pub min_members: u32 = 5, "residents", AtLeast(0.0);
-        /// Capacity gained per yuan of funded work (growth).
-        pub growth_per_yuan: f64 = 0.000_001, "cases/day/yuan", AtLeast(0.0);
-        /// Probability per day that a member drifts away when the organisation is idle.
-        pub member_loss: f64 = 0.002, "probability/day", Unit;
-        /// Payment per case when an organisation handles an issue (fee-for-service).
-        pub fee_per_case: f64 = 2_000.0, "yuan", AtLeast(0.0);
+        pub members: f64 = 12.0, "residents", Range(0.0, 10_000.0);
+        /// An organisation with fewer members than this dissolves.
+        pub min_members: u32 = 4, "residents", AtLeast(0.0);
+        /// Daily probability that an organisation recruits a member, times (0.5 +
+        /// reputation): good work attracts members.
+        pub recruit_probability: f64 = 0.06, "probability/day", Unit;
+        /// Daily probability that a member leaves (doubled while the organisation has no
+        /// funds).
+        pub member_loss: f64 = 0.005, "probability/day", Unit;
+        /// Fee the district pays per case an organisation handles under purchase of services.
+        pub fee_per_case: f64 = 2_000.0, "yuan", Range(0.0, 1e9);
+        /// Skill of social workers (drawn per agent).
+        pub social_worker_skill: Dist = Dist::Beta(6.0, 3.0), "index", Any;
+        /// Cases a social worker holds at once (caseload limit).
+        pub social_worker_caseload: u32 = 8, "cases", Range(1.0, 1000.0);
+        /// Cases per day a social worker adds to its organisation's intake.
+        pub social_worker_capacity: f64 = 0.1, "cases/day", Range(0.0, 100.0);
+        /// Share of social workers attached to community stations (社工站) rather than to an
+        /// organisation. Assumption.
+        pub station_share: f64 = 0.5, "share", Unit;
     }
 }
 
 section! {
     /// Enterprises (企业): property companies and local businesses.
     pub struct Enterprises {
-        /// Resources each enterprise can put into community work per year. Assumption.
-        pub resources: f64 = 60_000.0, "yuan/year", AtLeast(0.0);
+        /// Resources each enterprise can put into community work per year (an outside
+        /// source; what is unused returns to the enterprise at the year's end). Assumption.
+        pub resources: f64 = 60_000.0, "yuan/year", Range(0.0, 1e10);
         /// Social orientation ("the social attribute of capital", 资本的社会属性).
         pub social_orientation: Dist = Dist::Beta(2.0, 5.0), "index", Any;
         /// Orientation gained when a funded project succeeds.
@@ -470,13 +570,34 @@ section! {
 }
 
 section! {
-    /// Routine services (certificates, subsidies): requests, trips and waits.
+    /// Routine services (certificates, subsidies, 52 kinds at the community window): each
+    /// request needs one or more services; without one-window acceptance each service is a
+    /// separate visit to the street's service hall; every visit queues at counters with a
+    /// daily capacity; a visit may have to be repeated (missing documents).
     pub struct Services {
         /// Routine requests per resident per year. Assumption.
-        pub request_rate: f64 = 1.5, "1/year", AtLeast(0.0);
-        /// Mean trips per request without one-stop service.
-        pub trips: f64 = 2.5, "trips", AtLeast(1.0);
-        /// Mean wait per request without one-stop service.
-        pub wait_days: f64 = 6.0, "days", AtLeast(0.0);
+        pub request_rate: f64 = 1.5, "1/year", Range(0.0, 1000.0);
+        /// Mean services a request needs (1 + Poisson of the rest). Assumption.
+        pub services_per_request: f64 = 2.0, "services", Range(1.0, 52.0);
+        /// Probability that a visit must be repeated (missing documents). Assumption.
+        pub redo_probability: f64 = 0.25, "probability", Range(0.0, 0.95);
+        /// Days the back office takes to process handed-in services before the resident can
+        /// go on (or collect the result). Assumption.
+        pub processing_days: u32 = 3, "days", Range(1.0, 365.0);
+        /// Visits per day the street's service hall serves, per 10,000 residents of the
+        /// street. Assumption: about 1.05 times the demand without one-window acceptance.
+        pub counter_capacity_per_10k: f64 = 115.0, "visits/day/10k residents", Range(0.0, 1e6);
+    }
+}
+
+section! {
+    /// Elder care (养老): community care workers share their care-days among the elder-care
+    /// cases in work (processor sharing, at most one care-day per case per day); a case is
+    /// done when it has received its domain's `duration` in care-days. Its cost is for the
+    /// community's care-days: care-days a household gives itself cost the budgets nothing.
+    pub struct Care {
+        /// Care-days per day community care workers give, per 10,000 residents of the
+        /// community. Assumption: about 1.3 times the mean demand.
+        pub capacity_per_10k: f64 = 28.0, "care-days/day/10k residents", Range(0.0, 1e6);
     }
 }

@@ -20,6 +20,7 @@
 pub mod abc;
 pub mod calibrate;
 pub mod config;
+pub mod inert;
 pub mod ishigami;
 pub mod morris;
 pub mod sobol;

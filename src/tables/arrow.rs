@@ -5,14 +5,17 @@
 use std::sync::Arc;
 
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, LargeStringArray, RecordBatch,
-    StringArray, StringViewArray, UInt64Array,
+    Array, ArrayRef, BooleanArray, Decimal128Array, Float64Array, Int64Array, LargeStringArray,
+    RecordBatch, StringArray, StringViewArray, UInt64Array,
 };
 use arrow_buffer::{NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::{Column, Table};
 use crate::error::{Error, Result};
+
+/// Digits and decimals of money columns: whole cents up to 10^16 yuan.
+const MONEY: (u8, i8) = (18, 2);
 
 impl Column {
     /// The Arrow type of this column.
@@ -23,6 +26,7 @@ impl Column {
             Column::U64(_) => DataType::UInt64,
             Column::Bool(_) => DataType::Boolean,
             Column::Str(_) => DataType::Utf8,
+            Column::Cents(_) => DataType::Decimal128(MONEY.0, MONEY.1),
         }
     }
 
@@ -40,6 +44,11 @@ impl Column {
             Column::U64(v) => Arc::new(UInt64Array::new(ScalarBuffer::from(v), None)),
             Column::Bool(v) => Arc::new(BooleanArray::from(v)),
             Column::Str(v) => Arc::new(StringArray::from(v)),
+            Column::Cents(v) => Arc::new(
+                Decimal128Array::from_iter_values(v.into_iter().map(i128::from))
+                    .with_precision_and_scale(MONEY.0, MONEY.1)
+                    .unwrap_or_else(|_| unreachable!("18 digits, 2 decimals are valid")),
+            ),
         }
     }
 
@@ -111,9 +120,18 @@ impl Column {
                         .collect(),
                 )
             }
+            DataType::Decimal128(_, scale) if *scale == MONEY.1 => {
+                no_nulls("decimal")?;
+                let x = any
+                    .downcast_ref::<Decimal128Array>()
+                    .ok_or_else(|| bad(name))?;
+                let cents: Option<Vec<i64>> =
+                    x.values().iter().map(|&c| i64::try_from(c).ok()).collect();
+                Column::Cents(cents.ok_or_else(|| bad(name))?)
+            }
             other => {
                 return Err(Error::input(format!(
-                    "column `{name}` has Arrow type {other}; cogov reads float64, int64, uint64, bool and string columns"
+                    "column `{name}` has Arrow type {other}; cogov reads float64, int64, uint64, bool, string and decimal(_, 2) columns"
                 )));
             }
         })

@@ -7,8 +7,8 @@
 //! ([`Table::into_record_batch`]). A new output is one more table; nothing here names one.
 //!
 //! Column types are the same in every format: `float64` (a missing value, i.e. one that is
-//! not finite, is `NA` in CSV and null in Arrow/Parquet), `int64`, `uint64` (seeds), `bool`
-//! and `string`.
+//! not finite, is `NA` in CSV and null in Arrow/Parquet), `int64`, `uint64` (seeds), `bool`,
+//! `string`, and `decimal(18,2)` for money (yuan to the cent, exact: whole cents inside).
 
 pub mod arrow;
 pub mod csv_format;
@@ -18,7 +18,7 @@ pub mod writer;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::output::num;
+use crate::output::{num, yuan};
 
 pub use writer::{TableWriter, write};
 
@@ -35,6 +35,8 @@ pub enum Column {
     Bool(Vec<bool>),
     /// Text (names, ids).
     Str(Vec<String>),
+    /// Money in whole cents, shown as yuan with two decimals (`decimal(18,2)`).
+    Cents(Vec<i64>),
 }
 
 impl Column {
@@ -46,6 +48,7 @@ impl Column {
             Column::U64(v) => v.len(),
             Column::Bool(v) => v.len(),
             Column::Str(v) => v.len(),
+            Column::Cents(v) => v.len(),
         }
     }
 
@@ -62,6 +65,7 @@ impl Column {
             Column::U64(_) => "uint64",
             Column::Bool(_) => "bool",
             Column::Str(_) => "string",
+            Column::Cents(_) => "decimal(18,2)",
         }
     }
 
@@ -73,6 +77,7 @@ impl Column {
             Column::U64(_) => Column::U64(Vec::new()),
             Column::Bool(_) => Column::Bool(Vec::new()),
             Column::Str(_) => Column::Str(Vec::new()),
+            Column::Cents(_) => Column::Cents(Vec::new()),
         }
     }
 
@@ -84,6 +89,7 @@ impl Column {
             Column::U64(v) => v[i].to_string(),
             Column::Bool(v) => v[i].to_string(),
             Column::Str(v) => v[i].clone(),
+            Column::Cents(v) => yuan(v[i]),
         }
     }
 
@@ -95,6 +101,7 @@ impl Column {
             Column::U64(v) => Column::U64(vec![v[i]; n]),
             Column::Bool(v) => Column::Bool(vec![v[i]; n]),
             Column::Str(v) => Column::Str(vec![v[i].clone(); n]),
+            Column::Cents(v) => Column::Cents(vec![v[i]; n]),
         }
     }
 
@@ -106,6 +113,7 @@ impl Column {
             (Column::U64(a), Column::U64(b)) => a.extend(b),
             (Column::Bool(a), Column::Bool(b)) => a.extend(b),
             (Column::Str(a), Column::Str(b)) => a.extend(b),
+            (Column::Cents(a), Column::Cents(b)) => a.extend(b),
             (a, b) => {
                 return Err(format!(
                     "cannot append {} values to a {} column",
@@ -117,12 +125,14 @@ impl Column {
         Ok(())
     }
 
-    /// The values as numbers, if the column holds numbers (whole numbers are converted).
+    /// The values as numbers, if the column holds numbers (whole numbers are converted,
+    /// cents to yuan).
     pub fn to_f64(&self) -> Option<Vec<f64>> {
         match self {
             Column::F64(v) => Some(v.clone()),
             Column::I64(v) => Some(v.iter().map(|&x| x as f64).collect()),
             Column::U64(v) => Some(v.iter().map(|&x| x as f64).collect()),
+            Column::Cents(v) => Some(v.iter().map(|&x| x as f64 / 100.0).collect()),
             Column::Bool(_) | Column::Str(_) => None,
         }
     }
@@ -363,6 +373,7 @@ mod tests {
             .with("seed", Column::U64(vec![u64::MAX, 0, 7]))
             .with("on", Column::Bool(vec![true, false, true]))
             .with("x", Column::F64(vec![0.1, f64::NAN, 1.0 / 3.0]))
+            .with("yuan", Column::Cents(vec![-5, 120_000, i64::MAX / 1000]))
     }
 
     #[test]
@@ -371,8 +382,9 @@ mod tests {
         assert_eq!(t.rows(), 3);
         assert_eq!(
             t.csv_record(1),
-            ["b,c", "1", "0", "false", "NA"].map(String::from)
+            ["b,c", "1", "0", "false", "NA", "1200.00"].map(String::from)
         );
+        assert_eq!(t.csv_record(0)[5], "-0.05");
         assert_eq!(t.csv_record(0)[2], u64::MAX.to_string());
         assert_eq!(t.csv_record(2)[4].parse::<f64>().unwrap(), 1.0 / 3.0);
     }

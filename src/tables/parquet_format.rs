@@ -8,10 +8,10 @@ use std::fs::File;
 use std::path::Path;
 
 use arrow_array::RecordBatch;
+use arrow_schema::{DataType, Schema};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, ZstdLevel};
-use arrow_schema::{DataType, Schema};
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
 

@@ -54,8 +54,8 @@ impl TableWriter {
             Format::Parquet => {
                 let schema = like.arrow_schema();
                 let props = parquet_format::properties(&schema);
-                let w = ArrowWriter::try_new(file, schema, Some(props))
-                .map_err(|e| pq_err(path, e))?;
+                let w =
+                    ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| pq_err(path, e))?;
                 Sink::Parquet(Box::new(w))
             }
         };

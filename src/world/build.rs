@@ -3,14 +3,17 @@
 
 use rand_distr::{Distribution, LogNormal};
 
-use crate::engine::arrivals::draw_poisson;
 use crate::network::{Edge, Network, TieKind, generators};
-use crate::rng::{self, Purpose, Rng};
+use crate::rng::{self, Purpose, Rng, poisson as draw_poisson};
 use crate::scenario::Scenario;
-use crate::world::institutions::{Credits, Enterprise, Ledger, Pool};
+use crate::world::institutions::{Capacities, Credits, Enterprise, NONE, SocialWorkers};
+use crate::world::money::{Ledger, Outside, Pool, cents};
 use crate::world::places::Places;
 use crate::world::residents::{Age, Residents, role};
-use crate::world::{InstitutionNodes, PlaceStats, World};
+use crate::world::services::{Hall, ServiceHalls};
+use crate::world::{
+    Arrangements, Capital, Contacts, InstitutionNodes, PlaceStats, World, organisations,
+};
 
 /// Bytes a world of this scenario needs at most, estimated before allocating: resident
 /// columns, the network while it is built (edge list plus CSR), and per-place tables.
@@ -198,23 +201,41 @@ pub fn build(s: &Scenario, seed: u64) -> World {
 
     let network = build_network(s, seed, &r, &p, &nodes);
     let nb = p.buildings.len();
+    let ns = w.streets as usize;
+    let capacities = capacities(s, &p);
+    let services = ServiceHalls {
+        halls: (0..ns)
+            .map(|st| {
+                let capacity = s.services.counter_capacity_per_10k * p.streets.size(st) as f64;
+                Hall::new(capacity / 1e4, false)
+            })
+            .collect(),
+        community_hall: p.community_street.clone(),
+    };
     let mut world = World {
         tick: 0,
         network,
         nodes,
         organisations: Vec::new(),
+        social_workers: SocialWorkers::default(),
         enterprises: Vec::new(),
-        ledger: Ledger {
-            streets: vec![Pool::default(); w.streets as usize],
-            communities: vec![Pool::default(); nc],
-            ..Ledger::default()
-        },
+        ledger: Ledger::new(ns, nc),
         credits: Credits {
             community: vec![0.0; nc],
-            street: vec![0.0; w.streets as usize],
+            street: vec![0.0; ns],
+            platform: vec![0.0; ns],
             department: vec![0.0; w.departments as usize],
         },
+        capacities,
         issues: Vec::new(),
+        services,
+        arrangements: Arrangements::default(),
+        contacts: Contacts {
+            mobilisation: vec![0.0; nb],
+            trust: vec![0.0; nb],
+            online_call: 0.0,
+            party_duty: 0.0,
+        },
         new_ties: Vec::new(),
         stats: PlaceStats {
             buildings: vec![Default::default(); nb],
@@ -224,18 +245,12 @@ pub fn build(s: &Scenario, seed: u64) -> World {
         },
         performance: vec![0.6; nc],
         sentiment: vec![0.0; nc],
-        capital: [0.0; 3],
+        capital: Capital::default(),
         residents: r,
         places: p,
     };
     let mut org_rng = rng::stream(seed, Purpose::Organisations, u64::MAX, 0);
-    let org_domains: Vec<u16> = s
-        .domains
-        .values()
-        .enumerate()
-        .filter(|(_, d)| d.rate > 0.0 && !d.top_down)
-        .map(|(k, _)| k as u16)
-        .collect();
+    let org_domains = organisations::serviceable_domains(s.domains.values());
     for k in 0..w.organisations {
         let c = k % w.communities;
         let domain = if org_domains.is_empty() {
@@ -243,32 +258,71 @@ pub fn build(s: &Scenario, seed: u64) -> World {
         } else {
             org_domains[rng::index(&mut org_rng, org_domains.len())]
         };
-        crate::engine::organisations::found_organisation(
-            &mut world,
-            s,
-            c,
-            domain,
-            s.organisations.initial_funds,
-            &mut org_rng,
+        let id = organisations::found(&mut world, s, c, domain, &mut org_rng);
+        let o = &mut world.organisations[id as usize];
+        world.ledger.agent_receive(
+            Pool::Organisations,
+            &mut o.funds,
+            Outside::Founders,
+            cents(s.organisations.initial_funds),
         );
+    }
+    // Social workers: a share at their community's station, the rest with an organisation
+    // of their community (round robin), or at the station where there is none.
+    let o = &s.organisations;
+    for k in 0..w.social_workers {
+        let c = k % w.communities;
+        let at_station = rng::unit_f64(&mut org_rng) < o.station_share;
+        let orgs: Vec<u32> = (0..world.organisations.len() as u32)
+            .filter(|&j| world.organisations[j as usize].community == c)
+            .collect();
+        let org = if at_station || orgs.is_empty() {
+            NONE
+        } else {
+            orgs[(k / w.communities) as usize % orgs.len()]
+        };
+        let sw = &mut world.social_workers;
+        sw.community.push(c);
+        sw.organisation.push(org);
+        sw.skill
+            .push(o.social_worker_skill.sample_unit(&mut org_rng));
+        sw.cases.push(0);
     }
     for k in 0..(w.property_companies + w.businesses) {
         let property = k < w.property_companies;
         world.enterprises.push(Enterprise {
             community: (rng::index(&mut org_rng, nc)) as u32,
             property,
-            resources: s.enterprises.resources,
+            resources: 0,
             orientation: s
                 .enterprises
                 .social_orientation
                 .sample(&mut org_rng)
                 .clamp(0.0, 1.0),
-            reputation: 0.5,
         });
     }
     // Ties among organisation members join the network before the first tick.
     world.add_new_ties();
     world
+}
+
+/// Handlers' daily capacities from the per-resident rates and where the residents live.
+fn capacities(s: &Scenario, p: &Places) -> Capacities {
+    let g = &s.government;
+    let per = |rate: f64, residents: u32| rate * residents as f64 / 1e4;
+    let n = p.communities.starts.last().copied().unwrap_or(0);
+    let departments = s.world.departments.max(1) as usize;
+    Capacities {
+        community: (0..p.communities.len())
+            .map(|c| per(g.community_capacity_per_10k, p.communities.size(c)))
+            .collect(),
+        street: (0..p.streets.len())
+            .map(|st| per(g.street_capacity_per_10k, p.streets.size(st)))
+            .collect(),
+        platform: vec![0.0; p.streets.len()],
+        department: vec![per(g.department_capacity_per_10k, n) / departments as f64; departments],
+        platform_staff: vec![0; p.streets.len()],
+    }
 }
 
 /// The tie network of MODEL.md §2: households complete, random ties within buildings, a

@@ -1,4 +1,6 @@
-//! Organisations, enterprises, government nodes and the money ledger.
+//! Organisations, enterprises, social workers and government handlers.
+
+use crate::world::money::Cents;
 
 /// Declares a struct of state variables and its ODD table from one declaration: each field
 /// is `fixed` or `dynamic`, with a type, a range and its doc comment as its meaning.
@@ -18,29 +20,29 @@ macro_rules! state {
 pub(crate) use state;
 
 state! {
-    /// A social organisation (社会组织): community group, social-work agency or foundation.
+    /// A social organisation (社会组织): a community group, a social-work agency or a
+    /// foundation's project.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Organisation {
         /// Community it serves.
         fixed community: u32, "id";
         /// Issue domain it works in (index into the scenario's domains).
         fixed domain: u16, "id";
-        /// Cases per day it can take.
-        dynamic capacity: f64, "≥ 0 cases/day";
-        /// Professionalism in [0, 1]: its skill on issues.
-        dynamic professionalism: f64, "[0, 1]";
-        /// Funds on hand (yuan).
-        dynamic funds: f64, "≥ 0 yuan";
-        /// Reputation in [0, 1].
-        dynamic reputation: f64, "[0, 1]";
-        /// Members (residents).
-        dynamic members: u32, "count";
+        /// Skill its members bring to a case when no social worker works it.
+        fixed professionalism: f32, "[0, 1]";
+        /// Cases per day its staff hired with grants and fees add.
+        dynamic paid_capacity: f64, "≥ 0 cases/day";
+        /// Funds on hand.
+        dynamic funds: Cents, "≥ 0 cents";
+        /// Reputation in [0, 1]: rises with resolved cases, falls with failed ones; good
+        /// work attracts members and purchase contracts.
+        dynamic reputation: f32, "[0, 1]";
+        /// Members (resident ids, sorted).
+        dynamic members: Vec<u32>, "ids";
         /// Whether it is alive.
         dynamic alive: bool, "flag";
         /// Case credit: capacity accrues daily; taking a case uses one.
         dynamic credit: f64, "≥ 0 cases";
-        /// Days since it last worked on a case.
-        dynamic idle_days: u32, "days";
     }
 }
 
@@ -52,75 +54,55 @@ state! {
         fixed community: u32, "id";
         /// A property-management company (else a local business).
         fixed property: bool, "flag";
-        /// Resources left this year for community work (yuan).
-        dynamic resources: f64, "≥ 0 yuan";
-        /// Social orientation in [0, 1] (资本的社会属性).
+        /// Resources left this year for community work.
+        dynamic resources: Cents, "≥ 0 cents";
+        /// Social orientation in [0, 1] (资本的社会属性): the chance it answers a request.
         dynamic orientation: f64, "[0, 1]";
-        /// Reputation in [0, 1].
-        dynamic reputation: f64, "[0, 1]";
     }
 }
 
-/// A pool of money: what was allocated to it, what was spent from it.
-/// Invariant: `allocated − spent = remaining ≥ 0`.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Pool {
-    /// Total put into the pool.
-    pub allocated: f64,
-    /// Total spent from the pool.
-    pub spent: f64,
-}
-
-impl Pool {
-    /// What is left.
-    pub fn remaining(&self) -> f64 {
-        self.allocated - self.spent
-    }
-
-    /// Adds money to the pool.
-    pub fn allocate(&mut self, amount: f64) {
-        self.allocated += amount.max(0.0);
-    }
-
-    /// Spends up to `want`; returns what was spent.
-    pub fn spend(&mut self, want: f64) -> f64 {
-        let paid = want.max(0.0).min(self.remaining().max(0.0));
-        self.spent += paid;
-        paid
-    }
-}
+/// No organisation, social worker or enterprise.
+pub const NONE: u32 = u32::MAX;
 
 state! {
-    /// Public, social and enterprise money, by pool.
+    /// Social workers (社工), as columns: each has a skill, holds up to a caseload of cases at
+    /// once, and is attached to its community's station or to an organisation.
     #[derive(Debug, Clone, Default)]
-    pub struct Ledger {
-        /// The district's yearly budget for community issues.
-        dynamic district: Pool, "≥ 0 yuan";
-        /// Each street's budget.
-        dynamic streets: Vec<Pool>, "≥ 0 yuan";
-        /// Each community's budget.
-        dynamic communities: Vec<Pool>, "≥ 0 yuan";
-        /// Social money for issues: venture philanthropy, golden ideas, service purchase.
-        dynamic social: Pool, "≥ 0 yuan";
-        /// Enterprise money set aside through matchmaking and regional party building.
-        dynamic enterprise: Pool, "≥ 0 yuan";
-        /// Resident co-funding (allocated when pledged, spent when paid).
-        dynamic resident: Pool, "≥ 0 yuan";
+    pub struct SocialWorkers {
+        /// Community of each social worker.
+        fixed community: Vec<u32>, "id";
+        /// Organisation each works for (`NONE`: the community station, 社工站).
+        dynamic organisation: Vec<u32>, "id";
+        /// Skill of each against issue complexity.
+        fixed skill: Vec<f32>, "[0, 1]";
+        /// Cases each holds now.
+        dynamic cases: Vec<u32>, "count";
     }
 }
 
-impl Ledger {
-    /// All pools, for invariant checks.
-    pub fn pools(&self) -> impl Iterator<Item = &Pool> {
-        [
-            &self.district,
-            &self.social,
-            &self.enterprise,
-            &self.resident,
-        ]
-        .into_iter()
-        .chain(self.streets.iter())
-        .chain(self.communities.iter())
+impl SocialWorkers {
+    /// Number of social workers.
+    pub fn len(&self) -> usize {
+        self.skill.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.skill.is_empty()
+    }
+
+    /// The most skilled social worker of `community` working where `at` says (an
+    /// organisation, or `NONE` for the station) with room under `caseload`; ties go to
+    /// the lowest id.
+    pub fn free(&self, community: u32, at: u32, caseload: u32) -> Option<u32> {
+        (0..self.len())
+            .filter(|&k| {
+                self.community[k] == community
+                    && self.organisation[k] == at
+                    && self.cases[k] < caseload
+            })
+            .max_by(|&a, &b| self.skill[a].total_cmp(&self.skill[b]).then(b.cmp(&a)))
+            .map(|k| k as u32)
     }
 }
 
@@ -133,9 +115,27 @@ state! {
         dynamic community: Vec<f64>, "≥ 0 cases";
         /// Per street office.
         dynamic street: Vec<f64>, "≥ 0 cases";
+        /// Per street platform (department staff sunk to the street).
+        dynamic platform: Vec<f64>, "≥ 0 cases";
         /// Per department.
         dynamic department: Vec<f64>, "≥ 0 cases";
     }
+}
+
+/// Daily capacity of each government handler, in cases per day (from the scenario's
+/// per-resident capacities and the staff where they sit).
+#[derive(Debug, Clone, Default)]
+pub struct Capacities {
+    /// Per community committee.
+    pub community: Vec<f64>,
+    /// Per street office.
+    pub street: Vec<f64>,
+    /// Per street platform: department staff sunk there.
+    pub platform: Vec<f64>,
+    /// Per department.
+    pub department: Vec<f64>,
+    /// Department staff (agents) per street platform.
+    pub platform_staff: Vec<u32>,
 }
 
 /// Handlers of issues, by government level.
@@ -150,4 +150,28 @@ pub enum Handler {
     Department = 2,
     /// A social organisation.
     Organisation = 3,
+    /// A street platform: department staff sunk to the street (四个平台).
+    Platform = 4,
+}
+
+impl Handler {
+    /// Every handler, in order.
+    pub const ALL: [Handler; 5] = [
+        Handler::Community,
+        Handler::Street,
+        Handler::Department,
+        Handler::Organisation,
+        Handler::Platform,
+    ];
+
+    /// Its name in metrics and records.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Handler::Community => "community",
+            Handler::Street => "street",
+            Handler::Department => "department",
+            Handler::Organisation => "organisation",
+            Handler::Platform => "platform",
+        }
+    }
 }

@@ -4,14 +4,19 @@
 
 pub mod build;
 pub mod institutions;
+pub mod money;
+pub mod organisations;
 pub mod places;
 pub mod residents;
+pub mod services;
 
 use crate::issues::Issue;
 use crate::network::{Edge, Network};
-use crate::world::institutions::{Credits, Enterprise, Ledger, Organisation};
+use crate::world::institutions::{Capacities, Credits, Enterprise, Organisation, SocialWorkers};
+use crate::world::money::Ledger;
 use crate::world::places::Places;
 use crate::world::residents::Residents;
+use crate::world::services::ServiceHalls;
 
 /// Ids of institutional nodes in the network (after the residents).
 #[derive(Debug, Clone, Copy, Default)]
@@ -111,6 +116,84 @@ pub struct PlaceStats {
     pub satisfaction_community: Vec<f64>,
 }
 
+/// Arrangements the linkage mechanisms put in place when the reform starts: structures the
+/// core phases work through (a mechanism's process, not a lever on an outcome).
+#[derive(Debug, Clone, Default)]
+pub struct Arrangements {
+    /// The online platform (社区通), when there is one.
+    pub online_platform: Option<OnlinePlatform>,
+    /// Days from a street platform's command centre to the sunk staff who act (None: no
+    /// platforms; department work waits out the silo coordination delay).
+    pub platform_dispatch_days: Option<f64>,
+    /// How station social workers facilitate community forums (三社联动); None: they do
+    /// not sit in them.
+    pub forum_facilitation: Option<Facilitation>,
+    /// Share of each elder-care day a household carer gives where care is shared (家社联动).
+    pub household_care_share: Option<f32>,
+}
+
+/// A facilitator in a forum: a station social worker with room in their caseload.
+#[derive(Debug, Clone, Copy)]
+pub struct Facilitation {
+    /// Widening of the forum's confidence bound.
+    pub eps: f64,
+    /// The workable compromise the facilitator argues for.
+    pub compromise: f32,
+}
+
+/// The online platform's properties.
+#[derive(Debug, Clone, Copy)]
+pub struct OnlinePlatform {
+    /// Weight of online residents' engagement in reporting (reporting is cheaper online).
+    pub report_weight: f32,
+    /// Extra forum seats from online calls, per online share of the affected.
+    pub call_reach: f64,
+}
+
+/// This tick's contacts between institutions and residents, per building: visits, forum
+/// voice and calls. Cleared at the start of every tick.
+#[derive(Debug, Clone, Default)]
+pub struct Contacts {
+    /// Mobilisation pressure from visits, per building.
+    pub mobilisation: Vec<f32>,
+    /// Institutional trust gained from contact (visits, forum voice), per building.
+    pub trust: Vec<f32>,
+    /// Mobilisation pressure on online residents from calls to participate.
+    pub online_call: f32,
+    /// Activation pressure on party members from their organisational duty.
+    pub party_duty: f32,
+}
+
+impl Contacts {
+    /// Clears the tick's contacts.
+    pub fn clear(&mut self) {
+        self.mobilisation.fill(0.0);
+        self.trust.fill(0.0);
+        self.online_call = 0.0;
+        self.party_duty = 0.0;
+    }
+}
+
+/// Social capital of the current network (Putnam 2000; Woolcock 2001): composition shares
+/// and volumes.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Capital {
+    /// Mean share of a resident's ties inside its building or household.
+    pub bonding_share: f64,
+    /// Mean share of a resident's ties crossing building or community lines.
+    pub bridging_share: f64,
+    /// Share of residents with at least one tie to an institutional node.
+    pub linking_share: f64,
+    /// Bonding ties per resident.
+    pub bonding_ties: f64,
+    /// Bridging ties per resident.
+    pub bridging_ties: f64,
+    /// Linking ties per resident.
+    pub linking_ties: f64,
+    /// Share of residents with at least one bridging tie.
+    pub bridged_share: f64,
+}
+
 /// Everything that changes during a run.
 #[derive(Debug, Clone)]
 pub struct World {
@@ -126,14 +209,24 @@ pub struct World {
     pub nodes: InstitutionNodes,
     /// Social organisations (dead ones stay, flagged, so ids are stable).
     pub organisations: Vec<Organisation>,
+    /// Social workers.
+    pub social_workers: SocialWorkers,
     /// Enterprises.
     pub enterprises: Vec<Enterprise>,
-    /// Money pools.
+    /// Money: pools, balances and this tick's flows.
     pub ledger: Ledger,
+    /// Government handlers' daily capacities.
+    pub capacities: Capacities,
     /// Handlers' case credits.
     pub credits: Credits,
     /// Open issues (closed ones are counted and dropped).
     pub issues: Vec<Issue>,
+    /// Routine-service halls and their queues.
+    pub services: ServiceHalls,
+    /// What the mechanisms put in place.
+    pub arrangements: Arrangements,
+    /// This tick's contacts.
+    pub contacts: Contacts,
     /// Ties formed since the last network rebuild.
     pub new_ties: Vec<Edge>,
     /// Aggregates of the last resident update.
@@ -142,8 +235,8 @@ pub struct World {
     pub performance: Vec<f32>,
     /// Online sentiment per community in [0, 1]: the stock behind the contention index.
     pub sentiment: Vec<f32>,
-    /// Bonding, bridging and linking capital indices of the current network.
-    pub capital: [f64; 3],
+    /// Social capital of the current network.
+    pub capital: Capital,
 }
 
 impl World {
@@ -160,7 +253,8 @@ impl World {
         }
         let stamp = self.tick.min(u16::MAX as u32) as u16;
         let ties = std::mem::take(&mut self.new_ties);
-        self.network.rebuild(|_, _, _, _| true, &ties, stamp);
+        self.network
+            .rebuild(|_, _, _, used| Some(used), &ties, stamp);
         self.new_ties = ties;
         self.new_ties.clear();
     }
