@@ -31,8 +31,8 @@ mod tests {
         write_rows(&mut w, &t).unwrap();
         let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "id,tick,seed,on,x");
-        assert_eq!(lines[2], "\"b,c\",1,0,false,NA");
+        assert_eq!(lines[0], "id,tick,seed,on,x,yuan");
+        assert_eq!(lines[2], "\"b,c\",1,0,false,NA,1200.00");
         assert_eq!(lines.len(), 4);
     }
 }

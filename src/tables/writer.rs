@@ -195,7 +195,10 @@ mod tests {
                 Format::Csv => {
                     let text = std::fs::read_to_string(&p).unwrap();
                     assert_eq!(text.lines().count(), 7);
-                    assert_eq!(std::fs::read_to_string(&e).unwrap(), "id,tick,seed,on,x\n");
+                    assert_eq!(
+                        std::fs::read_to_string(&e).unwrap(),
+                        "id,tick,seed,on,x,yuan\n"
+                    );
                 }
                 Format::Parquet => {
                     assert_eq!(parquet_format::read(&p, None).unwrap().rows(), 6);
