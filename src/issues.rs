@@ -54,6 +54,8 @@ state! {
     /// One issue.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Issue {
+        /// Its number in the order issues arose in the run (0, 1, ...): its id in `issues.csv`.
+        fixed id: u64, "id";
         /// Index of its domain in the scenario's domain list.
         fixed domain: u16, "id";
         /// Level at which it arose.
@@ -109,6 +111,18 @@ state! {
         fixed arisen: u32, "tick";
         /// Tick it became known.
         dynamic detected: Option<u32>, "tick";
+        /// Tick it was first routed to a handler.
+        dynamic routed: Option<u32>, "tick";
+        /// The handler it was first routed to (see `routed`).
+        dynamic routed_to: Handler, "level";
+        /// Tick its handler first took it from the queue.
+        dynamic taken: Option<u32>, "tick";
+        /// Tick its affected households reached consent.
+        dynamic deliberated: Option<u32>, "tick";
+        /// Tick it was fully funded and work began.
+        dynamic funded: Option<u32>, "tick";
+        /// Tick of its last escalation.
+        dynamic escalated: Option<u32>, "tick";
         /// Tick from which its handler can take it (coordination delay).
         dynamic ready_at: u32, "tick";
         /// Tick it entered its current stage.

@@ -46,6 +46,8 @@ enum Command {
     Calibrate(cli::calibrate::Args),
     /// Perturb every numeric parameter and report those that change no output.
     Screen(cli::screen::Args),
+    /// Run the pattern suite (P1–P7) at the defaults and across the uncertain parameters.
+    Validate(cli::validate::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Command::Odd(a) => cli::odd::run(a).map(|_| ExitCode::SUCCESS),
         Command::Calibrate(a) => cli::calibrate::run(a).map(|_| ExitCode::SUCCESS),
         Command::Screen(a) => cli::screen::run(a),
+        Command::Validate(a) => cli::validate::run(a),
     };
     match outcome {
         Ok(code) => code,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::Engine;
 use crate::issues::Stage;
-use crate::metrics::{METRICS, Metric, N_METRICS, Row};
+use crate::metrics::{Metric, N_METRICS, Row, Stat};
 use crate::stats;
 use crate::world::institutions::Handler;
 use crate::world::money::{
@@ -189,6 +189,7 @@ impl Observer {
         let constructive = t.constructive() as f64;
         r[ConstructiveActs as usize] = constructive;
         r[CollectivePetitions as usize] = t.petitions as f64;
+        r[ProjectPetitions as usize] = t.project_petitions as f64;
         r[ForumsHeld as usize] = t.forums as f64;
         r[ConsentsReached as usize] = t.consents as f64;
         r[ConsentRate as usize] = div(
@@ -259,17 +260,17 @@ impl Observer {
         r
     }
 
-    /// Per-run summary: for each metric its final value, its mean over the observed ticks,
-    /// and its total, in the order of [`crate::metrics::summary_columns`].
+    /// Per-run summary in the order of [`crate::metrics::summary_columns`]: each metric's
+    /// final value, mean over the observed ticks, or total, as its kind calls for.
     pub fn summary(&self) -> Vec<f64> {
         let n = self.observed.max(1) as f64;
-        let mut out = Vec::with_capacity(3 * N_METRICS);
-        for k in 0..METRICS.len() {
-            out.push(self.last[k]);
-            out.push(self.sums[k] / n);
-            out.push(self.sums[k]);
-        }
-        out
+        crate::metrics::summaries()
+            .map(|(k, stat)| match stat {
+                Stat::Final => self.last[k],
+                Stat::Mean => self.sums[k] / n,
+                Stat::Total => self.sums[k],
+            })
+            .collect()
     }
 }
 

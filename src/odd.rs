@@ -13,6 +13,7 @@ use crate::issues::Issue;
 use crate::mechanisms::{self, module_doc};
 use crate::scenario::Scenario;
 use crate::scenario::experiment::SweepSpec;
+use crate::scenario::schema::Section as _;
 use crate::world::institutions::{Credits, Enterprise, Organisation, SocialWorkers};
 use crate::world::money::Outside;
 use crate::world::residents::Residents;
@@ -67,8 +68,9 @@ const DESIGN: &str = "\
 - **Collectives.** Households, buildings, grids, communities and streets are fixed
   collectives (contiguous ranges of resident ids); social organisations are born, grow and
   die.
-- **Observation.** One row of metrics per tick (the metric registry, `src/metrics.rs`);
-  per-run final values, means and totals.
+- **Observation.** One row of metrics per tick and per-run summaries (a flow's total; a
+  stock's final value and mean), as listed in the codebook below (written beside every
+  output as metrics.csv); optionally one row per issue and a resident panel.
 
 **Modelling choices** (where the specification left a choice open):
 
@@ -262,17 +264,16 @@ pub fn render(scenario: &Scenario, source: Option<&str>) -> String {
     let w = &scenario.world;
     let _ = writeln!(
         o,
-        "### Scales\n\nOne tick is one day; a run lasts {} days (`ticks`). Space is not \
-         continuous: it is the place hierarchy of {} streets, {} communities, {} grids, \
-         buildings of about {} households, and households of about {} residents; {} residents \
-         in all (`world.*`).\n",
-        scenario.ticks,
-        w.streets,
-        w.communities,
-        w.grids,
+        "### Scales\n\nOne tick is one day; a run lasts {} (`ticks`). Space is not \
+         continuous: it is the place hierarchy of {}, {}, {}, buildings of about {} \
+         households, and households of about {} residents; {} in all (`world.*`).\n",
+        plural(scenario.ticks as u64, "day"),
+        plural(w.streets as u64, "street"),
+        plural(w.communities as u64, "community"),
+        plural(w.grids as u64, "grid"),
         w.households_per_building,
         w.household_size_mean,
-        w.residents
+        plural(w.residents as u64, "resident")
     );
 
     o.push_str("## 3. Process overview and scheduling\n\n");
@@ -297,6 +298,29 @@ pub fn render(scenario: &Scenario, source: Option<&str>) -> String {
 
     o.push_str("\n## 4. Design concepts\n\n");
     o.push_str(DESIGN);
+    o.push_str(
+        "\n### 4.1 Observation: the codebook\n\n\
+         Every output directory holds this table as `metrics.csv`. Rows of table `timeseries` \
+         are the columns of `timeseries.csv` (one row per recorded day after the warm-up); \
+         rows of table `summary` are the per-run columns of `summary.csv` (a run) and \
+         `runs.csv` (an experiment), which `aggregate.csv` and `contrasts.csv` name in their \
+         `metric` column. A flow is summarised by its total; a stock by its final value and \
+         its mean over the recorded days, except a cumulative one (a running mean or ratio), \
+         whose final value already covers the run.\n\n",
+    );
+    o.push_str(&crate::metrics::codebook_markdown());
+    o.push_str(
+        "\nWith `[output] issues = true`, `issues.csv` holds one row per issue closed after \
+         the warm-up or open at the end (ticks are days after the warm-up, as in \
+         `timeseries.csv`; negative: during the warm-up; an experiment adds `run_id` first):\n\n",
+    );
+    o.push_str(&crate::records::markdown(crate::records::ISSUE_COLUMNS));
+    o.push_str(
+        "\nWith `[output] panel = { sample = N, every = K }`, `panel.csv` holds the state of \
+         N residents, drawn once per run without replacement from a stream of their own (the \
+         model's draws are unchanged), on days 0, K, 2K, ... after the warm-up:\n\n",
+    );
+    o.push_str(&crate::records::markdown(crate::records::PANEL_COLUMNS));
 
     o.push_str("\n## 5. Initialization\n\n");
     o.push_str(INITIALIZATION);
@@ -342,10 +366,25 @@ pub fn render(scenario: &Scenario, source: Option<&str>) -> String {
     o.push_str("### 7.4 Parameters\n\n");
     o.push_str(
         "Every scenario parameter (`Scenario::params`, the schema walk), with its default, \
-         its value here, unit, allowed values and meaning.\n\n\
+         its value here, unit, allowed values and meaning. Every number has an upper bound; \
+         limits that depend on other parameters (`scenario::limits::RULES`) follow its own \
+         range. `[sensitivity]` and `[calibration]` are listed with their defaults when the \
+         scenario has none. A scenario within these limits is also refused when one run (or \
+         an experiment's runs at once) would not fit in the machine's memory, estimated \
+         before anything is built (`cogov check` prints the estimate).\n\n\
          | path | default | value | unit | allowed | meaning |\n|---|---|---|---|---|---|\n",
     );
-    for p in scenario.params() {
+    let mut params = scenario.params();
+    // Optional sections, shown with their defaults when absent.
+    if scenario.sensitivity.is_none() {
+        let d = crate::sensitivity::SensitivityConfig::default();
+        d.params_under(&d, "sensitivity", &mut params);
+    }
+    if scenario.calibration.is_none() {
+        let d = crate::sensitivity::CalibrationConfig::default();
+        d.params_under(&d, "calibration", &mut params);
+    }
+    for p in params {
         let _ = writeln!(
             o,
             "| `{}` | {} | {} | {} | {} | {} |",
@@ -353,9 +392,41 @@ pub fn render(scenario: &Scenario, source: Option<&str>) -> String {
             cell(&value_text(&p.default)),
             cell(&value_text(&p.value)),
             cell(p.meta.unit),
-            cell(&p.meta.bounds.describe()),
+            cell(&crate::scenario::limits::allowed(
+                &p.path,
+                &p.meta.bounds.describe()
+            )),
             cell(p.meta.doc)
         );
+    }
+    o.push_str(
+        "\nKeys of the sections that set up analyses rather than the model (`[experiment]` \
+         and `[output]` are in the table above):\n\n| key | default | meaning |\n|---|---|---|\n",
+    );
+    use crate::scenario::schema::key_rows;
+    let sections = [
+        (
+            "plot",
+            crate::plot::config::PLOT_KEYS,
+            toml::Value::try_from(&scenario.plot).unwrap_or(toml::Value::Boolean(false)),
+        ),
+        (
+            "sensitivity",
+            crate::sensitivity::config::SENSITIVITY_KEYS,
+            toml::Value::try_from(crate::sensitivity::SensitivityConfig::default())
+                .unwrap_or(toml::Value::Boolean(false)),
+        ),
+        (
+            "calibration",
+            crate::sensitivity::config::CALIBRATION_KEYS,
+            toml::Value::try_from(crate::sensitivity::CalibrationConfig::default())
+                .unwrap_or(toml::Value::Boolean(false)),
+        ),
+    ];
+    for (section, keys, defaults) in &sections {
+        for (path, default, doc) in key_rows(section, keys, defaults) {
+            let _ = writeln!(o, "| `{path}` | `{}` | {} |", cell(&default), cell(&doc));
+        }
     }
     if !scenario.policy.is_empty() || !scenario.sweep.is_empty() {
         o.push_str("\n### 7.5 This scenario's experiment\n\n");
@@ -412,6 +483,15 @@ pub fn render(scenario: &Scenario, source: Option<&str>) -> String {
     o
 }
 
+/// `n word` with the word in the plural unless n is 1 (`1 street`, `6 streets`).
+fn plural(n: u64, word: &str) -> String {
+    match (n, word) {
+        (1, w) => format!("1 {w}"),
+        (n, w) if w.ends_with('y') => format!("{n} {}ies", &w[..w.len() - 1]),
+        (n, w) => format!("{n} {w}s"),
+    }
+}
+
 /// Whether mechanism `key` is on in the defaults.
 fn default_enabled(key: &str) -> bool {
     let path = format!("mechanisms.{key}.enabled");
@@ -465,6 +545,37 @@ fn money(o: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(plural(1, "street"), "1 street");
+        assert_eq!(plural(6, "street"), "6 streets");
+        assert_eq!(plural(2, "community"), "2 communities");
+        let mut s = Scenario::default();
+        s.world.streets = 1;
+        let odd = render(&s, None);
+        assert!(odd.contains("1 street,") && !odd.contains("1 streets"));
+    }
+
+    #[test]
+    fn analysis_keys_and_the_codebook_appear() {
+        let odd = render(&Scenario::default(), None);
+        for key in [
+            "sensitivity.r",
+            "sensitivity.parameters",
+            "calibration.targets.<metric>",
+            "calibration.draws",
+            "plot.smooth",
+        ] {
+            assert!(odd.contains(&format!("| `{key}` |")), "{key}");
+        }
+        assert!(
+            odd.contains("| `sensitivity.r` | `20` |"),
+            "defaults come from the code"
+        );
+        assert!(odd.contains(&crate::metrics::codebook_markdown()));
+        assert!(!odd.contains("MODEL.md"), "the reader has no MODEL.md");
+    }
 
     #[test]
     fn plain_links_strips_rustdoc_targets() {

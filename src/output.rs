@@ -170,29 +170,6 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Available memory in bytes, where the OS reports it (Linux `MemAvailable`).
-pub fn available_memory_bytes() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
-/// The git commit cogov was built from, if known at build time or from the working tree.
-pub fn git_commit() -> Option<String> {
-    option_env!("COGOV_GIT_COMMIT")
-        .map(str::to_string)
-        .or_else(|| {
-            let out = std::process::Command::new("git")
-                .args(["rev-parse", "HEAD"])
-                .output()
-                .ok()?;
-            out.status
-                .success()
-                .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

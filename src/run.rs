@@ -10,7 +10,10 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::metrics::{METRICS, Row, summary_columns};
 use crate::observer::Observer;
+use crate::outdir::{self, OutKind};
 use crate::output;
+use crate::provenance::{self, Clock};
+use crate::records::{self, IssueLog, ResidentPanel};
 use crate::scenario::Scenario;
 use crate::tables::{self, Column, Format, Table};
 use crate::world::residents::role;
@@ -44,10 +47,14 @@ pub struct RunOutput {
     pub summary: Vec<f64>,
     /// Final state per community, in the order of [`COMMUNITY_COLUMNS`].
     pub communities: Vec<Vec<f64>>,
-    /// The ledger's rows over the recorded days (`ledger.csv`).
+    /// The ledger's rows over the recorded days (the `ledger` table).
     pub ledger: Vec<crate::observer::LedgerRow>,
     /// Whether the run stopped early because it was cancelled.
     pub cancelled: bool,
+    /// The issues of the `issues` table, when `[output] issues = true`.
+    pub issues: Option<Vec<crate::issues::Issue>>,
+    /// The resident panel's rows, when `[output] panel` is set.
+    pub panel: Option<Vec<crate::records::PanelRow>>,
 }
 
 /// Runs `scenario` with `seed`, recording every `record_every`-th tick. `tick_done` is told
@@ -60,9 +67,20 @@ pub fn simulate(
     mut tick_done: impl FnMut(u32),
 ) -> RunOutput {
     let warmup = scenario.init.warmup;
-    let total = scenario.ticks + warmup;
-    let mut engine = crate::mechanisms::engine(scenario, seed);
+    // Validation keeps ticks + warm-up within `limits::TICKS`; never wrap.
+    let total = scenario
+        .ticks
+        .checked_add(warmup)
+        .expect("ticks + init.warmup exceed u32; the scenario was not validated");
+    let mut engine = crate::mechanisms::engine(scenario.clone(), seed);
     let mut observer = Observer::new(record_every, warmup);
+    let mut issues = scenario.output.issues.then(IssueLog::default);
+    engine.record.keep_closed = issues.is_some();
+    let mut panel = scenario
+        .output
+        .panel
+        .as_ref()
+        .map(|p| ResidentPanel::new(p, engine.world.n_residents(), seed));
     let mut cancelled = false;
     for t in 0..total {
         if cancel.load(Ordering::Relaxed) {
@@ -70,7 +88,16 @@ pub fn simulate(
             break;
         }
         engine.step(&mut observer);
+        if let Some(log) = &mut issues {
+            log.after_tick(&mut engine);
+        }
+        if let Some(p) = &mut panel {
+            p.after_tick(&engine);
+        }
         tick_done(t + 1);
+    }
+    if let Some(log) = &mut issues {
+        log.finish(&engine);
     }
     RunOutput {
         summary: observer.summary(),
@@ -78,6 +105,8 @@ pub fn simulate(
         ledger: observer.ledger,
         communities: communities(&engine),
         cancelled,
+        issues: issues.map(|l| l.issues),
+        panel: panel.map(|p| p.rows),
     }
 }
 
@@ -140,7 +169,17 @@ pub fn timeseries_header(lead: &[&str]) -> Vec<String> {
 
 /// The tables a run produces, by name, in the order of [`RunOutput::tables`]. A new output
 /// table is one more entry here and one more table there.
-pub const TABLES: &[&str] = &["timeseries", "summary", "communities", "ledger"];
+pub const TABLES: &[&str] = &[
+    "timeseries",
+    "summary",
+    "communities",
+    "ledger",
+    "issues",
+    "panel",
+];
+
+/// Tables a run has only when its scenario's `[output]` asks for them (the records).
+pub const OPTIONAL_TABLES: &[&str] = &["issues", "panel"];
 
 /// Tables of single runs only: an experiment does not keep them for each of its runs (the
 /// ledger's rows per day, pool and counterpart would swamp it; its summaries carry the
@@ -150,9 +189,12 @@ pub const SINGLE_RUN_TABLES: &[&str] = &["ledger"];
 impl RunOutput {
     /// The run's tables: `timeseries` (`tick`, then every metric), `summary` (one row: each
     /// metric's `_final`, `_mean`, `_total`), `communities` (`community`, then
-    /// [`COMMUNITY_COLUMNS`]) and `ledger` ([`LEDGER_COLUMNS`]: each pool's flows by
-    /// direction and counterpart per recorded day, amounts and balances in yuan to the cent).
-    pub fn tables(&self) -> Vec<Table> {
+    /// [`COMMUNITY_COLUMNS`]), `ledger` ([`LEDGER_COLUMNS`]: each pool's flows by
+    /// direction and counterpart per recorded day, amounts and balances in yuan to the
+    /// cent), then the records the run kept: `issues` ([`records::ISSUE_COLUMNS`]) and
+    /// `panel` ([`records::PANEL_COLUMNS`]). `scenario` is the one that ran (it names the
+    /// issue domains and the warm-up the records' ticks count from).
+    pub fn tables(&self, scenario: &Scenario) -> Vec<Table> {
         let mut ts = Table::new("timeseries").with(
             "tick",
             Column::I64(self.rows.iter().map(|(t, _)| *t as i64).collect()),
@@ -203,50 +245,90 @@ impl RunOutput {
                 *balance,
                 Column::Cents(l.iter().map(|r| r.balance).collect()),
             );
-        vec![ts, summary, communities, ledger]
+        let mut all = vec![ts, summary, communities, ledger];
+        if let Some(issues) = &self.issues {
+            all.push(records::issue_table(
+                issues,
+                &domain_names(scenario),
+                scenario.init.warmup,
+            ));
+        }
+        if let Some(rows) = &self.panel {
+            all.push(records::panel_table(rows));
+        }
+        all
     }
 }
 
-/// The columns of a run's tables, without rows: they do not depend on the run.
-pub fn table_schemas() -> Vec<Table> {
+/// The columns of a run's tables, without rows: they do not depend on the run. `issues`
+/// and `panel` say whether the optional records are among them.
+pub fn table_schemas(issues: bool, panel: bool) -> Vec<Table> {
     let none = RunOutput {
         rows: Vec::new(),
         summary: vec![f64::NAN; summary_columns().len()],
         communities: Vec::new(),
         ledger: Vec::new(),
         cancelled: false,
+        issues: issues.then(Vec::new),
+        panel: panel.then(Vec::new),
     };
-    none.tables().iter().map(Table::empty_like).collect()
+    none.tables(&Scenario::default())
+        .iter()
+        .map(Table::empty_like)
+        .collect()
 }
 
-/// The manifest of a single run: what ran (scenario, seed, version, commit), whether it
-/// finished, how long it took, and the tables with their columns' types. `format` is how
-/// the tables are written (`None`: kept in memory, as the Python package does).
+/// Names of the scenario's issue domains, by index.
+pub fn domain_names(s: &Scenario) -> Vec<String> {
+    s.domains.keys().cloned().collect()
+}
+
+/// The manifest of a single run: what ran (scenario, seed), whether it finished, the
+/// provenance block (cogov's build, start, cores, wall time, peak memory: see
+/// [`provenance::block`]), and the tables with their columns' types. `format` is how the
+/// tables are written (`None`: kept in memory, as the Python package does, until saved:
+/// [`set_format`]).
 pub fn manifest(
     scenario: &Scenario,
     seed: u64,
     complete: bool,
     tables: &[Table],
     format: Option<Format>,
-    wall_seconds: f64,
+    clock: &Clock,
 ) -> Result<serde_json::Value> {
-    Ok(serde_json::json!({
-        "cogov_version": env!("CARGO_PKG_VERSION"),
-        "git_commit": output::git_commit(),
+    let hash = scenario_hash(scenario);
+    let mut m = serde_json::json!({
+        "kind": OutKind::Run.name(),
         "scenario_name": scenario.name,
         "description": scenario.description,
         "seed": seed,
         "ticks": scenario.ticks,
         "complete": complete,
-        "wall_seconds": wall_seconds,
-        "peak_rss_bytes": output::peak_rss_bytes(),
-        "scenario_hash": scenario_hash(scenario),
+        "scenario_hash": hash,
+        "provenance": provenance::block(clock, &hash, serde_json::json!(seed), rayon::current_num_threads()),
         "scenario_toml": scenario.to_toml(),
-        "format": format,
-        "tables": describe(tables, format),
         "plot": serde_json::to_value(&scenario.plot).map_err(|e| Error::input(e.to_string()))?,
         "scenario": serde_json::to_value(scenario).map_err(|e| Error::input(e.to_string()))?,
-    }))
+    });
+    set_format(&mut m, tables, format);
+    Ok(m)
+}
+
+/// Sets the manifest's `format`, `files` (each table's file, then the codebook
+/// `metrics.csv`, which is CSV in either format; none while the tables are in memory) and
+/// `tables` (their columns and types) for `tables` written in `format`.
+pub fn set_format(manifest: &mut serde_json::Value, tables: &[Table], format: Option<Format>) {
+    let files: Vec<String> = match format {
+        Some(f) => tables
+            .iter()
+            .map(|t| f.file_name(&t.name))
+            .chain(std::iter::once(crate::metrics::CODEBOOK_FILE.to_string()))
+            .collect(),
+        None => Vec::new(),
+    };
+    manifest["format"] = serde_json::to_value(format).unwrap_or_default();
+    manifest["files"] = serde_json::json!(files);
+    manifest["tables"] = describe(tables, format);
 }
 
 /// The manifest's `tables` entry: each table (in order) with its name, file and columns
@@ -255,42 +337,48 @@ pub fn describe(tables: &[Table], format: Option<Format>) -> serde_json::Value {
     serde_json::Value::Array(tables.iter().map(|t| t.describe(format)).collect())
 }
 
-/// Writes the outputs of a single run (`cogov run`) into `dir`: every table in `format`,
-/// then `manifest.json`.
+/// Writes the outputs of a single run (`cogov run`) into `dir`: every table in `format`
+/// (the records when the run kept them), the codebook `metrics.csv`, then `manifest.json`
+/// with the provenance block. Refuses a directory that holds an experiment.
 pub fn write_run(
     dir: &Path,
     scenario: &Scenario,
     seed: u64,
     out: &RunOutput,
-    wall_seconds: f64,
+    clock: &Clock,
     format: Format,
 ) -> Result<()> {
-    let tables = out.tables();
-    let manifest = manifest(
-        scenario,
-        seed,
-        !out.cancelled,
-        &tables,
-        Some(format),
-        wall_seconds,
-    )?;
+    outdir::guard(dir, OutKind::Run)?;
+    let tables = out.tables(scenario);
+    let manifest = manifest(scenario, seed, !out.cancelled, &tables, Some(format), clock)?;
     write_tables(dir, &tables, &manifest, format)
 }
 
-/// Writes `tables` into `dir` in `format` (removing copies in the other format, so the
-/// directory holds one version of each), then `manifest` as `manifest.json`, last, so a
-/// directory whose manifest is there has all its tables.
+/// Writes a run's `tables` into `dir` in `format` (removing copies in the other format, and
+/// optional tables this run did not keep, left by an earlier run, so that the directory's
+/// files all come from one run), the codebook `metrics.csv`, then `manifest` as
+/// `manifest.json`, last, so a directory whose manifest is there has all its tables.
+/// Refuses a directory that holds an experiment.
 pub fn write_tables(
     dir: &Path,
     tables: &[Table],
     manifest: &serde_json::Value,
     format: Format,
 ) -> Result<()> {
+    outdir::guard(dir, OutKind::Run)?;
     output::ensure_dir(dir)?;
     for t in tables {
         tables::write(&format.path(dir, &t.name), t, format)?;
         tables::remove_other_format(dir, &t.name, format);
     }
+    for name in OPTIONAL_TABLES {
+        if !tables.iter().any(|t| t.name == *name) {
+            let stale: Vec<String> = Format::ALL.iter().map(|f| f.file_name(name)).collect();
+            let stale: Vec<&str> = stale.iter().map(String::as_str).collect();
+            outdir::remove_stale(dir, &stale)?;
+        }
+    }
+    crate::metrics::write_codebook(dir)?;
     let text = serde_json::to_string_pretty(manifest).map_err(|e| Error::input(e.to_string()))?;
     output::write_atomic(&dir.join("manifest.json"), |w| w.write_all(text.as_bytes()))
 }
@@ -327,20 +415,39 @@ mod tests {
             communities: vec![vec![3.0; COMMUNITY_COLUMNS.len()]; 4],
             ledger: Vec::new(),
             cancelled: false,
+            issues: None,
+            panel: None,
         };
-        let tables = out.tables();
+        let tables = out.tables(&Scenario::default());
         let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, TABLES);
+        assert_eq!(names, TABLES[..4]);
         assert_eq!(tables[0].names(), timeseries_header(&[]));
         assert_eq!(tables[0].rows(), 2);
         assert_eq!(tables[1].rows(), 1);
         assert_eq!(tables[1].names(), summary_columns());
         assert_eq!(tables[2].rows(), 4);
         assert_eq!(tables[2].csv_record(3)[0], "3");
-        let schemas: Vec<_> = table_schemas().iter().map(Table::schema).collect();
+        let schemas: Vec<_> = table_schemas(false, false)
+            .iter()
+            .map(Table::schema)
+            .collect();
         assert_eq!(
             schemas,
             tables.iter().map(Table::schema).collect::<Vec<_>>()
+        );
+        // The records, when kept, follow in the order of TABLES.
+        let with: Vec<String> = table_schemas(true, true)
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
+        assert_eq!(with, TABLES);
+        assert_eq!(
+            table_schemas(true, true)[4].names(),
+            records::header(&[], records::ISSUE_COLUMNS)
+        );
+        assert_eq!(
+            table_schemas(false, true)[4].names(),
+            records::header(&[], records::PANEL_COLUMNS)
         );
     }
 }

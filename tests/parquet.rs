@@ -1,7 +1,8 @@
 //! `--format parquet` through the real binary on a tiny world: the same cells as CSV, files
 //! independent of thread count, a SIGKILLed experiment leaves only complete files and
 //! resumes to the same bytes, a resume in the other format redoes the runs, and `cogov
-//! plot` draws the same figures from Parquet as from CSV.
+//! plot` draws the same figures from Parquet as from CSV. The scenario keeps the issue
+//! and panel records, so they are checked as tables too.
 
 mod common;
 
@@ -15,6 +16,8 @@ const FINAL: &[&str] = &[
     "runs",
     "timeseries",
     "communities",
+    "issues",
+    "panel",
     "aggregate",
     "contrasts",
 ];
@@ -38,6 +41,9 @@ set = {{ "mechanisms.grid.enabled" = true, "mechanisms.online.enabled" = true }}
 [plot]
 metrics = ["active_share", "complaints"]
 formats = ["svg"]
+[output]
+issues = true
+panel = {{ sample = 20, every = 10 }}
 "#
         ),
     ]
@@ -124,7 +130,14 @@ fn run_and_experiment_hold_the_csv_cells_in_typed_columns() {
     for (kind, names) in [
         (
             "run",
-            &["timeseries", "summary", "communities", "ledger"][..],
+            &[
+                "timeseries",
+                "summary",
+                "communities",
+                "ledger",
+                "issues",
+                "panel",
+            ][..],
         ),
         ("exp", FINAL),
     ] {
@@ -154,7 +167,35 @@ fn run_and_experiment_hold_the_csv_cells_in_typed_columns() {
         let columns = ts["columns"].as_array().unwrap();
         let tick = columns.iter().find(|c| c["name"] == "tick").unwrap();
         assert_eq!(tick["type"], "int64", "{kind}");
+        // A record's tick that never came is missing: an int64 column that may be null.
+        let issues = m["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == "issues")
+            .unwrap();
+        let funded = issues["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "funded")
+            .unwrap();
+        assert_eq!(
+            (&funded["type"], &funded["nullable"]),
+            (&serde_json::json!("int64"), &serde_json::json!(true)),
+            "{kind}"
+        );
     }
+    // Some issue was never funded within 40 days: its tick is null in Parquet, NA in CSV.
+    let issues = parquet_format::read(&d.join("run_parquet/issues.parquet"), None).unwrap();
+    let funded = issues.column("funded").unwrap();
+    assert!(
+        (0..issues.rows()).any(|i| funded.cell(i) == "NA"),
+        "no issue left unfunded"
+    );
+    let exp_issues =
+        parquet_format::read(&d.join("exp_parquet/issues.parquet"), Some(&["run_id"])).unwrap();
+    assert!(exp_issues.rows() > issues.rows(), "issues of every run");
     let runs = parquet_format::read(&d.join("exp_parquet/runs.parquet"), None).unwrap();
     let types: Vec<&str> = runs.schema().iter().take(6).map(|c| c.1).collect();
     assert_eq!(
@@ -274,6 +315,11 @@ fn plot_draws_the_same_figures_from_parquet() {
     };
     let (c, p) = (d.join("csv"), d.join("parquet"));
     assert!(!names(&c).is_empty());
+    assert!(
+        names(&p).iter().any(|n| n.starts_with("issues_flow")),
+        "{:?}",
+        names(&p)
+    );
     assert_eq!(names(&c), names(&p));
     for n in names(&c) {
         assert!(

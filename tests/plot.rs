@@ -69,12 +69,17 @@ fn experiment_with_ten_policies_draws_every_figure() {
         "the baseline is not contrasted with itself"
     );
     check_files(&figs, "communities_active_share", 7.0);
-    let svg = check_files(&figs, "sensitivity_active_share_final", 7.0);
-    assert!(svg.contains("Morris μ*") && svg.contains("patrol_probability"));
+    let svg = check_files(&figs, "morris_active_share_final", 7.0);
+    assert!(
+        svg.contains("Morris screening of") && svg.contains("mechanisms.grid.patrol_probability")
+    );
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains("do linkage policies raise participation"));
     assert!(html.contains("Outcomes per policy") && html.contains("Contrasts against baseline"));
     assert_eq!(html.matches("<svg").count(), 10, "every figure inline");
+    // The sensitivity indices come first; the provenance block is there.
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("{s} missing"));
+    assert!(at("Sensitivity indices") < at("Outcomes per policy"));
     // Self-contained: no scripts and nothing fetched (the SVG namespace URI is not a fetch).
     for bad in [
         "<script",
@@ -346,4 +351,69 @@ fn report_renders_in_a_real_browser() {
         "figures missing from the DOM"
     );
     assert!(dom.contains("<polyline") && dom.contains("Outcomes per policy"));
+
+    // Measured in the browser, on a copy of the report with a probe script (the report
+    // itself has none): with four metrics no table is wider than the page, the page does
+    // not scroll sideways, and the smallest figure text is at least 10 px.
+    let out = cogov(&[
+        "plot",
+        dir.to_str().unwrap(),
+        "--formats",
+        "svg",
+        "--metrics",
+        "active_share,trust_institutional_mean,complaints,resolution_days_mean",
+    ]);
+    assert!(out.status.success());
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let probe = r#"<script>
+addEventListener('load', () => {
+  const body = document.body.getBoundingClientRect();
+  const wide = [...document.querySelectorAll('table')]
+    .filter(t => t.getBoundingClientRect().right > body.right + 1).length;
+  const scroll = document.documentElement.scrollWidth > window.innerWidth ? 1 : 0;
+  let min = 1e9;
+  for (const s of document.querySelectorAll('figure svg')) {
+    const k = s.getBoundingClientRect().width / s.viewBox.baseVal.width;
+    for (const t of s.querySelectorAll('text')) {
+      min = Math.min(min, parseFloat(t.getAttribute('font-size')) * k);
+    }
+  }
+  const d = document.createElement('div');
+  d.id = 'probe';
+  d.textContent = `wide=${wide} scroll=${scroll} minpx=${min.toFixed(2)}`;
+  document.body.appendChild(d);
+});
+</script></body>"#;
+    let probed = dir.join("probe.html");
+    std::fs::write(&probed, html.replace("</body>", probe)).unwrap();
+    let dom = base(&tmp("profile3"))
+        .arg("--window-size=1200,2400")
+        .arg("--virtual-time-budget=5000")
+        .arg("--dump-dom")
+        .arg(format!("file://{}", probed.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    let result = dom
+        .split("<div id=\"probe\">")
+        .nth(1)
+        .and_then(|r| r.split("</div>").next())
+        .unwrap_or_else(|| panic!("the probe did not run: {dom}"));
+    let field = |k: &str| -> f64 {
+        result
+            .split_whitespace()
+            .find_map(|f| f.strip_prefix(&format!("{k}=")))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{k} in {result}"))
+    };
+    assert_eq!(
+        field("wide"),
+        0.0,
+        "a table is wider than the page: {result}"
+    );
+    assert_eq!(field("scroll"), 0.0, "the page scrolls sideways: {result}");
+    assert!(
+        field("minpx") >= 10.0 - 1e-6,
+        "figure text below 10 px: {result}"
+    );
 }

@@ -15,7 +15,7 @@ fn gsa_scenario(design: &str, sensitivity: &str) -> String {
 }
 
 const PARAMS: &str = "parameters = { \"mechanisms.grid.patrol_detection\" = [0.0, 0.2], \"residents.report_probability\" = [0.05, 0.5] }\n\
-metrics = [\"detection_days_mean_final\", \"satisfaction_mean_total\"]\nbootstrap = 20\n";
+metrics = [\"detection_days_mean_final\", \"satisfaction_mean_mean\"]\nbootstrap = 20\n";
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
@@ -268,12 +268,12 @@ fn bad_sensitivity_input_exits_2_naming_the_key() {
     let e = bad(
         &gsa_scenario(
             "morris",
-            &PARAMS.replace("satisfaction_mean_total", "satisfaction_mean_totl"),
+            &PARAMS.replace("satisfaction_mean_mean", "satisfaction_mean_maen"),
         ),
         "experiment",
     );
     assert!(
-        e.contains("sensitivity.metrics") && e.contains("satisfaction_mean_total"),
+        e.contains("sensitivity.metrics") && e.contains("satisfaction_mean_mean"),
         "{e}"
     );
     let e = bad(
@@ -292,19 +292,19 @@ fn bad_sensitivity_input_exits_2_naming_the_key() {
 fn bad_calibration_input_exits_2_naming_the_key() {
     let e = bad(
         &calibration_scenario(
-            "targets = { satisfaction_mean_totl = { observed = 1.0, tolerance = 0.1 } }\n\
+            "targets = { satisfaction_mean_maen = { observed = 1.0, tolerance = 0.1 } }\n\
              priors = { \"residents.report_probability\" = { low = 0.0, high = 1.0 } }\n",
         ),
         "calibrate",
     );
     assert!(
-        e.contains("calibration.targets.satisfaction_mean_totl")
-            && e.contains("satisfaction_mean_total"),
+        e.contains("calibration.targets.satisfaction_mean_maen")
+            && e.contains("satisfaction_mean_mean"),
         "{e}"
     );
     let e = bad(
         &calibration_scenario(
-            "targets = { satisfaction_mean_total = { observed = 1.0, tolerance = 0.1 } }\n\
+            "targets = { satisfaction_mean_mean = { observed = 1.0, tolerance = 0.1 } }\n\
              priors = { \"residents.nope\" = { low = 0.0, high = 1.0 } }\n",
         ),
         "calibrate",

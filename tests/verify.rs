@@ -238,6 +238,10 @@ fn probe_prints_its_outcome_as_text() {
         text.contains("Granovetter 1978") && text.contains("acting") && text.contains("pass"),
         "{text}"
     );
+    // The table fits a 100-column terminal.
+    for line in text.lines() {
+        assert!(line.chars().count() <= 100, "too wide: {line}");
+    }
 }
 
 #[test]
@@ -258,4 +262,5 @@ fn full_suite_passes() {
         assert!(text.contains(case), "{case} missing\n{text}");
     }
     assert!(!text.contains("FAIL"));
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
 }

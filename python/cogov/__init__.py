@@ -15,7 +15,7 @@ scenario and seed.
 
 Tables have the columns and types of the command line's files (``float64`` metrics,
 ``int64`` ticks and counts, ``uint64`` seeds, ``string`` ids and names; a missing value is
-``NaN`` in pandas and null in Arrow). The engine runs without holding the GIL; Ctrl-C
+``NaN`` (numbers) or ``None`` (text) in pandas and null in Arrow). The engine runs without holding the GIL; Ctrl-C
 raises :class:`KeyboardInterrupt` promptly and leaves no half-written file.
 """
 
@@ -25,7 +25,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Literal, Union
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Union
 
 from . import _cogov
 from ._cogov import Scenario
@@ -76,7 +76,8 @@ class RunResult:
     final state of each community) are pandas DataFrames, built anew on each access;
     :meth:`to_arrow` gives ``pyarrow.Table`` objects that share the engine's memory.
     Every table the run produced is listed in :attr:`tables` and is also an attribute
-    (``result.ledger`` once the engine writes a ledger).
+    (``result.ledger``; ``result.issues`` and ``result.panel`` when the run kept those
+    records).
     """
 
     def __init__(self, native: _cogov.RunResult) -> None:
@@ -122,20 +123,35 @@ class RunResult:
         return self.table("ledger")
 
     @property
+    def issues(self) -> "pd.DataFrame | None":
+        """One row per issue closed after the warm-up or open at the end, with the tick of
+        each stage change (``NA`` ticks: never reached); ``None`` unless the run was asked
+        for it (``run(..., issues=True)`` or ``[output] issues = true``)."""
+        return self.table("issues") if "issues" in self._native.tables else None
+
+    @property
+    def panel(self) -> "pd.DataFrame | None":
+        """A fixed random sample of residents every few days; ``None`` unless the run was
+        asked for it (``run(..., panel={"sample": 100, "every": 7})`` or ``[output] panel``)."""
+        return self.table("panel") if "panel" in self._native.tables else None
+
+    @property
     def manifest(self) -> dict[str, Any]:
-        """What ran: the resolved scenario and its hash, the seed, the cogov version and
-        commit, wall time, peak memory, and each table's columns with their types."""
+        """What ran: the resolved scenario and its hash, the seed, each table's columns with
+        their types, and ``provenance`` (cogov's version and the commit it was built from,
+        the start time, cores, threads, wall time, peak memory), as ``cogov run`` writes it."""
         return json.loads(self._native.manifest_json)
 
     def save(self, out: "str | os.PathLike[str]", format: Format = "csv") -> Path:
-        """Writes the tables and ``manifest.json`` into ``out`` as ``cogov run --out OUT
-        --format FORMAT`` does (without figures; draw them with ``cogov plot OUT``).
-        Each file is written atomically. Returns the directory."""
+        """Writes the tables, the codebook ``metrics.csv`` and ``manifest.json`` into ``out``
+        as ``cogov run --out OUT --format FORMAT`` does (without figures; draw them with
+        ``cogov plot OUT``). Each file is written atomically; a directory holding an
+        experiment is refused (``ValueError``). Returns the directory."""
         self._native.save(os.fspath(out), format)
         return Path(out)
 
     def __getattr__(self, name: str) -> "pd.DataFrame":
-        # Tables added to the engine later (issues, panel, ...) are attributes too.
+        # Tables added to the engine later are attributes too.
         if not name.startswith("_") and name in self._native.tables:
             return self.table(name)
         raise AttributeError(name)
@@ -146,6 +162,18 @@ class RunResult:
     def __repr__(self) -> str:
         m = self.manifest
         return f"RunResult(scenario={m['scenario_name']!r}, seed={m['seed']}, tables={self.tables})"
+
+
+def _nulls_from_text(table: "pa.Table", columns: list[str]) -> "pa.Table":
+    """``table`` with ``NA`` cells of the text ``columns`` as nulls (in CSV a missing text
+    value is written ``NA``; pyarrow keeps other text columns' cells as they are)."""
+    import pyarrow.compute as pc
+
+    for name in columns:
+        i = table.schema.get_field_index(name)
+        col = table.column(i)
+        table = table.set_column(i, name, pc.if_else(pc.equal(col, "NA"), None, col))
+    return table
 
 
 def _arrow_type(name: str) -> "pa.DataType":
@@ -231,7 +259,7 @@ class ExperimentResult:
         import pyarrow.csv as pacsv
 
         types = {c["name"]: _arrow_type(c["type"]) for c in described["columns"]}
-        return pacsv.read_csv(
+        table = pacsv.read_csv(
             path,
             convert_options=pacsv.ConvertOptions(
                 column_types=types,
@@ -240,6 +268,10 @@ class ExperimentResult:
                 quoted_strings_can_be_null=False,
             ),
         )
+        missing_text = [
+            c["name"] for c in described["columns"] if c["type"] == "string" and c.get("nullable")
+        ]
+        return _nulls_from_text(table, missing_text)
 
     @property
     def runs(self) -> "pd.DataFrame":
@@ -272,6 +304,18 @@ class ExperimentResult:
         """Morris or Sobol' indices (``morris``/``sobol`` designs only)."""
         return self.table("sensitivity")
 
+    @property
+    def issues(self) -> "pd.DataFrame | None":
+        """Every issue of the runs that kept issue records (``[output] issues = true``),
+        keyed by ``run_id``; ``None`` when no run kept them."""
+        return self.table("issues") if "issues" in self.tables else None
+
+    @property
+    def panel(self) -> "pd.DataFrame | None":
+        """The resident panels of the runs that kept one (``[output] panel``), keyed by
+        ``run_id``; ``None`` when no run kept one."""
+        return self.table("panel") if "panel" in self.tables else None
+
     def __getattr__(self, name: str) -> "pd.DataFrame":
         if not name.startswith("_") and name in self.tables:
             return self.table(name)
@@ -281,19 +325,37 @@ class ExperimentResult:
         return f"ExperimentResult(out={str(self._out)!r}, tables={self.tables})"
 
 
-def run(scenario: ScenarioLike, seed: int | None = None, *, record_every: int = 1) -> RunResult:
+def run(
+    scenario: ScenarioLike,
+    seed: int | None = None,
+    *,
+    record_every: int = 1,
+    issues: bool | None = None,
+    panel: "Mapping[str, int] | None" = None,
+) -> RunResult:
     """Runs ``scenario`` once (as written: ``[[policy]]`` overrides are for experiments)
     with ``seed`` (default: the scenario's ``seed``), recording every ``record_every``-th
     day, and returns its tables in memory. Same scenario and seed, same numbers as
     ``cogov run``.
 
+    Args:
+        issues: Keep the issue records (:attr:`RunResult.issues`), as ``[output] issues =
+            true``; ``None`` leaves the scenario's setting.
+        panel: Keep a resident panel (:attr:`RunResult.panel`), e.g. ``{"sample": 100,
+            "every": 7}``, as ``[output] panel``; ``None`` leaves the scenario's setting.
+            Records never change the run's numbers.
+
     The engine runs without holding the GIL, so other Python threads go on meanwhile.
     Ctrl-C raises :class:`KeyboardInterrupt` within a fraction of a second.
 
     Raises:
-        ScenarioError: ``scenario`` is a path to a file that is not a valid scenario.
+        ScenarioError: ``scenario`` is a path to a file that is not a valid scenario, or a
+            record setting is out of range.
     """
-    return RunResult(_cogov.run(_scenario(scenario), seed, record_every))
+    s = _scenario(scenario)
+    if issues is not None or panel is not None:
+        s = s.with_records(issues=issues, panel=None if panel is None else dict(panel))
+    return RunResult(_cogov.run(s, seed, record_every))
 
 
 def experiment(
@@ -304,6 +366,7 @@ def experiment(
     format: Format | None = None,
     resume: bool = False,
     force: bool = False,
+    keep_parts: bool = True,
     progress: bool | Callable[[int, int], object] = True,
 ) -> ExperimentResult:
     """Runs the experiment of ``scenario``: every policy x sweep point x replicate, on
@@ -317,7 +380,9 @@ def experiment(
             CLI's default) and ``"parquet"`` otherwise.
         resume: Skip runs already complete in ``out`` (after Ctrl-C or a crash).
         force: Allow more than ``experiment.max_runs`` runs; overwrite another scenario's
-            output.
+            output (never more runs than fit in memory).
+        keep_parts: Keep ``parts/`` once the final tables are written (``False`` drops it
+            after a complete experiment, as ``--keep-parts=false``; ``resume`` needs it).
         progress: ``True`` shows a progress bar (a widget in notebooks, text in
             terminals); a callable is called as ``progress(done, total)``; ``False``: quiet.
 
@@ -357,6 +422,7 @@ def experiment(
             resume,
             force,
             tick if progress else None,
+            keep_parts,
         )
     finally:
         if bar is not None:

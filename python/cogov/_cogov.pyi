@@ -23,6 +23,10 @@ class Scenario:
     def with_overrides(self, overrides: Mapping[str, _Value]) -> Scenario:
         """This scenario with parameters set by dotted path (``{"mechanisms.grid.enabled":
         True}``), validated again (raises ``ScenarioError`` naming the key path)."""
+    def with_records(self, issues: bool | None = None, panel: Mapping[str, int] | bool | None = None) -> Scenario:
+        """This scenario with its ``[output]`` records set (``issues``; ``panel`` as
+        ``{"sample": N, "every": K}`` or ``False``); ``None`` leaves a setting. Validated
+        again (raises ``ScenarioError``)."""
     def to_toml(self) -> str:
         """The resolved scenario (every parameter) as TOML text, as ``cogov check`` prints it."""
     def check(self) -> None:
@@ -58,7 +62,8 @@ class RunResult:
     def manifest_json(self) -> str:
         """The manifest as JSON text."""
     def save(self, out: str, format: str) -> None:
-        """Writes the tables and ``manifest.json`` into ``out`` (``csv`` or ``parquet``)."""
+        """Writes the tables, ``metrics.csv`` and ``manifest.json`` into ``out`` (``csv`` or
+        ``parquet``); a directory holding an experiment is refused."""
     def schema(self, name: str) -> pa.Schema:
         """Table ``name``'s schema."""
 
@@ -74,6 +79,7 @@ def experiment(
     resume: bool = False,
     force: bool = False,
     progress: Callable[[int, int], object] | None = None,
+    keep_parts: bool = True,
 ) -> tuple[int, int, bool]:
     """Runs the experiment into ``out``; returns ``(runs_total, runs_done, complete)``."""
 

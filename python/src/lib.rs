@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use arrow_array::RecordBatch;
 use arrow_pyarrow::{IntoPyArrow, ToPyArrow};
@@ -46,6 +46,25 @@ fn scenario_error(py: Python<'_>, message: &str, at: &cogov::error::Location) ->
         Ok(PyErr::from_value(e))
     })();
     made.unwrap_or_else(|e| e)
+}
+
+/// A scenario error the library could not place (it had no scenario text: `(scenario)`),
+/// placed in `text`, the scenario the caller gave, named `file`. Other errors unchanged.
+fn relocate(e: cogov::Error, file: &str, text: &str) -> cogov::Error {
+    match e {
+        cogov::Error::Scenario { message, at } if at.file == "(scenario)" && at.line.is_none() => {
+            let Some(key) = at.key_path.clone() else {
+                return cogov::Error::Scenario { message, at };
+            };
+            let at = cogov::scenario::locate::location(file, text, &key);
+            let rest = message.strip_prefix("(scenario)").unwrap_or(&message);
+            cogov::Error::Scenario {
+                message: format!("{}{rest}", cogov::scenario::locate::place(&at)),
+                at,
+            }
+        }
+        other => cogov::scenario::locate::locate_input(other, file, text),
+    }
 }
 
 /// A Python value as a TOML value for a scenario override.
@@ -147,6 +166,32 @@ struct Scenario {
     text: String,
 }
 
+impl Scenario {
+    /// Options of an experiment of this scenario; its file (when it came from one) places
+    /// the library's errors.
+    fn options(
+        &self,
+        out: PathBuf,
+        jobs: usize,
+        format: Format,
+        resume: bool,
+        force: bool,
+        keep_parts: bool,
+    ) -> cogov::experiment::Options {
+        let file = PathBuf::from(&self.file);
+        cogov::experiment::Options {
+            out,
+            jobs,
+            resume,
+            shard: None,
+            force,
+            format,
+            scenario_file: file.is_file().then_some(file),
+            keep_parts,
+        }
+    }
+}
+
 #[pymethods]
 impl Scenario {
     /// Loads, resolves and validates a scenario file.
@@ -192,19 +237,73 @@ impl Scenario {
         })
     }
 
+    /// This scenario with its `[output]` records set: `issues` (a bool) and `panel` (a
+    /// dict such as `{"sample": 100, "every": 7}`, or `False` for none); `None` leaves a
+    /// setting as it is. Validated again (a panel is a table, which dotted overrides cannot
+    /// add).
+    #[pyo3(signature = (issues = None, panel = None))]
+    fn with_records(
+        &self,
+        py: Python<'_>,
+        issues: Option<bool>,
+        panel: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Scenario> {
+        let mut table: toml::Table = toml::from_str(&self.inner.to_toml())
+            .map_err(|e| PyRuntimeError::new_err(format!("resolved scenario: {e}")))?;
+        let output = table
+            .entry("output")
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let toml::Value::Table(output) = output else {
+            return Err(PyRuntimeError::new_err(
+                "resolved scenario: [output] is not a table",
+            ));
+        };
+        if let Some(on) = issues {
+            output.insert("issues".into(), toml::Value::Boolean(on));
+        }
+        match panel {
+            None => {}
+            Some(p) if p.is_instance_of::<PyBool>() && !p.extract::<bool>()? => {
+                output.remove("panel");
+            }
+            Some(p) if p.cast::<PyDict>().is_ok() => {
+                output.insert("panel".into(), to_toml(p)?);
+            }
+            Some(p) => {
+                return Err(PyTypeError::new_err(format!(
+                    "panel: a dict such as {{\"sample\": 100, \"every\": 7}} or False, not a {}",
+                    p.get_type().name()?
+                )));
+            }
+        }
+        let text = toml::to_string(&table)
+            .map_err(|e| PyRuntimeError::new_err(format!("resolved scenario: {e}")))?;
+        Scenario::from_toml(py, &text, "(overrides)")
+    }
+
     /// The resolved scenario (every parameter) as TOML text, as `cogov check` prints it.
     fn to_toml(&self) -> String {
         self.inner.to_toml()
     }
 
     /// Checks everything `cogov check` and `cogov experiment` check before running: the
-    /// experiment plan, the figure settings, and that a world fits in memory.
+    /// figure settings, that a run fits in memory, and the experiment plan (its run count
+    /// and its memory on one thread).
     fn check(&self, py: Python<'_>) -> PyResult<()> {
-        let locate = |e| cogov::scenario::locate::locate_input(e, &self.file, &self.text);
+        let locate = |e| relocate(e, &self.file, &self.text);
         let s = &self.inner;
         s.check(&self.file, &self.text).map_err(|e| py_err(py, e))?;
-        cogov::experiment::Plan::new(s, false).map_err(|e| py_err(py, locate(e)))?;
-        cogov::cli::run::memory_fits(s, 1).map_err(|e| py_err(py, locate(e)))
+        let memory = cogov::footprint::machine_memory();
+        cogov::footprint::check_fits_in(
+            &cogov::footprint::run(s),
+            memory.as_ref(),
+            &self.file,
+            &self.text,
+        )
+        .map_err(|e| py_err(py, e))?;
+        let opts = self.options(PathBuf::new(), 1, Format::Csv, false, false, true);
+        cogov::experiment::runner::prepare(s, &opts).map_err(|e| py_err(py, locate(e)))?;
+        Ok(())
     }
 
     /// The scenario's name (outputs go to `results/<name>/` on the command line).
@@ -305,8 +404,7 @@ impl RunResult {
             .collect::<cogov::Result<_>>()
             .map_err(|e| py_err(py, e))?;
         let mut manifest = self.manifest.clone();
-        manifest["format"] = serde_json::to_value(format).unwrap_or_default();
-        manifest["tables"] = cogov::run::describe(&tables, Some(format));
+        cogov::run::set_format(&mut manifest, &tables, Some(format));
         py.detach(|| cogov::run::write_tables(&out, &tables, &manifest, format))
             .map_err(|e| py_err(py, e))
     }
@@ -340,21 +438,20 @@ fn run(
     }
     let s = scenario.inner.clone();
     let seed = seed.unwrap_or(s.seed);
-    let start = Instant::now();
+    let clock = cogov::provenance::Clock::start();
     let out = detached(
         py,
         |cancel| cogov::run::simulate(s.clone(), seed, record_every, cancel, |_| {}),
         |_| Ok(()),
     )?;
-    let wall = start.elapsed().as_secs_f64();
     if out.cancelled {
         return Err(pyo3::exceptions::PyKeyboardInterrupt::new_err(
             "the run was interrupted",
         ));
     }
-    let tables = out.tables();
+    let tables = out.tables(&s);
     let manifest =
-        cogov::run::manifest(&s, seed, true, &tables, None, wall).map_err(|e| py_err(py, e))?;
+        cogov::run::manifest(&s, seed, true, &tables, None, &clock).map_err(|e| py_err(py, e))?;
     let names = tables.iter().map(|t| t.name.clone()).collect();
     let tables = tables
         .into_iter()
@@ -374,7 +471,7 @@ fn run(
 /// Ctrl-C stops the runs in flight, keeps the finished ones (resume with `resume=True`) and
 /// raises `KeyboardInterrupt`; the final tables are written only when every run is in.
 #[pyfunction]
-#[pyo3(signature = (scenario, out, jobs = None, format = "csv", resume = false, force = false, progress = None))]
+#[pyo3(signature = (scenario, out, jobs = None, format = "csv", resume = false, force = false, progress = None, keep_parts = true))]
 #[allow(clippy::too_many_arguments)]
 fn experiment(
     py: Python<'_>,
@@ -385,6 +482,7 @@ fn experiment(
     resume: bool,
     force: bool,
     progress: Option<Bound<'_, PyAny>>,
+    keep_parts: bool,
 ) -> PyResult<(usize, usize, bool)> {
     let format: Format = format.parse().map_err(|e| py_err(py, e))?;
     let jobs = jobs.unwrap_or_else(|| {
@@ -396,26 +494,9 @@ fn experiment(
         return Err(PyValueError::new_err("jobs: 0 threads; allowed: 1 or more"));
     }
     let s = scenario.inner.clone();
-    let locate = |e| cogov::scenario::locate::locate_input(e, &scenario.file, &scenario.text);
-    // As the CLI: refuse before any world is built when the largest cell does not fit.
-    let plan = cogov::experiment::Plan::new(&s, force).map_err(|e| py_err(py, locate(e)))?;
-    if let Some(largest) = plan
-        .cells
-        .iter()
-        .max_by_key(|c| cogov::world::build::estimate_bytes(c))
-    {
-        cogov::cli::run::memory_fits(largest, jobs.min(plan.len()))
-            .map_err(|e| py_err(py, locate(e)))?;
-    }
-    drop(plan);
-    let opts = cogov::experiment::Options {
-        out,
-        jobs,
-        resume,
-        shard: None,
-        force,
-        format,
-    };
+    let locate = |e| relocate(e, &scenario.file, &scenario.text);
+    // The library checks the plan and its memory before any world is built (`prepare`).
+    let opts = scenario.options(out, jobs, format, resume, force, keep_parts);
     let (done, total) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let mut shown = (usize::MAX, usize::MAX);
     let outcome = detached(
@@ -450,7 +531,7 @@ fn experiment(
             e
         }
     })?
-    .map_err(|e| py_err(py, e))?;
+    .map_err(|e| py_err(py, locate(e)))?;
     if outcome.cancelled {
         return Err(pyo3::exceptions::PyKeyboardInterrupt::new_err(format!(
             "interrupted after {} of {} runs; finished runs are kept in {}; run again with resume=True to continue",

@@ -69,6 +69,31 @@ def test_csv_and_parquet_give_the_same_typed_tables(scenario_file, tmp_path):
     assert b.to_arrow("runs").schema.field("seed").type == pa.uint64()
 
 
+def test_records_are_experiment_tables_in_either_format(tmp_path):
+    # The "on" policy keeps issue records, "off" none: the table holds the runs that kept them.
+    text = tiny(name="rec", ticks=30, extra=EXPERIMENT).replace(
+        'name = "on"\n', 'name = "on"\nset = { "output.issues" = true }\n'
+    )
+    s = cogov.Scenario.from_toml(text)
+    a = cogov.experiment(s, jobs=2, out=tmp_path / "c", format="csv", progress=False)
+    b = cogov.experiment(s, jobs=2, out=tmp_path / "p", format="parquet", progress=False)
+    assert "issues" in a.tables and "panel" not in a.tables and b.panel is None
+    for name in ["issues"]:
+        ta, tb = a.to_arrow(name), b.to_arrow(name)
+        assert ta.schema.names == tb.schema.names, name
+        assert [f.type for f in ta.schema] == [f.type for f in tb.schema], name
+        for col in ta.schema.names:
+            assert ta.column(col).combine_chunks().equals(tb.column(col).combine_chunks()), (name, col)
+    issues = b.issues
+    runs = b.runs
+    on = set(runs.run_id[runs.policy == "on"])
+    assert issues.columns[0] == "run_id" and set(issues.run_id) == on
+    # Missing text is null after reading either format (CSV writes it NA).
+    routed_to = a.to_arrow("issues").column("routed_to")
+    assert routed_to.null_count == issues.routed.isna().sum()
+    assert b.manifest["provenance"]["seed"] == {"master_seed": 9}
+
+
 def test_progress_bar_runs_in_a_terminal(scenario_file, tmp_path, capsys):
     cogov.experiment(scenario_file, jobs=2, out=tmp_path / "bar")
     err = capsys.readouterr().err

@@ -132,3 +132,60 @@ def test_save_parquet_reads_back_with_the_same_values(result, tmp_path):
     assert not (out / "timeseries.csv").exists()
     with pytest.raises(ValueError, match="allowed: csv, parquet"):
         result.save(tmp_path / "x", format="xlsx")
+
+
+def test_records_when_asked_are_the_cli_files(cli, scenario_file, result, tmp_path):
+    s = cogov.Scenario.load(scenario_file)
+    assert result.issues is None and result.panel is None, "records only when asked"
+    r = cogov.run(s, seed=11, issues=True, panel={"sample": 30, "every": 10})
+    assert r.tables == ["timeseries", "summary", "communities", "ledger", "issues", "panel"]
+    # Records never change the run.
+    assert r.timeseries.equals(result.timeseries)
+    issues, panel = r.issues, r.panel
+    assert len(issues) > 0 and len(panel) == 30 * 8
+    arrow = r.to_arrow("issues")
+    assert arrow.schema.field("detected").type == pa.int64()
+    assert arrow.column("funded").null_count > 0, "an issue never funded is null, not a number"
+    assert arrow.column("routed_to").null_count == arrow.column("routed").null_count
+    # The CLI with the same records in [output] writes the same files.
+    text = scenario_file.read_text(encoding="utf-8")
+    with_records = tmp_path / "records.toml"
+    with_records.write_text(text + "[output]\nissues = true\npanel = { sample = 30, every = 10 }\n", encoding="utf-8")
+    out = tmp_path / "cli"
+    cli("run", with_records, "--seed", 11, "--out", out, "--no-plot")
+    for name in ["issues", "panel"]:
+        theirs = read_csv_exact(out / f"{name}.csv")
+        ours = r.table(name)
+        assert list(theirs.columns) == list(ours.columns), name
+        for c in ours.columns:
+            if theirs[c].dtype.kind == "f":
+                a, b = ours[c].to_numpy(dtype=float), theirs[c].to_numpy(dtype=float)
+                assert np.array_equal(a, b, equal_nan=True), (name, c)
+            else:
+                assert ours[c].fillna("NA").astype(str).tolist() == theirs[c].tolist(), (name, c)
+    mine = r.save(tmp_path / "py", format="csv")
+    for f in ["issues.csv", "panel.csv", "metrics.csv"]:
+        assert (mine / f).read_bytes() == (out / f).read_bytes(), f
+    # Saving a run without records removes those an earlier run left there.
+    result.save(mine, format="csv")
+    assert not (mine / "issues.csv").exists() and not (mine / "panel.csv").exists()
+    with pytest.raises(cogov.ScenarioError, match="output.panel.every"):
+        cogov.run(s, panel={"sample": 10, "every": 0})
+
+
+def test_manifest_has_the_provenance_block(result, tmp_path):
+    m = result.manifest
+    assert m["kind"] == "run" and "git_commit" not in m
+    p = m["provenance"]
+    assert p["cogov_version"] == cogov.__version__ and p["seed"] == 11
+    assert p["scenario_hash"] == m["scenario_hash"] and p["wall_seconds"] >= 0
+    for key in ["cogov_commit", "started", "host_cores", "threads", "peak_rss_bytes"]:
+        assert key in p, key
+    assert m["files"] == [], "nothing written yet"
+    out = result.save(tmp_path / "saved", format="parquet")
+    import json
+
+    saved = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert saved["files"] == [f"{t}.parquet" for t in result.tables] + ["metrics.csv"]
+    assert saved["provenance"] == p
+    assert (out / "metrics.csv").read_text(encoding="utf-8").startswith("name,")

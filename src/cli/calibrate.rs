@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
 
 use anyhow::Context;
 
@@ -53,21 +52,24 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if jobs == 0 {
         return Err(crate::Error::input("--jobs: 0 threads; allowed: 1 or more").into());
     }
+    let need = crate::footprint::calibration(&s, jobs);
+    crate::footprint::refuse_if_too_large(&need, Some(&args.scenario))?;
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
-    let bar = super::progress_bar(0, "runs");
-    let start = Instant::now();
+    let progress = super::Progress::new(0, "runs");
+    let clock = crate::provenance::Clock::start();
     let c = calibrate(&s, jobs, &CANCEL, &|done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
+        progress.set_total(total as u64);
+        progress.set(done as u64);
     })
     .with_context(|| format!("calibrating {}", args.scenario.display()))?;
-    bar.finish_and_clear();
-    write_outputs(&out, &s, &c)?;
+    progress.finish();
+    write_outputs(&out, &s, &c, &clock, jobs)?;
+    crate::metrics::write_codebook(&out)?;
     eprintln!(
         "{} draws × {} replicates in {:.2} s; accepted {} (distance ≤ {:.4}) → {}",
         c.result.draws.len(),
         c.replicates,
-        start.elapsed().as_secs_f64(),
+        clock.elapsed(),
         c.result.accepted,
         c.result.threshold,
         out.display()

@@ -18,8 +18,10 @@ use crate::experiment::{Options, run_experiment};
   cogov merge results/p_s1 results/p_s2 results/p_s3 results/p_s4 --out results/policies
 
 Output (in --out, default results/<name>/): runs.csv, timeseries.csv, communities.csv,
-aggregate.csv, contrasts.csv, manifest.json (.parquet instead of .csv with --format
-parquet); per-run parts in parts/. With
+aggregate.csv, contrasts.csv, metrics.csv (the codebook), manifest.json (with provenance);
+issues.csv and panel.csv when [output] asks; per-run parts in parts/ (dropped after a
+complete run with --keep-parts=false). With --format parquet the tables are .parquet
+files (metrics.csv stays CSV). A run's output directory is refused. With
 [experiment] design = \"morris\" or \"sobol\" the points come from [sensitivity] and
 sensitivity.csv (metric,parameter,index,value,ci95_low,ci95_high) is written too.
 run_id is the run's zero-padded index in the order (policy, sweep point, replicate).")]
@@ -49,6 +51,10 @@ pub struct Args {
     /// `--resume` redoes runs whose parts are in the other format.
     #[arg(long, value_enum, default_value_t)]
     pub format: crate::tables::Format,
+    /// Keep parts/ once the final files are written; `--keep-parts=false` drops it after a
+    /// complete, unsharded experiment (parts/ is what --resume and merge need).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub keep_parts: bool,
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
@@ -73,26 +79,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("results").join(&s.name));
-    let jobs = args.jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
+    // Before any work: never write an experiment into a single run's directory.
+    crate::outdir::guard(&out, crate::outdir::OutKind::Experiment)?;
+    let jobs = args.jobs.unwrap_or_else(crate::provenance::host_cores);
     if jobs == 0 {
         return Err(crate::Error::input("--jobs: 0 threads; allowed: 1 or more").into());
     }
-    // Every cell (policy × sweep point) may change the world's size: refuse before any
-    // world is built when the largest, held once per worker, does not fit in memory.
-    let plan = crate::experiment::Plan::new(&s, args.force)
-        .map_err(|e| super::run::locate_error(e, &args.scenario))?;
-    if let Some(largest) = plan
-        .cells
-        .iter()
-        .max_by_key(|c| crate::world::build::estimate_bytes(c))
-    {
-        super::run::check_memory_times(largest, jobs.min(plan.len()), &args.scenario)?;
-    }
-    drop(plan);
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
     let opts = Options {
         out: out.clone(),
@@ -101,15 +93,56 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         shard: args.shard,
         force: args.force,
         format: args.format,
+        scenario_file: Some(args.scenario.clone()),
+        keep_parts: args.keep_parts,
     };
-    let bar = super::progress_bar(0, "runs");
+    // The run count, the memory of the plan and of the runs at once are checked (and the
+    // plan built) before anything runs; the plan's notes and warnings are said here.
+    let plan = crate::experiment::runner::prepare(&s, &opts)
+        .map_err(|e| super::run::locate_error(e, &args.scenario))?;
+    for note in &plan.notes {
+        eprintln!("note: {}", super::run::locate_note(note, &args.scenario));
+    }
+    if plan.replicates < 3 {
+        let r = plan.replicates;
+        let contrasts = if plan.policies.len() > 1 {
+            format!(
+                " and contrasts rest on {r} pair{}",
+                if r == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "warning: {r} replicate{} per policy and sweep point: confidence intervals {}{contrasts}; \
+             set experiment.replicates to 3 or more (10 or more for a paper)",
+            if r == 1 { "" } else { "s" },
+            if r == 1 {
+                "cannot be computed"
+            } else {
+                "are very wide"
+            },
+        );
+    }
+    drop(plan);
+    let progress = super::Progress::new(0, "runs");
     let start = Instant::now();
     let outcome = run_experiment(&s, &opts, &CANCEL, &|done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
+        progress.set_total(total as u64);
+        progress.set(done as u64);
     })
+    .map_err(|e| super::run::locate_error(e, &args.scenario))
     .with_context(|| format!("experiment into {}", out.display()))?;
-    bar.finish_and_clear();
+    progress.finish();
+    if args.resume {
+        eprintln!(
+            "resumed: {} run{} reused from {}, {} run now",
+            outcome.reused,
+            if outcome.reused == 1 { "" } else { "s" },
+            crate::experiment::runner::parts_dir(&out).display(),
+            outcome.runs_done - outcome.reused
+        );
+    }
     if outcome.cancelled {
         return Err(anyhow::anyhow!(
             "interrupted after {} of {} runs; finished runs are kept in {}; rerun the same command with --resume to continue",
@@ -124,6 +157,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         start.elapsed().as_secs_f64(),
         out.display()
     );
+    if outcome.parts_dropped {
+        eprintln!("parts/ dropped (--keep-parts=false): the final files hold every run");
+    }
     // Shards hold only part files; their figures are drawn after `cogov merge`.
     if !args.no_plot && outcome.complete && args.shard.is_none() {
         super::plot::draw_and_tell(&out, &s.plot)?;

@@ -18,11 +18,15 @@ pub struct Args {
     /// Do not draw the figures and report.html (draw them later with `cogov plot`).
     #[arg(long)]
     pub no_plot: bool,
+    /// Keep the merged parts/ once the final files are written; `--keep-parts=false` drops
+    /// them (the shards' own directories are left alone).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub keep_parts: bool,
 }
 
 /// Merges the shards and writes the final files.
 pub fn run(args: &Args) -> anyhow::Result<()> {
-    let m = crate::experiment::merge::merge(&args.dirs, &args.out)
+    let m = crate::experiment::merge::merge(&args.dirs, &args.out, args.keep_parts)
         .with_context(|| format!("merging into {}", args.out.display()))?;
     eprintln!(
         "merged {} of {} runs → {}",

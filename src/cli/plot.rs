@@ -13,7 +13,11 @@ use anyhow::Context as _;
   cogov plot results/policies --formats svg,pdf     vector files only
   cogov plot results/policies --width 3.5           single-column figures
   cogov plot results/policies --formats png --dpi 150   lighter PNGs for a web page
-  cogov plot results/run1 --metrics active_share,complaints --out /tmp/figs")]
+  cogov plot results/run1 --metrics active_share,complaints --out /tmp/figs
+  cogov plot results/policies --smooth 7                 7-day means of daily counts
+  cogov plot results/my_sweep --split-by integrated_delay  one panel per value
+
+Earlier figures of cogov plot in the figures folder are replaced (other files are kept).")]
 pub struct Args {
     /// A `cogov run` or `cogov experiment` output directory.
     pub dir: PathBuf,
@@ -44,6 +48,12 @@ pub struct Args {
     /// Do not write report.html.
     #[arg(long)]
     pub no_report: bool,
+    /// Rolling mean over this many days for time series of flows (0 or 1: none).
+    #[arg(long, value_name = "DAYS")]
+    pub smooth: Option<u32>,
+    /// Swept parameter whose values split a swept experiment's time series into panels.
+    #[arg(long, value_name = "PARAMETER")]
+    pub split_by: Option<String>,
 }
 
 /// Draws the figures; prints what was written and what was left out.
@@ -69,6 +79,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     if let Some(d) = args.dpi {
         cfg.dpi = d;
+    }
+    if let Some(d) = args.smooth {
+        cfg.smooth = d;
+    }
+    if let Some(p) = &args.split_by {
+        cfg.split_by = p.clone();
     }
     cfg.titles |= args.titles;
     cfg.report &= !args.no_report;

@@ -1,9 +1,9 @@
 //! `cogov run SCENARIO`: one run, written to `results/<name>/`.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
 use anyhow::Context;
 
@@ -14,7 +14,14 @@ use crate::scenario::Scenario;
 #[command(after_help = "Examples:
   cogov run scenarios/shangcheng.toml
   cogov run scenarios/all_on.toml --seed 7 --out results/all_on_seed7
-  cogov run scenarios/all_on.toml --format parquet     tables as zstd Parquet files")]
+  cogov run scenarios/policies.toml --policy grid --out results/grid_run
+  cogov run scenarios/shangcheng.toml --set ticks=365 --set mechanisms.grid.enabled=true
+  cogov run scenarios/all_on.toml --format parquet     tables as zstd Parquet files
+
+Output (in --out, default results/<name>/): timeseries.csv, summary.csv, communities.csv,
+ledger.csv, metrics.csv (the codebook), manifest.json (with provenance), figures/ and
+report.html; issues.csv and panel.csv when [output] asks for them. With --format parquet
+the tables are .parquet files (metrics.csv, the codebook, stays CSV).")]
 pub struct Args {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
@@ -33,54 +40,103 @@ pub struct Args {
     /// File format of the tables: csv (default) or parquet (zstd; same columns and types).
     #[arg(long, value_enum, default_value_t)]
     pub format: crate::tables::Format,
+    /// Set a parameter, e.g. `--set world.residents=3000` (repeatable; the value is TOML:
+    /// a number, true/false, or a quoted string).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Run one `[[policy]]` of an experiment file: the scenario with that policy's settings.
+    #[arg(long, value_name = "NAME")]
+    pub policy: Option<String>,
 }
 
-/// Loads a scenario and refuses a world too large for this machine's memory.
+/// Parses `--set KEY=VALUE` arguments: the value as TOML (a bare word that is not TOML is
+/// taken as a string).
+pub fn parse_sets(sets: &[String]) -> crate::Result<BTreeMap<String, toml::Value>> {
+    let mut out = BTreeMap::new();
+    for s in sets {
+        let Some((key, value)) = s.split_once('=') else {
+            return Err(crate::Error::input(format!(
+                "--set {s}: expected KEY=VALUE, e.g. --set world.residents=3000"
+            )));
+        };
+        let (key, value) = (key.trim(), value.trim());
+        if key.is_empty() {
+            return Err(crate::Error::input(format!(
+                "--set {s}: the key is empty; expected KEY=VALUE, e.g. --set world.residents=3000"
+            )));
+        }
+        let parsed = format!("v = {value}")
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .unwrap_or_else(|| toml::Value::String(value.to_string()));
+        out.insert(key.to_string(), parsed);
+    }
+    Ok(out)
+}
+
+/// The scenario a `cogov run` runs: the file, then the chosen policy's settings, then the
+/// `--set` values (each located and checked like the file's own).
+pub fn resolve(
+    s: Scenario,
+    path: &std::path::Path,
+    policy: Option<&str>,
+    sets: &[String],
+) -> crate::Result<Scenario> {
+    let mut set = BTreeMap::new();
+    if let Some(name) = policy {
+        let Some(p) = s.policy.iter().find(|p| p.name == name) else {
+            let names: Vec<&str> = s.policy.iter().map(|p| p.name.as_str()).collect();
+            return Err(crate::Error::input(format!(
+                "--policy {name}: {} has no policy \"{name}\"; its policies: {}",
+                path.display(),
+                if names.is_empty() {
+                    "(none: it has no [[policy]] sections)".to_string()
+                } else {
+                    names.join(", ")
+                }
+            )));
+        };
+        set.extend(p.set.clone());
+    }
+    let cli = parse_sets(sets)?;
+    let paths: Vec<String> = cli.keys().cloned().collect();
+    set.extend(cli);
+    if set.is_empty() {
+        return Ok(s);
+    }
+    s.with_overrides(&set).map_err(|e| {
+        crate::Error::input(format!(
+            "{}{}: {e}",
+            policy.map(|p| format!("--policy {p}")).unwrap_or_default(),
+            if paths.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "{}--set {}",
+                    if policy.is_some() { ", " } else { "" },
+                    paths.join(", ")
+                )
+            }
+        ))
+    })
+}
+
+/// Loads a scenario and refuses a run too large for this machine's memory (estimated
+/// before anything is built).
 pub fn load_checked(path: &std::path::Path) -> anyhow::Result<Scenario> {
     let s = Scenario::load(path)?;
-    check_memory(&s, path)?;
+    crate::footprint::refuse_if_too_large(&crate::footprint::run(&s), Some(path))?;
     Ok(s)
 }
 
-/// Refuses (as bad input) a world whose estimated size exceeds the available memory.
-pub fn check_memory(s: &Scenario, path: &std::path::Path) -> crate::Result<()> {
-    check_memory_times(s, 1, path)
-}
-
-/// Refuses (as bad input) `copies` worlds of `s` held at once (parallel runs) when their
-/// estimated size exceeds the available memory. Nothing is allocated before this check.
-pub fn check_memory_times(
-    s: &Scenario,
-    copies: usize,
-    path: &std::path::Path,
-) -> crate::Result<()> {
-    memory_fits(s, copies).map_err(|e| locate_error(e, path))
-}
-
-/// Refuses, as bad input about `world.residents` (unlocated: see [`locate_error`]),
-/// `copies` worlds of `s` held at once when their estimated size exceeds the available
-/// memory. Nothing is allocated before this check.
-pub fn memory_fits(s: &Scenario, copies: usize) -> crate::Result<()> {
-    let one = crate::world::build::estimate_bytes(s);
-    let need = one.saturating_mul(copies.max(1) as u64);
-    if let Some(avail) = crate::output::available_memory_bytes()
-        && need > avail
-    {
-        let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
-        let times = if copies > 1 {
-            format!(" × {copies} parallel runs")
-        } else {
-            String::new()
-        };
-        return Err(crate::Error::input(format!(
-            "world.residents: a world of {} residents needs about {:.1} GiB{times} (estimated before allocating), more than the {:.1} GiB of memory available; allowed: a smaller world (world.residents, network degrees){}",
-            s.world.residents,
-            gib(need),
-            gib(avail),
-            if copies > 1 { " or fewer --jobs" } else { "" }
-        )));
+/// Adds `file:line:col` and a quoted key path to a note that starts with a key path
+/// (`sweep.world.grids: ...`), as [`locate_error`] does for errors.
+pub fn locate_note(note: &str, path: &std::path::Path) -> String {
+    match locate_error(crate::Error::input(note), path) {
+        crate::Error::Input(m) => m,
+        other => other.to_string(),
     }
-    Ok(())
 }
 
 /// Adds `file:line:col` and a quoted key path to an input error whose message starts with
@@ -109,26 +165,32 @@ pub fn check_overwrite(dir: &std::path::Path, s: &Scenario, force: bool) -> crat
 
 /// Runs the scenario and writes its outputs.
 pub fn run(args: &Args) -> anyhow::Result<()> {
-    let s = load_checked(&args.scenario)?;
+    let clock = crate::provenance::Clock::start();
+    let s = Scenario::load(&args.scenario)?;
+    let s = resolve(s, &args.scenario, args.policy.as_deref(), &args.set)?;
+    crate::footprint::refuse_if_too_large(&crate::footprint::run(&s), Some(&args.scenario))?;
     let seed = args.seed.unwrap_or(s.seed);
     let dir = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("results").join(&s.name));
+    // Before any work: never write a run into an experiment's directory.
+    crate::outdir::guard(&dir, crate::outdir::OutKind::Run)?;
     check_overwrite(&dir, &s, args.force)?;
     let scenario = Arc::new(s);
-    let bar = super::progress_bar((scenario.ticks + scenario.init.warmup) as u64, "ticks");
-    let start = Instant::now();
+    let progress =
+        super::Progress::new(scenario.ticks as u64 + scenario.init.warmup as u64, "ticks");
     let cancel = AtomicBool::new(false);
-    let out = crate::run::simulate(scenario.clone(), seed, 1, &cancel, |_| bar.inc(1));
-    bar.finish_and_clear();
-    let wall = start.elapsed().as_secs_f64();
-    crate::run::write_run(&dir, &scenario, seed, &out, wall, args.format)
+    let out = crate::run::simulate(scenario.clone(), seed, 1, &cancel, |t| {
+        progress.set(t as u64)
+    });
+    progress.finish();
+    crate::run::write_run(&dir, &scenario, seed, &out, &clock, args.format)
         .with_context(|| format!("writing results to {}", dir.display()))?;
     eprintln!(
         "{} ticks in {:.2} s → {}",
         scenario.ticks,
-        wall,
+        clock.elapsed(),
         dir.display()
     );
     if !args.no_plot {

@@ -41,7 +41,8 @@ pub fn run(e: &mut Engine) {
         for _ in 0..n {
             let k = rng::index(&mut rng, locations);
             let place = place_of(&e.world, d, k);
-            let issue = new_issue(&e.world, s, d, di as u16, place, tick, &mut rng);
+            let mut issue = new_issue(&e.world, s, d, di as u16, place, tick, &mut rng);
+            e.record.number(&mut issue);
             e.world.issues.push(issue);
             e.record.tally.arisen += 1;
         }
@@ -66,6 +67,7 @@ pub fn run(e: &mut Engine) {
             issue.stage = Stage::Known;
             issue.handler = Handler::Department;
             issue.answered = true;
+            e.record.number(&mut issue);
             e.world.issues.push(issue);
             e.record.tally.arisen += 1;
         }
@@ -149,6 +151,7 @@ pub fn new_issue(
             .collect::<Box<[f32]>>()
     });
     Issue {
+        id: 0,
         domain,
         scope,
         place,
@@ -176,6 +179,12 @@ pub fn new_issue(
         shared_care: false,
         arisen: tick,
         detected: None,
+        routed: None,
+        routed_to: Handler::Community,
+        taken: None,
+        deliberated: None,
+        funded: None,
+        escalated: None,
         ready_at: tick,
         stage_since: tick,
         work_left: p.duration as f32,

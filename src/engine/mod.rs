@@ -170,11 +170,13 @@ impl Engine {
     /// so the warm-up is the world before the reform.
     fn start_mechanisms(&mut self) {
         let mut mechs = std::mem::take(&mut self.mechanisms);
+        let before = self.world.new_ties.len();
         for (index, m) in mechs.iter_mut() {
             let mut rng = rng::stream(self.seed, Purpose::Mechanism, u64::MAX, *index as u64);
             m.init(&mut self.ctx(&mut rng));
         }
         self.mechanisms = mechs;
+        self.linkage_ingredients(before);
         self.world.add_new_ties();
         residents::refresh_stats(self);
     }
@@ -231,6 +233,7 @@ impl Engine {
         }
         let mut mechs = std::mem::take(&mut self.mechanisms);
         let tick = self.world.tick as u64;
+        let before = self.world.new_ties.len();
         for (index, m) in mechs.iter_mut() {
             if m.phases().contains(&phase) {
                 let mut rng = rng::stream(
@@ -243,6 +246,22 @@ impl Engine {
             }
         }
         self.mechanisms = mechs;
+        self.linkage_ingredients(before);
+    }
+
+    /// Removes what the mechanisms just added of an ingredient switched off (`[linkage]`):
+    /// the ties they formed since `ties_before`, or the mobilisation they added.
+    fn linkage_ingredients(&mut self, ties_before: usize) {
+        let l = &self.scenario.linkage;
+        if !l.ties {
+            self.world.new_ties.truncate(ties_before);
+        }
+        if !l.action {
+            let c = &mut self.world.contacts;
+            c.mobilisation.fill(0.0);
+            c.online_call = 0.0;
+            c.party_duty = 0.0;
+        }
     }
 
     /// An issue-level random stream for this tick and phase.

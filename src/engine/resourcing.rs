@@ -109,6 +109,7 @@ pub fn run(e: &mut Engine) {
         if issue.unfunded() == 0 {
             issue.stage = Stage::Working;
             issue.stage_since = tick;
+            issue.funded = Some(tick);
             issue.work_left = issue.duration;
         } else if tick >= issue.stage_since + s.issues.funding_patience {
             e.record.unfunded();

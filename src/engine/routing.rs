@@ -70,6 +70,7 @@ pub fn run(e: &mut Engine) {
         };
         if *credit >= 1.0 {
             *credit -= 1.0;
+            issue.taken.get_or_insert(tick);
             issue.stage = if issue.consent_share > 0.0 && !issue.consent {
                 Stage::Consent
             } else {
@@ -78,10 +79,10 @@ pub fn run(e: &mut Engine) {
             issue.stage_since = tick;
             let social_work = domains[issue.domain as usize].params.social_work;
             take_worker(issue, social_workers, caseload, social_work);
-        } else if tick > issue.ready_at + s.government.queue_patience {
-            if pass_on(issue, s, dispatch, &capacities.platform_staff, tick) {
-                e.record.handoff();
-            }
+        } else if tick > issue.ready_at + s.government.queue_patience
+            && pass_on(issue, s, dispatch, &capacities.platform_staff, tick)
+        {
+            e.record.handoff();
         }
     }
 }
@@ -243,6 +244,10 @@ fn send(
     dispatch: Option<f64>,
     tick: u32,
 ) {
+    if issue.routed.is_none() {
+        issue.routed = Some(tick);
+        issue.routed_to = handler;
+    }
     issue.handler = handler;
     issue.organisation = organisation;
     issue.worker = NONE;
@@ -324,6 +329,7 @@ pub fn escalate_to(
     tick: u32,
 ) {
     send(issue, handler, NONE, s, dispatch, tick);
+    issue.escalated = Some(tick);
     issue.escalations += 1;
     issue.work_left = issue.duration;
 }

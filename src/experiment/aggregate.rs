@@ -120,7 +120,8 @@ pub fn contrast_cell(plan: &Plan, p: usize, k: usize, cells: &[Vec<Vec<f64>>]) -
             lo.push(missing(c.ci95_low));
             hi.push(missing(c.ci95_high));
             d.push(missing(c.cohens_d));
-            a12.push(c.a12);
+            // One pair says nothing about stochastic dominance: its A12 would be 0, 0.5 or 1.
+            a12.push(if c.n < 2 { f64::NAN } else { c.a12 });
         }
     }
     let mut t = Table::new("contrasts")

@@ -47,6 +47,9 @@ pub struct Plan {
     /// The sensitivity design of a `morris` / `sobol` experiment (its points are
     /// [`Plan::points`], one policy only).
     pub sensitivity: Option<SensitivityPlan>,
+    /// What the plan changed from the file and why, each starting with a key path
+    /// (`sweep.world.grids: ...`), e.g. range values of an integer parameter rounded.
+    pub notes: Vec<String>,
     seed: u64,
 }
 
@@ -66,6 +69,8 @@ pub struct SensitivityPlan {
 impl Plan {
     /// Builds the plan; `force` lifts the `experiment.max_runs` limit.
     pub fn new(s: &Scenario, force: bool) -> Result<Plan> {
+        // Count before expanding, so a huge sweep or design is refused without being built.
+        check_planned(s, force)?;
         let e = &s.experiment;
         let mut policies: Vec<(String, BTreeMap<String, toml::Value>)> = s
             .policy
@@ -92,28 +97,14 @@ impl Plan {
         };
         let mut sweep_keys: Vec<String> = s.sweep.keys().cloned().collect();
         let mut sensitivity = None;
-        // Count before expanding, so a huge sweep is refused without being built.
-        let planned_points = match e.design.as_str() {
-            "latin_hypercube" => e.samples as u64,
-            _ => s
-                .sweep
-                .values()
-                .fold(1u64, |n, spec| n.saturating_mul(spec.len() as u64)),
-        };
-        let planned = (policies.len() as u64)
-            .saturating_mul(planned_points)
-            .saturating_mul(e.replicates as u64);
-        if planned > MAX_PLANNED_RUNS || (planned > e.max_runs as u64 && !force) {
-            return Err(Error::input(format!(
-                "experiment.max_runs: the experiment would have {planned} runs ({} policies × {planned_points} sweep points × {} replicates), more than max_runs = {}; raise experiment.max_runs or pass --force (at most {MAX_PLANNED_RUNS} runs even then)",
-                policies.len(),
-                e.replicates,
-                e.max_runs
-            )));
-        }
+        let table = s.to_table();
+        let integer = |key: &str| crate::sensitivity::calibrate::is_integer(&table, key);
+        let mut notes = Vec::new();
         let points = match e.design.as_str() {
-            "factorial" => factorial(&s.sweep)?,
-            "latin_hypercube" => latin_hypercube(&s.sweep, e.samples, e.seed)?,
+            "factorial" => factorial(&s.sweep, &integer, &mut notes)?,
+            "latin_hypercube" => {
+                latin_hypercube(&s.sweep, e.samples, e.seed, &integer, &mut notes)?
+            }
             design @ ("morris" | "sobol") => {
                 let (plan, keys, points) = sensitivity_points(s, design, policies.len())?;
                 sweep_keys = keys;
@@ -141,17 +132,37 @@ impl Plan {
                 e.max_runs
             )));
         }
+        // Cells carry the model only: serialising the policies into every cell would make
+        // the plan quadratic in their number.
+        let mut base = s.clone();
+        base.policy.clear();
+        base.sweep.clear();
         let mut cells = Vec::with_capacity(policies.len() * points.len());
-        for (name, set) in &policies {
+        for (pi, (name, set)) in policies.iter().enumerate() {
+            // Where the message points: the policy's settings, or the sweep.
+            let key = if set.is_empty() || s.policy.is_empty() {
+                "sweep".to_string()
+            } else {
+                format!("policy[{pi}].set")
+            };
             for point in &points {
                 let mut all = set.clone();
                 for (k, v) in sweep_keys.iter().zip(point) {
                     all.insert(k.clone(), v.clone());
                 }
-                let cell = s.with_overrides(&all).map_err(|err| {
+                let cell = base.with_overrides(&all).map_err(|err| {
+                    // Name the swept key the message is about, so it can be located; else
+                    // the policy's settings or the sweep.
+                    let text = err.to_string();
+                    let swept = sweep_keys
+                        .iter()
+                        .find(|k| text.contains(&format!("\"{k}\"")))
+                        .map(|k| format!("sweep.{k}"));
                     Error::input(format!(
-                        "policy \"{name}\" at sweep point {}: {err}",
-                        describe(&sweep_keys, point)
+                        "{}: policy \"{name}\" at sweep point {} gives a scenario that is not valid: {}",
+                        swept.as_deref().unwrap_or(&key),
+                        describe(&sweep_keys, point),
+                        text.strip_prefix("(overrides): ").unwrap_or(&text)
                     ))
                 })?;
                 cells.push(Arc::new(cell));
@@ -165,6 +176,7 @@ impl Plan {
             replicates: e.replicates,
             cells,
             sensitivity,
+            notes,
             seed: e.seed,
         })
     }
@@ -339,13 +351,78 @@ pub fn value_field(v: &toml::Value) -> String {
 }
 
 /// Most runs an experiment may plan even with `--force` (its plan is held in memory).
-pub const MAX_PLANNED_RUNS: u64 = 100_000_000;
+pub const MAX_PLANNED_RUNS: u64 = crate::scenario::limits::RUNS as u64;
+
+/// Refuses an experiment larger than `experiment.max_runs` (unless `force`) or than
+/// [`MAX_PLANNED_RUNS`], counted from the design's sizes before anything is allocated.
+pub fn check_planned(s: &Scenario, force: bool) -> Result<crate::scenario::limits::PlannedRuns> {
+    let p = s.planned_runs();
+    let e = &s.experiment;
+    if p.total > MAX_PLANNED_RUNS || (p.total > e.max_runs as u64 && !force) {
+        return Err(Error::input(format!(
+            "experiment.max_runs: the experiment would have {} runs ({} policies × {} points × {} replicates), more than max_runs = {}; raise experiment.max_runs or pass --force (at most {MAX_PLANNED_RUNS} runs even then)",
+            p.total, p.policies, p.points, p.replicates, e.max_runs
+        )));
+    }
+    Ok(p)
+}
+
+/// Rounds a float to the nearest whole number (halves away from zero), as a TOML integer.
+fn whole(v: f64) -> toml::Value {
+    toml::Value::Integer(v.round() as i64)
+}
+
+/// The values of one factorial sweep: a range over an integer parameter is rounded to
+/// whole numbers (duplicates kept once), with a note saying so.
+fn sweep_values(
+    key: &str,
+    spec: &SweepSpec,
+    integer: &dyn Fn(&str) -> bool,
+    notes: &mut Vec<String>,
+) -> Vec<toml::Value> {
+    let values = spec.values();
+    let SweepSpec::Range { .. } = spec else {
+        return values;
+    };
+    let fractional = values
+        .iter()
+        .any(|v| v.as_float().is_some_and(|f| f.fract() != 0.0));
+    if !integer(key) || !fractional {
+        return values;
+    }
+    let mut rounded: Vec<toml::Value> = Vec::new();
+    for v in &values {
+        let w = whole(v.as_float().unwrap_or_default());
+        if rounded.last() != Some(&w) {
+            rounded.push(w);
+        }
+    }
+    let show = |vs: &[toml::Value]| vs.iter().map(value_field).collect::<Vec<_>>().join(", ");
+    notes.push(format!(
+        "sweep.{key}: `{key}` takes whole numbers, so the range's values {} are rounded to {}{}",
+        show(&values),
+        show(&rounded),
+        if rounded.len() < values.len() {
+            format!(
+                " ({} values after rounding; give `steps` or a list of whole numbers to choose them)",
+                rounded.len()
+            )
+        } else {
+            String::new()
+        }
+    ));
+    rounded
+}
 
 /// The cartesian product of the sweep values, in sorted key order (last key fastest).
-fn factorial(sweep: &BTreeMap<String, SweepSpec>) -> Result<Vec<Vec<toml::Value>>> {
+fn factorial(
+    sweep: &BTreeMap<String, SweepSpec>,
+    integer: &dyn Fn(&str) -> bool,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Vec<toml::Value>>> {
     let mut points = vec![Vec::new()];
     for (key, spec) in sweep {
-        let values = spec.values();
+        let values = sweep_values(key, spec, integer, notes);
         if values.is_empty() {
             return Err(Error::input(format!(
                 "sweep.{key}: expands to 0 values, so the experiment has 0 runs; give at least one value (steps ≥ 1)"
@@ -370,6 +447,8 @@ fn latin_hypercube(
     sweep: &BTreeMap<String, SweepSpec>,
     samples: u32,
     seed: u64,
+    integer: &dyn Fn(&str) -> bool,
+    notes: &mut Vec<String>,
 ) -> Result<Vec<Vec<toml::Value>>> {
     if samples == 0 {
         return Err(Error::input(
@@ -384,6 +463,12 @@ fn latin_hypercube(
                 "sweep.{key}: a latin_hypercube design needs a range {{ from = .., to = .. }}, not a list of values"
             )));
         };
+        let int = integer(key);
+        if int {
+            notes.push(format!(
+                "sweep.{key}: `{key}` takes whole numbers, so each sampled value is rounded to the nearest one"
+            ));
+        }
         let mut rng = rng::stream(seed, Purpose::Experiment, d as u64, 0);
         let mut strata: Vec<usize> = (0..n).collect();
         for i in (1..n).rev() {
@@ -391,7 +476,8 @@ fn latin_hypercube(
         }
         for (p, &s) in points.iter_mut().zip(&strata) {
             let u = (s as f64 + rng::unit_f64(&mut rng)) / n as f64;
-            p.push(toml::Value::Float(from + (to - from) * u));
+            let v = from + (to - from) * u;
+            p.push(if int { whole(v) } else { toml::Value::Float(v) });
         }
     }
     Ok(points)
@@ -413,7 +499,7 @@ mod tests {
                 steps: 3,
             },
         );
-        let p = factorial(&sweep).unwrap();
+        let p = factorial(&sweep, &|_| false, &mut Vec::new()).unwrap();
         assert_eq!(p.len(), 6);
         assert_eq!(p[1], vec![toml::Value::Float(0.0), 2.into()]);
     }
@@ -422,6 +508,12 @@ mod tests {
     fn morris_design_gives_the_points_and_rounds_integer_parameters() {
         let s = Scenario::from_toml(
             r#"ticks = 10
+               [world]
+               communities = 6
+               service_complexes = 2
+               grids = 24
+               organisations = 20
+               businesses = 100
                [experiment]
                design = "morris"
                replicates = 2
@@ -481,13 +573,43 @@ mod tests {
                 steps: 2,
             },
         );
-        let p = latin_hypercube(&sweep, 10, 3).unwrap();
+        let p = latin_hypercube(&sweep, 10, 3, &|_| false, &mut Vec::new()).unwrap();
         let mut strata: Vec<usize> = p
             .iter()
             .map(|v| v[0].as_float().unwrap() as usize)
             .collect();
         strata.sort();
         assert_eq!(strata, (0..10).collect::<Vec<_>>());
-        assert_eq!(p, latin_hypercube(&sweep, 10, 3).unwrap());
+        assert_eq!(
+            p,
+            latin_hypercube(&sweep, 10, 3, &|_| false, &mut Vec::new()).unwrap()
+        );
+    }
+
+    #[test]
+    fn integer_ranges_are_rounded_with_a_note() {
+        let s = Scenario::from_toml(
+            r#"ticks = 10
+               [experiment]
+               replicates = 1
+               [sweep]
+               "world.organisations" = { from = 10, to = 12, steps = 5 }"#,
+            "t.toml",
+        )
+        .unwrap();
+        let plan = Plan::new(&s, false).unwrap();
+        let orgs: Vec<String> = (0..plan.points.len())
+            .map(|k| plan.point_fields(k)[0].clone())
+            .collect();
+        assert_eq!(orgs, ["10", "11", "12"]);
+        assert_eq!(plan.notes.len(), 1);
+        let n = &plan.notes[0];
+        assert!(
+            n.starts_with("sweep.world.organisations: ")
+                && n.contains("10.5")
+                && n.contains("3 values"),
+            "{n}"
+        );
+        assert_eq!(plan.cells[1].world.organisations, 11);
     }
 }

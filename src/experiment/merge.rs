@@ -2,12 +2,13 @@
 //! assembles the final files, byte-identical to a single-machine run.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use crate::error::{Error, Result};
 use crate::experiment::design::Plan;
 use crate::experiment::runner::{self, parts_dir};
+use crate::outdir::{self, OutKind};
 use crate::output;
+use crate::provenance::Clock;
 use crate::run;
 use crate::scenario::Scenario;
 use crate::tables::Format;
@@ -24,8 +25,8 @@ pub struct Merged {
 /// Merges the shard directories `dirs` into `out`. All shards must come from the same
 /// scenario (same hash); runs missing from every shard leave the result incomplete (no final
 /// CSVs, `complete: false`), which is reported as an input error naming the count.
-pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged> {
-    let start = Instant::now();
+pub fn merge(dirs: &[PathBuf], out: &Path, keep_parts: bool) -> Result<Merged> {
+    let clock = Clock::start();
     let first = dirs
         .first()
         .ok_or_else(|| Error::input("merge: give at least one shard directory"))?;
@@ -55,6 +56,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged> {
         }
     }
     let plan = Plan::new(&scenario, true)?;
+    outdir::guard(out, OutKind::Experiment)?;
     output::ensure_dir(&parts_dir(out))?;
     let mut done = 0;
     for i in 0..plan.len() {
@@ -84,7 +86,22 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged> {
     if done == plan.len() {
         runner::finalize(out, &plan, format)?;
     }
-    runner::write_merged_manifest(out, &scenario, &plan, done, start, format)?;
+    let shards = dirs
+        .iter()
+        .map(|d| {
+            let provenance = std::fs::read_to_string(d.join("manifest.json"))
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|m| m.get("provenance").cloned())
+                .unwrap_or(serde_json::Value::Null);
+            serde_json::json!({"dir": d.display().to_string(), "provenance": provenance})
+        })
+        .collect();
+    runner::write_merged_manifest(out, &scenario, &plan, done, &clock, shards, format)?;
+    let parts_dropped = done == plan.len() && !keep_parts;
+    if parts_dropped {
+        runner::drop_parts(out)?;
+    }
     if done < plan.len() {
         return Err(Error::input(format!(
             "merge: {} of {} runs are missing from the shards; run the missing shards (or --resume them) and merge again",

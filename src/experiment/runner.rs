@@ -4,19 +4,24 @@
 //! only runs in flight and `--resume` skips runs whose marker matches. The final tables are
 //! assembled from the parts in run-id order, so they do not depend on thread count or
 //! timing. Which tables there are comes from [`run::TABLES`]: a run's `summary` becomes its
-//! row of `runs`, every other table is kept with a leading `run_id`.
+//! row of `runs`, every other table is kept with a leading `run_id` (the optional records,
+//! `issues` and `panel`, from the runs that kept them). Before anything runs, [`prepare`]
+//! checks that the plan and its runs fit; an experiment never writes into a run's directory
+//! ([`outdir::guard`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::experiment::aggregate;
 use crate::experiment::design::{Plan, RunSpec};
+use crate::footprint;
+use crate::outdir::{self, OutKind};
 use crate::output;
+use crate::provenance::{self, Clock};
 use crate::run;
 use crate::scenario::Scenario;
 use crate::tables::{self, Column, Format, Table, TableWriter, parquet_format};
@@ -32,10 +37,16 @@ pub struct Options {
     pub resume: bool,
     /// Run only shard `(i, n)` (1-based `i`): runs with `index % n == i - 1`.
     pub shard: Option<(usize, usize)>,
-    /// Allow more than `experiment.max_runs` runs and overwrite another scenario's output.
+    /// Allow more than `experiment.max_runs` runs and overwrite another scenario's output
+    /// (never more runs than fit in memory).
     pub force: bool,
     /// File format of the parts and the final tables.
     pub format: Format,
+    /// The scenario file, for the position of input errors found here.
+    pub scenario_file: Option<PathBuf>,
+    /// Keep `parts/` after the final files are assembled (needed to `--resume` or re-merge;
+    /// a complete unsharded experiment can drop them).
+    pub keep_parts: bool,
 }
 
 /// What an experiment did.
@@ -49,6 +60,10 @@ pub struct Outcome {
     pub complete: bool,
     /// Whether the run was interrupted.
     pub cancelled: bool,
+    /// Runs found complete in `parts/` and reused (`--resume`).
+    pub reused: usize,
+    /// Whether `parts/` was dropped after the final files were written.
+    pub parts_dropped: bool,
 }
 
 /// The parts folder of an output directory.
@@ -113,6 +128,28 @@ pub fn recorded_hash(out: &Path) -> Option<String> {
     v.get("scenario_hash")?.as_str().map(str::to_string)
 }
 
+/// Checks that the experiment fits, then builds its plan: the run count against
+/// `experiment.max_runs` from the design's sizes, the plan and one run per worker against
+/// this machine's memory, all before the plan is built; then the largest cell's runs once
+/// the cells are known (a sweep may change the world's size). `--force` lifts max_runs,
+/// never memory.
+pub fn prepare(scenario: &Scenario, opts: &Options) -> Result<Plan> {
+    let file = opts.scenario_file.as_deref();
+    let planned = crate::experiment::design::check_planned(scenario, opts.force)?;
+    let jobs = opts.jobs.max(1);
+    let before = footprint::experiment(scenario, &planned, jobs, scenario);
+    footprint::refuse_if_too_large(&before, file)?;
+    let plan = Plan::new(scenario, opts.force)?;
+    let largest = plan
+        .cells
+        .iter()
+        .max_by_key(|c| footprint::run(c).bytes())
+        .map_or(scenario, |c| c.as_ref());
+    let after = footprint::experiment(scenario, &planned, jobs, largest);
+    footprint::refuse_if_too_large(&after, file)?;
+    Ok(plan)
+}
+
 /// Runs the experiment of `scenario` (see the module docs); `cancel` stops it cleanly.
 /// `progress(done, total)` hears the runs done (of this shard) at the start and after each run.
 pub fn run_experiment(
@@ -121,10 +158,11 @@ pub fn run_experiment(
     cancel: &AtomicBool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Outcome> {
-    let start = Instant::now();
-    let plan = Plan::new(scenario, opts.force)?;
+    let clock = Clock::start();
+    let plan = prepare(scenario, opts)?;
     let hash = run::scenario_hash(scenario);
     let out = &opts.out;
+    outdir::guard(out, OutKind::Experiment)?;
     if let Some(old) = recorded_hash(out)
         && old != hash
         && !opts.force
@@ -152,12 +190,17 @@ pub fn run_experiment(
     for &i in &todo {
         let _ = std::fs::remove_file(marker(out, &plan.run_id(i)));
     }
-    let done = AtomicUsize::new(mine.len() - todo.len());
+    let reused = mine.len() - todo.len();
+    let done = AtomicUsize::new(reused);
     let progress_manifest = Progress {
-        shard: opts.shard,
-        runs_done: done.load(Ordering::Relaxed),
+        info: ManifestInfo {
+            shard: opts.shard,
+            threads: opts.jobs.max(1),
+            shards: Vec::new(),
+        },
+        runs_done: reused,
         complete: false,
-        start,
+        clock,
         format: opts.format,
     };
     write_manifest(out, scenario, &plan, &hash, &progress_manifest)?;
@@ -203,12 +246,28 @@ pub fn run_experiment(
         ..progress_manifest
     };
     write_manifest(out, scenario, &plan, &hash, &final_manifest)?;
+    let parts_dropped = complete && opts.shard.is_none() && !opts.keep_parts;
+    if parts_dropped {
+        drop_parts(out)?;
+    }
     Ok(Outcome {
         runs_total: plan.len(),
         runs_done,
         complete,
         cancelled,
+        reused,
+        parts_dropped,
     })
+}
+
+/// Removes `parts/` of a finished experiment (its final files hold everything; `--resume`
+/// and `merge` need the parts, so this is for complete, merged results only).
+pub fn drop_parts(out: &Path) -> Result<()> {
+    let p = parts_dir(out);
+    if p.exists() {
+        std::fs::remove_dir_all(&p).map_err(|e| Error::io(&p, e))?;
+    }
+    Ok(())
 }
 
 /// A run's tables as the experiment keeps them: `summary` becomes the run's row of `runs`
@@ -241,10 +300,13 @@ pub fn experiment_tables(plan: &Plan, spec: &RunSpec, mut tables: Vec<Table>) ->
         .collect()
 }
 
-/// Every final table of `plan`'s experiment, without rows: the per-run tables, then
-/// `aggregate`, `contrasts` and (for a `morris`/`sobol` design) `sensitivity`.
+/// Every final table of `plan`'s experiment, without rows: the per-run tables (the records
+/// when a cell of the plan keeps them), then `aggregate`, `contrasts` and (for a
+/// `morris`/`sobol` design) `sensitivity`.
 pub fn table_schemas(plan: &Plan) -> Vec<Table> {
-    let mut all = experiment_tables(plan, &plan.run(0), run::table_schemas());
+    let issues = plan.cells.iter().any(|c| c.output.issues);
+    let panel = plan.cells.iter().any(|c| c.output.panel.is_some());
+    let mut all = experiment_tables(plan, &plan.run(0), run::table_schemas(issues, panel));
     all.push(aggregate::aggregate_cell(plan, 0, 0, &[]));
     all.push(aggregate::contrast_cell(plan, 0, 0, &[]));
     if plan.sensitivity.is_some() {
@@ -262,7 +324,7 @@ fn write_parts(
     format: Format,
 ) -> Result<()> {
     let id = plan.run_id(spec.index);
-    for t in experiment_tables(plan, spec, r.tables()) {
+    for t in experiment_tables(plan, spec, r.tables(&plan.scenario(spec))) {
         tables::write(&part(out, &id, &t.name, format), &t, format)?;
         for other in Format::ALL.into_iter().filter(|&f| f != format) {
             let _ = std::fs::remove_file(part(out, &id, &t.name, other));
@@ -293,6 +355,7 @@ pub fn finalize(out: &Path, plan: &Plan, format: Format) -> Result<()> {
         }
         tables::remove_other_format(out, name, format);
     }
+    crate::metrics::write_codebook(out)?;
     // Runs of a cell (policy, sweep point) are contiguous in run order: load them on demand.
     let reps = plan.replicates as usize;
     let load = |policy: usize, point: usize| {
@@ -408,27 +471,54 @@ fn read_summaries(
         .collect()
 }
 
+/// What the manifest says about how an experiment was run.
+#[derive(Debug, Clone, Default)]
+pub struct ManifestInfo {
+    /// The shard `(i, n)`, for a shard's directory.
+    pub shard: Option<(usize, usize)>,
+    /// Worker threads.
+    pub threads: usize,
+    /// For a merged directory: each shard's directory and provenance.
+    pub shards: Vec<serde_json::Value>,
+}
+
 /// Where an experiment stands, for its manifest.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Progress {
-    shard: Option<(usize, usize)>,
+    info: ManifestInfo,
     runs_done: usize,
     complete: bool,
-    start: Instant,
+    clock: Clock,
     format: Format,
+}
+
+/// The files a complete experiment directory holds: its tables in `format` (the records
+/// when they were written), then the codebook `metrics.csv`.
+fn experiment_files(out: &Path, plan: &Plan, format: Format) -> Vec<String> {
+    table_schemas(plan)
+        .iter()
+        .map(|t| format.file_name(&t.name))
+        .filter(|f| out.join(f).is_file())
+        .chain(std::iter::once(crate::metrics::CODEBOOK_FILE.to_string()))
+        .collect()
 }
 
 fn write_manifest(out: &Path, s: &Scenario, plan: &Plan, hash: &str, at: &Progress) -> Result<()> {
     let Progress {
-        shard,
+        info,
         runs_done,
         complete,
-        start,
+        clock,
         format,
-    } = *at;
-    let manifest = serde_json::json!({
-        "cogov_version": env!("CARGO_PKG_VERSION"),
-        "git_commit": output::git_commit(),
+    } = at;
+    let shard = info.shard;
+    let files = if *complete && shard.is_none() {
+        experiment_files(out, plan, *format)
+    } else {
+        vec!["parts/".to_string()]
+    };
+    let mut manifest = serde_json::json!({
+        "kind": OutKind::Experiment.name(),
         "scenario_name": s.name,
         "description": s.description,
         "scenario_hash": hash,
@@ -443,10 +533,10 @@ fn write_manifest(out: &Path, s: &Scenario, plan: &Plan, hash: &str, at: &Progre
         "runs_total": plan.len(),
         "runs_done": runs_done,
         "complete": complete,
-        "wall_seconds": start.elapsed().as_secs_f64(),
-        "peak_rss_bytes": output::peak_rss_bytes(),
+        "provenance": provenance::block(clock, hash, serde_json::json!({"master_seed": s.experiment.seed}), info.threads),
+        "files": files,
         "format": format,
-        "tables": run::describe(&table_schemas(plan), Some(format)),
+        "tables": run::describe(&table_schemas(plan), Some(*format)),
         // `cogov plot DIR` redraws with the scenario's own [plot] settings.
         "plot": serde_json::to_value(&s.plot).map_err(|e| Error::input(e.to_string()))?,
         "sensitivity": plan.sensitivity.as_ref().map(|sp| serde_json::json!({
@@ -455,28 +545,37 @@ fn write_manifest(out: &Path, s: &Scenario, plan: &Plan, hash: &str, at: &Progre
             "metrics": sp.metrics.iter().map(|m| m.0.clone()).collect::<Vec<_>>(),
             "design_points": plan.points.len(),
             "bootstrap": sp.bootstrap,
-            "outputs": "sensitivity.csv: indices of the mean over replicates at each design point (finite values only; a metric non-finite at some point is left out); integer parameters are rounded to whole numbers",
+            "outputs": format!("{}: indices of the mean over replicates at each design point (finite values only; a metric non-finite at some point is left out); integer parameters are rounded to whole numbers", format.file_name("sensitivity")),
         })),
     });
+    if !info.shards.is_empty() {
+        manifest["shards"] = serde_json::Value::Array(info.shards.clone());
+    }
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::input(e.to_string()))?;
     output::write_atomic(&out.join("manifest.json"), |w| w.write_all(text.as_bytes()))
 }
 
-/// Writes the manifest of a merged output (used by `merge`).
+/// Writes the manifest of a merged output (used by `merge`); `shards` lists each shard's
+/// directory and provenance.
 pub fn write_merged_manifest(
     out: &Path,
     s: &Scenario,
     plan: &Plan,
     runs_done: usize,
-    start: Instant,
+    clock: &Clock,
+    shards: Vec<serde_json::Value>,
     format: Format,
 ) -> Result<()> {
     let hash = run::scenario_hash(s);
     let at = Progress {
-        shard: None,
+        info: ManifestInfo {
+            shard: None,
+            threads: 1,
+            shards,
+        },
         runs_done,
         complete: runs_done == plan.len(),
-        start,
+        clock: *clock,
         format,
     };
     write_manifest(out, s, plan, &hash, &at)
@@ -518,7 +617,11 @@ mod tests {
                 "contrasts"
             ]
         );
-        assert_eq!(run_tables(), names[..3]);
+        // The records are experiment tables too, present when a cell keeps them.
+        assert_eq!(
+            run_tables(),
+            ["runs", "timeseries", "communities", "issues", "panel"]
+        );
         let runs = &schemas[0];
         assert_eq!(
             runs.schema()[..5],
@@ -541,14 +644,29 @@ mod tests {
             communities: vec![],
             ledger: vec![],
             cancelled: false,
+            issues: None,
+            panel: None,
         };
-        let tables = experiment_tables(&plan, &spec, out.tables());
+        let tables = experiment_tables(&plan, &spec, out.tables(&plan.scenario(&spec)));
         assert_eq!(
             tables[0].csv_record(0)[..5],
             ["000005", "b", "0.1", "1", &spec.seed.to_string()]
         );
         assert_eq!(tables[1].rows(), 3);
         assert_eq!(tables[1].csv_record(2)[0], "000005");
+    }
+
+    #[test]
+    fn a12_is_missing_when_a_contrast_rests_on_fewer_than_two_pairs() {
+        let plan = plan();
+        let n = crate::metrics::summary_columns().len();
+        let runs = |x: f64, k: usize| (0..k).map(|r| vec![x + r as f64; n]).collect::<Vec<_>>();
+        let one = aggregate::contrast_cell(&plan, 1, 0, &[runs(2.0, 1), runs(1.0, 1)]);
+        let a12 = one.column("a12").unwrap().to_f64().unwrap();
+        assert!(a12.iter().all(|x| x.is_nan()), "{a12:?}");
+        let two = aggregate::contrast_cell(&plan, 1, 0, &[runs(2.0, 2), runs(1.0, 2)]);
+        let a12 = two.column("a12").unwrap().to_f64().unwrap();
+        assert!(a12.iter().all(|x| x.is_finite()), "{a12:?}");
     }
 
     #[test]

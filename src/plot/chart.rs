@@ -7,6 +7,7 @@ use std::ops::Range;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use plotters::style::TextStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::fonts;
@@ -119,6 +120,74 @@ pub fn extent(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
         })
 }
 
+/// Width of `text` in `font`, in drawing units.
+pub fn text_width(font: &TextStyle, text: &str) -> u32 {
+    font.font.box_size(text).map(|(w, _)| w).unwrap_or(0)
+}
+
+/// A dotted parameter path that fits `max_w` units in the axis-label font: whole when it
+/// fits; else its leading segments become "…" while what is left still tells it apart from
+/// every path in `all`; else cut in the middle. Paths stay distinguishable: two
+/// `skill_bonus` keys under different mechanisms keep their mechanism.
+pub fn fit_path(s: &Scale, path: &str, all: &[String], max_w: u32) -> String {
+    fit_in(&s.label_font(), path, all, max_w)
+}
+
+/// [`fit_path`] in a given font.
+pub fn fit_in(font: &TextStyle, path: &str, all: &[String], max_w: u32) -> String {
+    if text_width(font, path) <= max_w {
+        return path.to_string();
+    }
+    let segs: Vec<&str> = path.split('.').collect();
+    for drop in 1..segs.len() {
+        let tail = segs[drop..].join(".");
+        let unique = all
+            .iter()
+            .filter(|p| p.as_str() != path)
+            .all(|p| !p.ends_with(&format!(".{tail}")) && p != &tail);
+        if !unique {
+            break;
+        }
+        let cand = format!("…{tail}");
+        if text_width(font, &cand) <= max_w {
+            return cand;
+        }
+    }
+    // Cut the middle until it fits.
+    let chars: Vec<char> = path.chars().collect();
+    let mut keep = chars.len();
+    while keep > 4 {
+        keep -= 1;
+        let head = keep / 3;
+        let tail = keep - head;
+        let cand: String = chars[..head]
+            .iter()
+            .chain(std::iter::once(&'…'))
+            .chain(&chars[chars.len() - tail..])
+            .collect();
+        if text_width(font, &cand) <= max_w {
+            return cand;
+        }
+    }
+    path.chars().take(4).collect()
+}
+
+/// An axis label or title that fits `max_w` units: whole when it fits; else without its
+/// trailing unit in parentheses; else a dotted path shortened by [`fit_in`]; else cut in
+/// the middle.
+pub fn fit_label(font: &TextStyle, text: &str, max_w: u32) -> String {
+    if text_width(font, text) <= max_w {
+        return text.to_string();
+    }
+    if let Some(i) = text.rfind(" (")
+        && text.ends_with(')')
+        && text_width(font, &text[..i]) <= max_w
+    {
+        return text[..i].to_string();
+    }
+    fit_in(font, text, &[], max_w)
+}
+
 /// What the axes of one panel show.
 #[derive(Debug, Clone, Default)]
 pub struct Axes {
@@ -176,6 +245,14 @@ pub fn panel<'a, 'b>(area: &'a Area<'b>, s: &Scale, axes: &Axes) -> Result<Xy<'a
         } else {
             line + gap
         };
+    // Labels never leave their panel: a label too long for the room is shortened
+    // ([`fit_label`]).
+    let (aw, ah) = area.dim_in_pixel();
+    let x_room = aw.saturating_sub(y_area + s.upt(10.0));
+    let y_room =
+        ah.saturating_sub(x_area + s.upt(7.0) + if axes.title.is_some() { 2 * line } else { 0 });
+    let x_desc = fit_label(&label_font, &axes.x_label, x_room);
+    let y_desc = fit_label(&label_font, &axes.y_label, y_room);
     let mut b = ChartBuilder::on(area);
     b.margin_top(s.upt(6.0))
         .margin_right(s.upt(8.0))
@@ -183,7 +260,11 @@ pub fn panel<'a, 'b>(area: &'a Area<'b>, s: &Scale, axes: &Axes) -> Result<Xy<'a
         .margin_bottom(s.upt(1.0));
     b.x_label_area_size(x_area).y_label_area_size(y_area);
     if let Some(t) = &axes.title {
-        b.caption(t, s.title_font());
+        let title_font = s.title_font();
+        b.caption(
+            fit_label(&title_font, t, aw.saturating_sub(s.upt(4.0))),
+            title_font,
+        );
     }
     let mut chart = b
         .build_cartesian_2d(axes.x.clone(), axes.y.clone())
@@ -204,8 +285,8 @@ pub fn panel<'a, 'b>(area: &'a Area<'b>, s: &Scale, axes: &Axes) -> Result<Xy<'a
                 .max(3.0) as usize,
         )
         .y_labels(5)
-        .x_desc(axes.x_label.clone())
-        .y_desc(axes.y_label.clone());
+        .x_desc(x_desc)
+        .y_desc(y_desc);
     if axes.x_categories.is_some() {
         mesh.x_labels(0).x_label_formatter(&none);
     } else {
@@ -581,6 +662,31 @@ pub fn dot_whisker(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_paths_fit_and_stay_distinct() {
+        let s = Scale::new(&crate::plot::PlotConfig::default());
+        let all = vec![
+            "mechanisms.three_society.skill_bonus".to_string(),
+            "mechanisms.deliberation.skill_bonus".to_string(),
+        ];
+        let wide = fit_path(&s, &all[0], &all, 10_000);
+        assert_eq!(wide, all[0]);
+        let max = text_width(&s.label_font(), "three_society.skill_bonus") + 40;
+        let a = fit_path(&s, &all[0], &all, max);
+        let b = fit_path(&s, &all[1], &all, max);
+        assert_ne!(a, b);
+        assert!(
+            a.contains("three_society") && a.ends_with("skill_bonus"),
+            "{a}"
+        );
+        assert!(text_width(&s.label_font(), &a) <= max);
+        let tiny = fit_path(&s, &all[0], &all, 60);
+        assert!(
+            text_width(&s.label_font(), &tiny) <= 60 || tiny.chars().count() <= 4,
+            "{tiny}"
+        );
+    }
 
     #[test]
     fn ticks_are_short_and_readable() {

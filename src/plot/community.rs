@@ -1,6 +1,7 @@
 //! By community: the distribution across communities of a final community-level metric,
 //! per policy: a box plot (quartiles, whiskers to the most extreme values within 1.5 IQR;
-//! Tukey 1977) over a strip of the community values.
+//! Tukey 1977) over a strip of the community values. With fewer than [`MIN_BOX`] values a
+//! box says nothing a reader can trust, so only the values and their median are drawn.
 
 use std::collections::BTreeMap;
 
@@ -45,11 +46,34 @@ pub fn quantile(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
-/// Box (quartiles), median, whiskers and the community dots of group `g` on row `y`.
+/// Fewest values per group for which a box is drawn.
+pub const MIN_BOX: usize = 5;
+
+/// Box (quartiles), median, whiskers and the community dots of group `g` on row `y`; with
+/// fewer than [`MIN_BOX`] values, the dots and a median tick only.
 fn draw_group(c: &mut chart::Xy, s: &Scale, vals: &[f64], g: usize, y: f64) -> Result<()> {
     let st = style::series(g);
     let mut v = vals.to_vec();
     v.sort_by(f64::total_cmp);
+    if v.len() < MIN_BOX {
+        let med = quantile(&v, 0.5);
+        let dark = ShapeStyle {
+            color: BLACK.to_rgba(),
+            filled: false,
+            stroke_width: s.upt(1.4),
+        };
+        c.draw_series(std::iter::once(PathElement::new(
+            vec![(med, y - 0.3), (med, y + 0.3)],
+            dark,
+        )))
+        .map_err(de)?;
+        c.draw_series(
+            vals.iter()
+                .map(|&x| Circle::new((x, y), s.upt(2.0) as i32, st.color.filled())),
+        )
+        .map_err(de)?;
+        return Ok(());
+    }
     let (q1, med, q3) = (quantile(&v, 0.25), quantile(&v, 0.5), quantile(&v, 0.75));
     let iqr = q3 - q1;
     let wl = v
@@ -160,6 +184,7 @@ pub fn figure(
     column: &str,
     s: &Scale,
     titles: bool,
+    pooled_over: Option<&str>,
 ) -> Result<Option<Figure>> {
     let shown: Vec<usize> = (0..vals.len()).filter(|&g| !vals[g].is_empty()).collect();
     if shown.is_empty() {
@@ -216,11 +241,21 @@ pub fn figure(
     } else {
         ""
     };
+    let pooled = pooled_over
+        .map(|p| format!(" Community means pool the runs over the sweep points ({p})."))
+        .unwrap_or_default();
+    let how = if n_comm < MIN_BOX {
+        format!(
+            "dots = communities, thick line = median (no box: fewer than {MIN_BOX} communities)"
+        )
+    } else {
+        "box = quartiles, thick line = median, whiskers = most extreme values within 1.5 IQR, dots = communities".to_string()
+    };
     Ok(Some(Figure {
         name: format!("communities_{column}"),
         title: format!("{label} across communities"),
         caption: format!(
-            "{label} in each of {n_comm} communities (mean across replicates), per policy: box = quartiles, thick line = median, whiskers = most extreme values within 1.5 IQR, dots = communities.{scales}"
+            "{label} in each of {n_comm} communities (mean across replicates), per policy: {how}.{scales}{pooled}"
         ),
         svg,
     }))

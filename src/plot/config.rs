@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::scenario::schema::KeyDoc;
 use crate::{Error, Result, metrics};
 
 /// A figure file format.
@@ -43,7 +44,7 @@ impl Format {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PlotConfig {
-    /// Metrics to draw (names from `crate::metrics::METRICS`; a summary column such as
+    /// Metrics to draw (names from the codebook `metrics.csv`; a summary column such as
     /// `complaints_total` picks that summary for the outcome charts). Time series use the
     /// metric itself; outcome charts use `_final` for stocks and `_total` for flows.
     pub metrics: Vec<String>,
@@ -65,7 +66,78 @@ pub struct PlotConfig {
     pub community_metric: String,
     /// Whether to write `report.html` beside the figures.
     pub report: bool,
+    /// Rolling mean over this many days for the time series of flows (daily counts and
+    /// amounts), e.g. 7; 0 or 1: none. Stocks are never smoothed.
+    pub smooth: u32,
+    /// Swept parameter (dotted path) that splits the time series of a swept experiment
+    /// into panels; empty: every sweep point is its own series when few, else the first
+    /// swept parameter.
+    pub split_by: String,
 }
+
+/// The `[plot]` keys for the ODD (kept in step with the struct by a test).
+pub const PLOT_KEYS: &[KeyDoc] = &[
+    KeyDoc {
+        path: "plot.metrics",
+        default: "",
+        doc: "Metrics drawn: metric names (time series; outcome charts use `_final` for a stock, `_total` for a flow) or summary columns.",
+    },
+    KeyDoc {
+        path: "plot.width_in",
+        default: "",
+        doc: "Figure width in inches (3.5 one journal column, 7 the page), 1 to 20.",
+    },
+    KeyDoc {
+        path: "plot.height_in",
+        default: "",
+        doc: "Height of single-panel figures in inches, 1 to 20; multi-panel figures grow to fit.",
+    },
+    KeyDoc {
+        path: "plot.font_pt",
+        default: "",
+        doc: "Axis-label font size in points, 4 to 24 (tick labels one point smaller).",
+    },
+    KeyDoc {
+        path: "plot.dpi",
+        default: "",
+        doc: "PNG resolution in dots per inch, 50 to 1200.",
+    },
+    KeyDoc {
+        path: "plot.formats",
+        default: "",
+        doc: "Files written per figure: any of \"svg\", \"pdf\", \"png\".",
+    },
+    KeyDoc {
+        path: "plot.policies",
+        default: "",
+        doc: "Policies shown, in this order (empty: all).",
+    },
+    KeyDoc {
+        path: "plot.titles",
+        default: "",
+        doc: "Whether figures carry a title (papers put it in the caption).",
+    },
+    KeyDoc {
+        path: "plot.community_metric",
+        default: "",
+        doc: "Column of communities.csv whose spread across communities is drawn.",
+    },
+    KeyDoc {
+        path: "plot.report",
+        default: "",
+        doc: "Whether to write report.html.",
+    },
+    KeyDoc {
+        path: "plot.smooth",
+        default: "",
+        doc: "Rolling mean over this many days for time series of flows (e.g. 7); 0 or 1: none.",
+    },
+    KeyDoc {
+        path: "plot.split_by",
+        default: "",
+        doc: "Swept parameter that splits a swept experiment's time series into panels (empty: automatic).",
+    },
+];
 
 impl Default for PlotConfig {
     fn default() -> Self {
@@ -89,6 +161,8 @@ impl Default for PlotConfig {
             titles: false,
             community_metric: "active_share".into(),
             report: true,
+            smooth: 0,
+            split_by: String::new(),
         }
     }
 }
@@ -120,6 +194,12 @@ impl PlotConfig {
                 self.dpi
             )));
         }
+        if self.smooth > 365 {
+            return Err(Error::input(format!(
+                "plot.smooth = {} days is longer than a year; allowed 0 to 365 (0 or 1: no smoothing)",
+                self.smooth
+            )));
+        }
         if self.metrics.is_empty() {
             return Err(Error::input(
                 "plot.metrics is empty; name at least one metric",
@@ -132,19 +212,22 @@ impl PlotConfig {
     }
 }
 
-/// The registry entry of a metric or of a summary column (`<metric>_final|_mean|_total`).
+/// The registry entry of a metric or of a summary column (`<metric>_final|_mean|_total`,
+/// as the metric's kind allows; see the codebook `metrics.csv`).
 pub fn base_metric(name: &str) -> Result<&'static metrics::MetricInfo> {
     if let Some(info) = metrics::by_name(name) {
         return Ok(info);
     }
-    for suffix in ["_final", "_mean", "_total"] {
-        if let Some(info) = name.strip_suffix(suffix).and_then(metrics::by_name) {
-            return Ok(info);
-        }
+    if let Some((info, _)) = metrics::summary_of(name) {
+        return Ok(info);
     }
-    let close: Vec<&str> = metrics::METRICS
+    let mut candidates: Vec<String> = metrics::METRICS
         .iter()
-        .map(|m| m.name)
+        .map(|m| m.name.to_string())
+        .collect();
+    candidates.extend(metrics::summary_columns());
+    let close: Vec<String> = crate::scenario::overrides::nearest(name, &candidates, 3)
+        .into_iter()
         .filter(|n| strsim::jaro_winkler(n, name) > 0.85)
         .collect();
     let hint = if close.is_empty() {
@@ -153,22 +236,17 @@ pub fn base_metric(name: &str) -> Result<&'static metrics::MetricInfo> {
         format!(" (did you mean {}?)", close.join(", "))
     };
     Err(Error::input(format!(
-        "unknown metric `{name}` in plot.metrics{hint}; allowed: a metric name from `crate::metrics` \
-         (e.g. active_share) or a summary column (e.g. complaints_total)"
+        "unknown metric `{name}` in plot.metrics{hint}; allowed: a metric listed in metrics.csv \
+         (e.g. active_share) or one of its summary columns (e.g. complaints_total; flows have \
+         `_total`, stocks `_final` and `_mean`)"
     )))
 }
 
 /// The summary column drawn for `name` in outcome charts: the name itself when it is a
 /// summary column, else `_final` for a stock and `_total` for a flow.
 pub fn summary_column(name: &str) -> Result<String> {
-    let info = base_metric(name)?;
-    if info.name != name {
-        return Ok(name.to_string());
-    }
-    Ok(match info.kind {
-        metrics::Kind::Stock => format!("{name}_final"),
-        metrics::Kind::Flow => format!("{name}_total"),
-    })
+    base_metric(name)?;
+    metrics::summary_column(name).ok_or_else(|| Error::input(format!("unknown metric `{name}`")))
 }
 
 #[cfg(test)]
@@ -182,6 +260,14 @@ mod tests {
         let text = toml::to_string(&cfg).unwrap();
         let back: PlotConfig = toml::from_str(&text).unwrap();
         assert_eq!(back, cfg);
+    }
+
+    #[test]
+    fn key_docs_list_every_field() {
+        let v = toml::Value::try_from(PlotConfig::default()).unwrap();
+        let fields: std::collections::BTreeSet<String> =
+            v.as_table().unwrap().keys().cloned().collect();
+        assert_eq!(crate::scenario::schema::top_keys("plot", PLOT_KEYS), fields);
     }
 
     #[test]
@@ -200,9 +286,10 @@ mod tests {
         );
         assert_eq!(summary_column("complaints").unwrap(), "complaints_total");
         assert_eq!(
-            summary_column("complaints_mean").unwrap(),
-            "complaints_mean"
+            summary_column("active_share_mean").unwrap(),
+            "active_share_mean"
         );
+        assert!(summary_column("complaints_mean").is_err());
         assert!(Format::parse("gif").is_err());
     }
 }

@@ -289,6 +289,65 @@ impl Dataset {
         })
     }
 
+    /// The same data regrouped: `key(group)` names each group's new group (groups with the
+    /// same key are pooled), in order of first appearance; the new group takes `key`'s label
+    /// and the old group's policy.
+    pub fn regrouped(&self, key: impl Fn(&Group) -> String) -> Dataset {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut map = Vec::with_capacity(self.groups.len());
+        for g in &self.groups {
+            let k = key(g);
+            let i = groups.iter().position(|p| p.label == k).unwrap_or_else(|| {
+                groups.push(Group {
+                    label: k.clone(),
+                    policy: g.policy.clone(),
+                    sweep: vec![],
+                });
+                groups.len() - 1
+            });
+            map.push(i);
+        }
+        let run_group = self
+            .run_group
+            .iter()
+            .map(|(id, &g)| (id.clone(), map[g]))
+            .collect();
+        Dataset {
+            groups,
+            run_group,
+            ..self.clone()
+        }
+    }
+
+    /// Distinct policies among the groups, in display order.
+    pub fn policies(&self) -> Vec<String> {
+        let mut p: Vec<String> = Vec::new();
+        for g in &self.groups {
+            if !p.contains(&g.policy) {
+                p.push(g.policy.clone());
+            }
+        }
+        p
+    }
+
+    /// Whether the experiment's scenario declares `[[policy]]` sections (without them there
+    /// is one implicit policy and nothing to contrast).
+    pub fn declares_policies(&self) -> bool {
+        self.manifest_str("scenario_toml")
+            .and_then(|t| t.parse::<toml::Table>().ok())
+            .and_then(|t| {
+                t.get("policy")
+                    .and_then(|p| p.as_array())
+                    .map(|a| !a.is_empty())
+            })
+            .unwrap_or(true)
+    }
+
+    /// The experiment's design from the manifest (`factorial` when not recorded).
+    pub fn design(&self) -> &str {
+        self.manifest_str("design").unwrap_or("factorial")
+    }
+
     /// The same data with one group per policy: runs at different sweep points pooled.
     pub fn pooled_by_policy(&self) -> Dataset {
         let mut groups: Vec<Group> = Vec::new();

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::metrics::{self, Kind, METRICS};
+use crate::metrics::{self, METRICS, Stat};
 use crate::rng::{self, Purpose};
 use crate::stats::{paired_contrast, summarize};
 use crate::{Error, Result};
@@ -24,8 +24,12 @@ pub struct Spec {
     pub sweep: Vec<(String, Vec<f64>)>,
     /// Number of communities.
     pub communities: usize,
-    /// Also write `sensitivity.csv`.
+    /// Also write `sensitivity.csv` (Morris indices, or Sobol' indices when `design` is
+    /// `"sobol"`).
     pub sensitivity: bool,
+    /// The design recorded in the manifest: `factorial` (the sweep values are crossed) or a
+    /// sampled design such as `latin_hypercube` (point i takes the i-th value of each list).
+    pub design: String,
     /// Seed of the random values.
     pub seed: u64,
 }
@@ -40,10 +44,21 @@ impl Default for Spec {
             sweep: vec![],
             communities: 54,
             sensitivity: false,
+            design: "factorial".into(),
             seed: 7,
         }
     }
 }
+
+/// Parameters of the fixtures' `sensitivity.csv`: two share a last segment, as two
+/// mechanisms' `skill_bonus` keys do.
+pub const SENSITIVITY_PARAMETERS: [&str; 5] = [
+    "mechanisms.grid.patrol_probability",
+    "mechanisms.three_society.skill_bonus",
+    "mechanisms.platforms.skill_bonus",
+    "residents.report_probability",
+    "government.coordination_delay",
+];
 
 /// Policy names used by the fixtures (`baseline` first).
 pub fn policy_name(i: usize) -> String {
@@ -86,11 +101,18 @@ fn write(path: &Path, text: &str) -> Result<()> {
 /// Writes an experiment directory for `spec` into `dir` (created if needed).
 pub fn write_experiment(dir: &Path, spec: &Spec) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let points: Vec<Vec<f64>> = spec.sweep.iter().fold(vec![vec![]], |acc, (_, vals)| {
-        acc.iter()
-            .flat_map(|p| vals.iter().map(move |v| [p.clone(), vec![*v]].concat()))
+    let points: Vec<Vec<f64>> = if spec.design == "factorial" || spec.sweep.is_empty() {
+        spec.sweep.iter().fold(vec![vec![]], |acc, (_, vals)| {
+            acc.iter()
+                .flat_map(|p| vals.iter().map(move |v| [p.clone(), vec![*v]].concat()))
+                .collect()
+        })
+    } else {
+        let n = spec.sweep.iter().map(|(_, v)| v.len()).min().unwrap_or(0);
+        (0..n)
+            .map(|i| spec.sweep.iter().map(|(_, v)| v[i]).collect())
             .collect()
-    });
+    };
     let sweep_names: Vec<&str> = spec.sweep.iter().map(|(n, _)| n.as_str()).collect();
     let summary_cols = metrics::summary_columns();
     let mut runs = String::new();
@@ -147,22 +169,14 @@ pub fn write_experiment(dir: &Path, spec: &Spec) -> Result<()> {
                     let _ = write!(runs, "{v},");
                 }
                 let _ = write!(runs, "{r},{seed}");
-                let mut k = 0;
-                for (m, info) in METRICS.iter().enumerate() {
-                    let total = if info.kind == Kind::Flow {
-                        sums[m]
-                    } else {
-                        f64::NAN
+                for (k, (m, stat)) in metrics::summaries().enumerate() {
+                    let v = match stat {
+                        Stat::Final => last[m],
+                        Stat::Mean => sums[m] / spec.ticks.max(1) as f64,
+                        Stat::Total => sums[m],
                     };
-                    for v in [last[m], sums[m] / spec.ticks.max(1) as f64, total] {
-                        per_col[k].push(v);
-                        k += 1;
-                        if v.is_finite() {
-                            let _ = write!(runs, ",{v:.6}");
-                        } else {
-                            runs.push_str(",NA");
-                        }
-                    }
+                    per_col[k].push(v);
+                    let _ = write!(runs, ",{v:.6}");
                 }
                 runs.push('\n');
                 for c in 0..spec.communities {
@@ -239,14 +253,14 @@ pub fn write_experiment(dir: &Path, spec: &Spec) -> Result<()> {
     if spec.sensitivity {
         let mut sens = String::from("metric,parameter,index,value,ci95_low,ci95_high\n");
         let mut rg = rng::stream(spec.seed, Purpose::Sensitivity, 0, 0);
+        let indices: &[&str] = if spec.design == "sobol" {
+            &["S1", "ST"]
+        } else {
+            &["mu_star", "sigma", "mu"]
+        };
         for metric in ["active_share_final", "complaints_total"] {
-            for param in [
-                "mechanisms.grid.patrol_probability",
-                "residents.threshold_mean",
-                "issues.arrival_rate",
-                "budget.public",
-            ] {
-                for idx in ["mu_star", "sigma"] {
+            for param in SENSITIVITY_PARAMETERS {
+                for &idx in indices {
                     let v = rng::unit_f64(&mut rg);
                     let _ = writeln!(
                         sens,
@@ -260,6 +274,8 @@ pub fn write_experiment(dir: &Path, spec: &Spec) -> Result<()> {
         write(&dir.join("sensitivity.csv"), &sens)?;
     }
     let manifest = serde_json::json!({
+        "kind": "experiment",
+        "design": spec.design,
         "scenario_name": "fixture",
         "description": "Synthetic data: do linkage policies raise participation over three years?",
         "scenario_toml": "name = \"fixture\"\n[plot]\nwidth_in = 7.0\n",

@@ -1,7 +1,8 @@
 //! Publication figures and a one-page HTML report, drawn from a run's or an experiment's
 //! CSV files alone (nothing is re-run).
 //!
-//! Chart types: [`timeseries`], [`contrasts`], [`sweep`], [`community`], [`sensitivity`];
+//! Chart types: [`timeseries`], [`contrasts`], [`sweep`], [`community`], [`sensitivity`],
+//! [`flow`];
 //! all are built from the shared helpers in [`chart`] and styled by [`style`]. [`export`]
 //! writes SVG, PDF and PNG; [`report`] writes `report.html`. Call [`plot_dir`].
 
@@ -12,7 +13,9 @@ pub mod contrasts;
 pub mod data;
 pub mod export;
 pub mod fixture;
+pub mod flow;
 pub mod fonts;
+pub mod interval;
 pub mod report;
 pub mod sensitivity;
 pub mod style;
@@ -67,7 +70,7 @@ pub fn axis_label(column: &str) -> String {
         Ok(info) => {
             let what = match &column[info.name.len()..] {
                 "_final" => ", final",
-                "_mean" => ", run mean",
+                "_mean" => ", mean over days",
                 "_total" => ", total",
                 _ => "",
             };
@@ -98,12 +101,49 @@ pub fn plot_dir(dir: &Path, cfg: &PlotConfig) -> Result<PlotReport> {
     plot_dir_to(dir, dir, cfg)
 }
 
+/// File-name prefixes of the figures `cogov plot` draws: the files it removes before
+/// writing new ones, so a folder never mixes two drawings (say, two widths).
+pub const FIGURE_PREFIXES: &[&str] = &[
+    "timeseries_",
+    "contrasts",
+    "sweep_",
+    "scatter_",
+    "communities_",
+    "sensitivity_",
+    "morris_",
+    "sobol_",
+    "issues_flow",
+];
+
+/// Removes the figure files an earlier `cogov plot` wrote into `fig_dir` (SVG, PDF and PNG
+/// files whose names start with one of [`FIGURE_PREFIXES`]); other files are left alone.
+pub fn remove_old_figures(fig_dir: &Path) -> Result<usize> {
+    let Ok(entries) = std::fs::read_dir(fig_dir) else {
+        return Ok(0);
+    };
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let path = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        let ours = FIGURE_PREFIXES.iter().any(|p| name.starts_with(p))
+            && ["svg", "pdf", "png"]
+                .iter()
+                .any(|x| path.extension().is_some_and(|e| e == *x));
+        if ours && path.is_file() {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Like [`plot_dir`], writing into `out` (figures in `out/figures/`, report in `out`).
 pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotReport> {
     cfg.validate()?;
     fonts::register()?;
     let ds = Dataset::load(dir, &cfg.policies)?;
-    // Time series and community figures show one series per policy, pooling sweep points.
+    // Community and flow figures show one distribution per policy; a sweep's points are pooled,
+    // and the caption says so.
     let pooled = if ds.sweep_cols.is_empty() {
         ds.clone()
     } else {
@@ -127,14 +167,14 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
         .collect::<Result<_>>()?;
 
     if let Some((ts_path, _)) = crate::tables::find(dir, "timeseries") {
-        let ts = data::read_timeseries(&pooled, &base)?;
+        let (f, missing) = timeseries::figures(&ds, cfg, &base, &s)?;
         let file = ts_path.file_name().unwrap_or_default().to_string_lossy();
-        for m in base.iter().filter(|m| !ts.metrics.contains(m)) {
+        for m in missing {
             notes.push(format!(
                 "{file} has no column `{m}`; its time series is left out"
             ));
         }
-        figs.extend(timeseries::figures(&pooled, &ts, &s, cfg.titles)?);
+        figs.extend(f);
     } else {
         notes.push("no timeseries.csv: time-series figures left out".into());
     }
@@ -146,9 +186,12 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
         let table = Table::read_maybe_empty(dir, "contrasts")?;
         let header_only = table.as_ref().is_some_and(|t| t.rows.is_empty());
         let table = table.filter(|t| !t.rows.is_empty());
+        let one_policy_by_design =
+            matches!(ds.design(), "morris" | "sobol") || !ds.declares_policies();
         match table {
+            None if header_only && one_policy_by_design => {}
             None if header_only => {
-                notes.push("one policy: no contrasts, contrast figure left out".into())
+                notes.push("one policy: nothing to contrast, so no contrast figure".into())
             }
             Some(t) => {
                 contrast_rows = contrasts::rows(&ds, &t, &columns)?;
@@ -171,9 +214,15 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
     match Table::read(dir, "communities")? {
         Some(t) if t.col(&cfg.community_metric).is_some() => {
             let vals = community::values(&pooled, &t, &cfg.community_metric)?;
-            if let Some(f) =
-                community::figure(&pooled, &vals, &cfg.community_metric, &s, cfg.titles)?
-            {
+            let over = (!ds.sweep_cols.is_empty()).then(|| ds.sweep_cols.join(", "));
+            if let Some(f) = community::figure(
+                &pooled,
+                &vals,
+                &cfg.community_metric,
+                &s,
+                cfg.titles,
+                over.as_deref(),
+            )? {
                 figs.push(f);
             }
         }
@@ -185,8 +234,21 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
         None => notes.push("no communities.csv: community figure left out".into()),
     }
 
-    if let Some(t) = Table::read(dir, "sensitivity")? {
-        figs.extend(sensitivity::figures(&t, &columns, &s)?);
+    if let Some((issues, format)) = crate::tables::find(dir, "issues")
+        && let Some(paths) = flow::paths(&pooled, &issues, format)?
+    {
+        let runs = ds
+            .runs
+            .as_ref()
+            .map_or(1, |r| r.rows.len() / pooled.groups.len().max(1));
+        if let Some(f) = flow::figure(&pooled, &paths, runs, &s)? {
+            figs.push(f);
+        }
+    }
+
+    let sensitivity = Table::read(dir, "sensitivity")?;
+    if let Some(t) = &sensitivity {
+        figs.extend(sensitivity::figures(t, &columns, &s)?);
     }
 
     if figs.is_empty() {
@@ -198,6 +260,8 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
     }
     let fig_dir = out.join("figures");
     std::fs::create_dir_all(&fig_dir).map_err(|e| Error::io(&fig_dir, e))?;
+    // Drawn without error: now replace the earlier drawing.
+    remove_old_figures(&fig_dir)?;
     // One task per figure: each output depends only on its own figure, so files are the
     // same whatever the thread count.
     let files: Vec<Vec<PathBuf>> = figs
@@ -211,15 +275,16 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
         .collect();
     let report = if cfg.report {
         let path = out.join("report.html");
-        let html = report::html(
-            &ds,
+        let html = report::html(&report::Inputs {
+            ds: &ds,
             cfg,
-            &columns,
-            aggregate.as_ref(),
-            &contrast_rows,
-            &figures,
-            &notes,
-        )?;
+            columns: &columns,
+            aggregate: aggregate.as_ref(),
+            contrasts: &contrast_rows,
+            sensitivity: sensitivity.as_ref(),
+            figures: &figures,
+            notes: &notes,
+        })?;
         crate::output::write_atomic(&path, |w| w.write_all(html.as_bytes()))?;
         Some(path)
     } else {

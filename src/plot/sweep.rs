@@ -1,16 +1,127 @@
 //! Sweep response: how a summary outcome responds to swept parameters (from `runs.csv`).
-//! One parameter: response curves per policy with 95% CI bands. Two: a heatmap of the
-//! mean per policy with a labelled colour bar. More: the marginal curve for each parameter
-//! (runs pooled over the other parameters).
+//!
+//! Factorial grids (ordered levels): one parameter gives response curves per policy with
+//! 95% CI bands; two a heatmap of the mean per policy with a labelled colour bar; more the
+//! marginal curve for each parameter (runs pooled over the other parameters). Sampled
+//! designs (Latin hypercube, Morris, Sobol) have no grid: each design point is a dot (its
+//! mean over replicates) in one scatter panel per parameter, never a line through
+//! unordered points or a heatmap of sampled values.
 
 use plotters::prelude::*;
 
 use super::chart::{self, Axes, LegendEntry, Panel, de};
 use super::data::{Dataset, num, short_param};
+use super::interval;
 use super::style::{self, Scale};
 use super::{Figure, axis_label};
 use crate::Result;
 use crate::stats::summarize;
+
+/// One scatter panel per swept parameter: each (policy, design point) is a dot at the
+/// parameter's value and the mean over its replicates.
+fn scatter(
+    ds: &Dataset,
+    vals: &[(usize, Vec<String>, f64)],
+    col: &str,
+    s: &Scale,
+    titles: bool,
+) -> Result<Option<Figure>> {
+    let pols = policies(ds);
+    // Mean over replicates per (policy, point).
+    let mut cells: Vec<(usize, Vec<String>, Vec<f64>)> = Vec::new();
+    for (p, point, v) in vals {
+        if !v.is_finite() {
+            continue;
+        }
+        match cells.iter_mut().find(|c| c.0 == *p && &c.1 == point) {
+            Some(c) => c.2.push(*v),
+            None => cells.push((*p, point.clone(), vec![*v])),
+        }
+    }
+    if cells.is_empty() {
+        return Ok(None);
+    }
+    let means: Vec<(usize, Vec<f64>, f64)> = cells
+        .iter()
+        .map(|(p, pt, v)| (*p, pt.iter().map(|x| num(x)).collect(), summarize(v).mean))
+        .collect();
+    let reps = cells.iter().map(|c| c.2.len()).max().unwrap_or(0);
+    let range = crate::metrics::range_of(col).unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    let (y0, y1) = chart::extent(means.iter().map(|m| m.2)).unwrap_or((0.0, 1.0));
+    let y = interval::axis(y0, y1, 0.06, range);
+    let label = axis_label(col);
+    let k = ds.sweep_cols.len();
+    let cols = ((s.width as f64 / style::UNITS_PER_IN) / 2.3)
+        .floor()
+        .clamp(1.0, k as f64) as usize;
+    let panel_w = s.width / cols as u32;
+    let means = &means;
+    let mut panels = Vec::new();
+    for (p, param) in ds.sweep_cols.iter().enumerate() {
+        let (x0, x1) = chart::extent(means.iter().map(|m| m.1[p])).unwrap_or((0.0, 1.0));
+        let axes = Axes {
+            title: None,
+            x_label: chart::fit_path(s, param, &ds.sweep_cols, panel_w * 85 / 100),
+            y_label: if p % cols == 0 {
+                label.clone()
+            } else {
+                String::new()
+            },
+            x: chart::padded(x0, x1, 0.05),
+            y: y.clone(),
+            ..Axes::default()
+        };
+        let draw: chart::DrawFn = Box::new(move |c, s| {
+            let r = s.upt(1.6) as i32;
+            for pol in 0..pols_len(means) {
+                let st = style::series(pol);
+                c.draw_series(
+                    means
+                        .iter()
+                        .filter(|m| m.0 == pol && m.1[p].is_finite() && m.2.is_finite())
+                        .map(|m| Circle::new((m.1[p], m.2), r, st.color.mix(0.75).filled())),
+                )
+                .map_err(de)?;
+            }
+            Ok(())
+        });
+        panels.push(Panel { axes, draw });
+    }
+    let legend: Vec<LegendEntry> = if pols.len() > 1 {
+        pols.iter()
+            .enumerate()
+            .map(|(i, n)| LegendEntry {
+                label: n.clone(),
+                style: style::series(i),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let panel_h = (s.height * 3 / 4).max(s.upt(130.0));
+    let svg = chart::grid_figure(s, panels, cols, panel_h, &legend)?;
+    let _ = titles;
+    let design = match ds.design() {
+        "latin_hypercube" => "Latin-hypercube",
+        "morris" => "Morris",
+        "sobol" => "Sobol'",
+        d => d,
+    };
+    Ok(Some(Figure {
+        name: format!("scatter_{col}"),
+        title: format!("{label} against each swept parameter"),
+        caption: format!(
+            "{label} at each point of the {design} design (one dot per design point{}: the mean over its {reps} replicates), against each swept parameter in turn; the other parameters vary at the same time, so each panel shows a marginal relation, not a partial effect.",
+            if pols.len() > 1 { " and policy" } else { "" }
+        ),
+        svg,
+    }))
+}
+
+/// Number of policies among the means.
+fn pols_len(means: &[(usize, Vec<f64>, f64)]) -> usize {
+    means.iter().map(|m| m.0 + 1).max().unwrap_or(0)
+}
 
 /// Distinct policies among the shown groups, in display order.
 fn policies(ds: &Dataset) -> Vec<String> {
@@ -53,6 +164,11 @@ fn levels(vals: &[(usize, Vec<String>, f64)], k: usize) -> Vec<String> {
     l
 }
 
+/// Whether the design samples points (no grid of levels).
+pub fn sampled(ds: &Dataset) -> bool {
+    matches!(ds.design(), "latin_hypercube" | "morris" | "sobol")
+}
+
 /// Sweep figures for the summary columns `columns`.
 pub fn figures(ds: &Dataset, columns: &[String], s: &Scale, titles: bool) -> Result<Vec<Figure>> {
     let k = ds.sweep_cols.len();
@@ -65,7 +181,11 @@ pub fn figures(ds: &Dataset, columns: &[String], s: &Scale, titles: bool) -> Res
             continue;
         }
         let vals = run_values(ds, col)?;
-        if k == 2 {
+        if sampled(ds) {
+            if let Some(f) = scatter(ds, &vals, col, s, titles)? {
+                figs.push(f);
+            }
+        } else if k == 2 {
             figs.push(heatmap(ds, &vals, col, s, titles)?);
         } else if k == 1 || ci == 0 {
             for p in 0..k {
@@ -91,11 +211,13 @@ fn curves(
         return Ok(None);
     }
     let pols = policies(ds);
+    let range = crate::metrics::range_of(col).unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    let mut any_boot = false;
     let mut lines: Vec<Vec<(f64, f64, f64, f64)>> = Vec::new();
     let mut buf = Vec::new();
     for pi in 0..pols.len() {
         let mut line = Vec::new();
-        for l in &lv {
+        for (li, l) in lv.iter().enumerate() {
             buf.clear();
             buf.extend(
                 vals.iter()
@@ -105,13 +227,9 @@ fn curves(
             if buf.is_empty() {
                 continue;
             }
-            let sm = summarize(&buf);
-            line.push((
-                num(l),
-                sm.mean,
-                sm.ci95_low.unwrap_or(f64::NAN),
-                sm.ci95_high.unwrap_or(f64::NAN),
-            ));
+            let b = interval::band(&buf, range, (pi as u64, li as u64));
+            any_boot |= b.bootstrap;
+            line.push((num(l), b.mean, b.lo, b.hi));
         }
         lines.push(line);
     }
@@ -133,7 +251,7 @@ fn curves(
         x_label: short_param(param).to_string(),
         y_label: label.clone(),
         x: chart::padded(x0, x1, 0.04),
-        y: chart::padded(y0, y1, 0.05),
+        y: interval::axis(y0, y1, 0.05, range),
         ..Axes::default()
     };
     let lines_ref = &lines;
@@ -166,7 +284,8 @@ fn curves(
         name: format!("sweep_{col}_{}", short_param(param)),
         title: format!("{label} against {}", short_param(param)),
         caption: format!(
-            "Response of {label} to {param}{pooled}: mean across replicates with Student-t 95% CI band."
+            "Response of {label} to {param}{pooled}: mean across replicates; {}.",
+            interval::caption(range, any_boot)
         ),
         svg,
     }))

@@ -89,14 +89,20 @@ pub fn where_is(file: &str, text: &str, path: &str) -> String {
 }
 
 /// Where key `path` is in `text`, as data: line and column of its value when the file
-/// states it.
+/// states it. A key the file does not state (an inherited default) is placed at the
+/// nearest section the file does state, e.g. its `[world]` header; the key path stays the
+/// key's own.
 pub fn location(file: &str, text: &str, path: &str) -> Location {
-    let (line, column) = match span_of(text, path, true) {
-        Some(s) => {
+    let mut p = path;
+    let (line, column) = loop {
+        if let Some(s) = span_of(text, p, true) {
             let (l, c) = line_col(text, s.start);
-            (Some(l), Some(c))
+            break (Some(l), Some(c));
         }
-        None => (None, None),
+        match p.rsplit_once('.') {
+            Some((parent, _)) => p = parent,
+            None => break (None, None),
+        }
     };
     Location {
         file: file.to_string(),
@@ -124,7 +130,9 @@ pub fn locate_input(err: Error, file: &str, text: &str) -> Error {
     let Some((key, rest)) = msg.split_once(": ") else {
         return err;
     };
-    if key.is_empty() || key.contains(char::is_whitespace) || key.contains('`') {
+    // Keys hold no spaces, backticks or colons; a message that starts with `file:line:col`
+    // is located already.
+    if key.is_empty() || key.contains(char::is_whitespace) || key.contains(['`', ':']) {
         return err;
     }
     let at = location(file, text, key);

@@ -230,6 +230,7 @@ section! {
 fn check_period(path: &str, days: u32) -> Vec<Problem> {
     if days == 0 {
         vec![Problem {
+            others: Vec::new(),
             path: path.to_string(),
             message: "a period of 0 days cannot be used while the mechanism is enabled; allowed: at least 1".into(),
         }]

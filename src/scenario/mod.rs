@@ -8,14 +8,16 @@
 
 pub mod dist;
 pub mod experiment;
+pub mod limits;
 pub mod locate;
 pub mod mechanisms;
+pub mod output;
 pub mod overrides;
 pub mod renamed;
 pub mod schema;
 pub mod sections;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::error::{Error, Location, Result};
@@ -33,9 +35,9 @@ section! {
         /// The question the scenario asks.
         pub description: String = String::new(), "", Any;
         /// Seed of a single run (`cogov run`); experiments derive theirs from `experiment.seed`.
-        pub seed: u64 = 20_180_101, "", Any;
-        /// Horizon. MODEL.md default: 1,095 days (three years).
-        pub ticks: u32 = 1095, "days", Range(1.0, 65_000.0);
+        pub seed: u64 = 20_180_101, "seed", Any;
+        /// Horizon: 1,095 days (three years) by default, as in the model specification.
+        pub ticks: u32 = 1095, "days", Range(1.0, limits::TICKS);
         /// Structure and population.
         pub world: World = World::default(), "", Any;
         /// Initial states.
@@ -64,12 +66,16 @@ section! {
         pub care: Care = Care::default(), "", Any;
         /// The linkage mechanisms (联动机制), each with an `enabled` switch.
         pub mechanisms: Mechanisms = Mechanisms::default(), "", Any;
+        /// Ties × action: switches over every mechanism's ties and mobilisation.
+        pub linkage: Linkage = Linkage::default(), "", Any;
         /// Replicates, seeds, baseline and design of an experiment.
         pub experiment: Experiment = Experiment::default(), "", Any;
         /// Policies compared in an experiment.
         pub policy: Vec<Policy> = Vec::new(), "", Any;
         /// Swept parameters: dotted path → values.
         pub sweep: BTreeMap<String, SweepSpec> = BTreeMap::new(), "", Any;
+        /// Optional record files: issues.csv, panel.csv.
+        pub output: output::Output = output::Output::default(), "", Any;
         /// Figures: metrics, size, formats and policies shown.
         pub plot: crate::plot::PlotConfig = crate::plot::PlotConfig::default(), "", Any;
         /// Global sensitivity analysis: parameter ranges, design size and metrics, run by
@@ -78,14 +84,6 @@ section! {
         /// ABC calibration (`cogov calibrate`): targets, priors, draws.
         pub calibration: Option<crate::sensitivity::CalibrationConfig> = None, "", Any;
     }
-}
-
-impl Node for crate::sensitivity::SensitivityConfig {
-    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
-}
-
-impl Node for crate::sensitivity::CalibrationConfig {
-    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
 }
 
 impl Node for Vec<Policy> {
@@ -113,6 +111,8 @@ pub struct Problem {
     pub path: String,
     /// What is wrong and what is allowed.
     pub message: String,
+    /// Other keys whose values the problem involves (e.g. the level above).
+    pub others: Vec<String>,
 }
 
 impl Problem {
@@ -120,7 +120,19 @@ impl Problem {
         Problem {
             path: path.into(),
             message: message.into(),
+            others: Vec::new(),
         }
+    }
+
+    fn involving(mut self, other: &str) -> Self {
+        self.others.push(other.to_string());
+        self
+    }
+
+    fn from_limit((path, message, involves): limits::Found) -> Self {
+        involves
+            .iter()
+            .fold(Problem::new(path, message), |p, k| p.involving(k))
     }
 }
 
@@ -156,12 +168,15 @@ impl Scenario {
         // Lists of tables replace the default list; tables merge key by key.
         overrides::deep_merge(&mut merged, &user);
         let scenario = Scenario::from_table(merged, &src)?;
-        let problems = scenario.problems();
+        let mut problems = scenario.problems();
         if problems.is_empty() {
-            Ok(scenario)
-        } else {
-            Err(report(&src, &problems))
+            return Ok(scenario);
         }
+        // Only the first problems are reported: explain those (each walks the schema).
+        for p in problems.iter_mut().take(REPORTED) {
+            explain_inherited(p, &user, &scenario);
+        }
+        Err(report(&src, &problems))
     }
 
     /// The scenario as a TOML table (every parameter, resolved).
@@ -249,15 +264,21 @@ impl Scenario {
         p
     }
 
-    /// Problems with the model's parameters (what a single run needs).
+    /// Problems with the model's parameters (what a single run needs): each parameter's
+    /// own range, the model's cross-field limits ([`limits::RULES`]), and what the model
+    /// needs to make sense (shares that add up, names that exist).
     pub fn model_problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         for param in self.params() {
-            if param.path.starts_with("experiment.") {
-                continue;
+            if !is_experiment_path(&param.path) {
+                check_bounds(&param, &mut out);
             }
-            check_bounds(&param, &mut out);
         }
+        out.extend(
+            limits::problems(self, limits::Part::Model)
+                .into_iter()
+                .map(Problem::from_limit),
+        );
         let w = &self.world;
         let age = w.young_share + w.middle_share + w.elder_share;
         if (age - 1.0).abs() > 1e-6 {
@@ -273,73 +294,27 @@ impl Scenario {
                 "conditional_cooperators + free_riders must not exceed 1 (the rest are unconditional cooperators)",
             ));
         }
-        for (label, n, min) in [
-            ("world.communities", w.communities, w.streets),
-            ("world.grids", w.grids, w.communities),
-            ("world.residents", w.residents, w.grids),
-        ] {
-            if n < min {
-                out.push(Problem::new(label, format!("{n} is fewer than the level above ({min}); each place needs at least one below it")));
-            }
-        }
-        if w.service_complexes > w.communities {
-            out.push(Problem::new(
-                "world.service_complexes",
-                format!(
-                    "{} exceeds the {} communities",
-                    w.service_complexes, w.communities
-                ),
-            ));
-        }
         if self.government.community_max_complexity > self.government.street_max_complexity {
             out.push(Problem::new(
                 "government.community_max_complexity",
                 "must not exceed government.street_max_complexity",
             ));
         }
-        if self.domains.is_empty() {
-            out.push(Problem::new(
-                "domains",
-                "at least one issue domain is required",
-            ));
-        }
-        for (name, d) in &self.domains {
-            // With no departments at all, the bounds check above has said so already.
-            if d.department >= w.departments && w.departments > 0 {
-                out.push(Problem::new(
-                    format!("domains.{name}.department"),
-                    format!(
-                        "department {} does not exist; allowed 0 to {}",
-                        d.department,
-                        w.departments.saturating_sub(1)
-                    ),
-                ));
-            }
-        }
         let domain_names: BTreeSet<&str> = self.domains.keys().map(String::as_str).collect();
-        let domain_list = || domain_names.iter().copied().collect::<Vec<_>>().join(", ");
+        // Named once, at most 20 of them: a message per bad entry stays short.
+        let known = {
+            let mut names: Vec<&str> = domain_names.iter().copied().take(20).collect();
+            if domain_names.len() > 20 {
+                names.push("...");
+            }
+            names.join(", ")
+        };
+        let domain_list = || known.clone();
         for (k, p) in self.projects.iter().enumerate() {
             if !domain_names.contains(p.domain.as_str()) {
                 out.push(Problem::new(
                     format!("projects[{k}].domain"),
                     format!("unknown domain \"{}\"; known: {}", p.domain, domain_list()),
-                ));
-            }
-            if let Some(c) = p.communities.iter().find(|&&c| c >= w.communities)
-                && w.communities > 0
-            {
-                out.push(Problem::new(
-                    format!("projects[{k}].communities"),
-                    format!(
-                        "community {c} does not exist; allowed 0 to {}",
-                        w.communities.saturating_sub(1)
-                    ),
-                ));
-            }
-            if p.communities.is_empty() {
-                out.push(Problem::new(
-                    format!("projects[{k}].communities"),
-                    "a project needs at least one community",
                 ));
             }
         }
@@ -361,14 +336,20 @@ impl Scenario {
         out
     }
 
-    /// Problems with the experiment part: policies, baseline, sweeps.
+    /// Problems with the experiment part: policies, baseline, sweeps, designs and
+    /// calibration. Linear in the number of policies, sweep keys and design parameters.
     pub fn experiment_problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         for param in self.params() {
-            if param.path.starts_with("experiment.") {
+            if is_experiment_path(&param.path) {
                 check_bounds(&param, &mut out);
             }
         }
+        out.extend(
+            limits::problems(self, limits::Part::Experiment)
+                .into_iter()
+                .map(Problem::from_limit),
+        );
         let e = &self.experiment;
         if e.record_every > self.ticks && self.ticks > 0 {
             out.push(Problem::new(
@@ -379,6 +360,15 @@ impl Scenario {
                 ),
             ));
         }
+        // One table, one index of its leaves and one of the parameters' own ranges for
+        // every policy, sweep key and design parameter.
+        let table = self.to_table();
+        let leaves = overrides::Leaves::of(&table);
+        let ranges: HashMap<String, schema::Bounds> = self
+            .params()
+            .into_iter()
+            .map(|p| (p.path, p.meta.bounds))
+            .collect();
         let mut seen = BTreeSet::new();
         for (k, p) in self.policy.iter().enumerate() {
             if p.name.trim().is_empty() {
@@ -396,9 +386,12 @@ impl Scenario {
                     ),
                 ));
             }
-            let mut table = self.to_table();
             for (path, value) in &p.set {
-                if let Err(msg) = overrides::set_path(&mut table, path, value.clone()) {
+                let bad = leaves
+                    .check(&table, path, value)
+                    .err()
+                    .or_else(|| value_out_of_range(&ranges, path, value));
+                if let Some(msg) = bad {
                     out.push(Problem::new(format!("policy[{k}].set"), msg));
                 }
             }
@@ -418,20 +411,9 @@ impl Scenario {
                 ),
             ));
         }
-        let table = self.to_table();
-        let leaves: Vec<String> = overrides::leaf_paths(&table)
-            .into_iter()
-            .filter(|l| !l.starts_with("sweep.") && !l.starts_with("policy"))
-            .collect();
         for (path, spec) in &self.sweep {
-            if !leaves.iter().any(|l| l == path)
-                || path.starts_with("sweep.")
-                || path.starts_with("policy")
-            {
-                out.push(Problem::new(
-                    format!("sweep.{path}"),
-                    overrides::unknown_path(path, &leaves),
-                ));
+            if path.starts_with("sweep.") || path.starts_with("policy") || !leaves.contains(path) {
+                out.push(Problem::new(format!("sweep.{path}"), leaves.unknown(path)));
             }
             if spec.is_empty() {
                 out.push(Problem::new(
@@ -447,14 +429,32 @@ impl Scenario {
                     "from and to must be finite numbers",
                 ));
             }
+            // Every value of a list, or both ends of a range (the values lie between).
+            let ends = match spec {
+                SweepSpec::Range { from, to, .. } => {
+                    vec![toml::Value::Float(*from), toml::Value::Float(*to)]
+                }
+                SweepSpec::Values(v) => v.clone(),
+            };
+            if let Some(msg) = ends
+                .iter()
+                .find_map(|v| value_out_of_range(&ranges, path, v))
+            {
+                out.push(Problem::new(format!("sweep.{path}"), msg));
+            }
         }
-        out.extend(self.sensitivity_problems(&table));
+        out.extend(self.sensitivity_problems(&leaves, &table, &ranges));
         out
     }
 
     /// Problems with the `[sensitivity]` and `[calibration]` sections (and their link to
     /// `experiment.design`).
-    fn sensitivity_problems(&self, table: &toml::Table) -> Vec<Problem> {
+    fn sensitivity_problems(
+        &self,
+        leaves: &overrides::Leaves,
+        table: &toml::Table,
+        ranges: &HashMap<String, schema::Bounds>,
+    ) -> Vec<Problem> {
         let mut out = Vec::new();
         let design = self.experiment.design.as_str();
         let gsa = matches!(design, "morris" | "sobol");
@@ -485,7 +485,13 @@ impl Scenario {
             }
             for (path, &[low, high]) in &c.parameters {
                 let key = format!("sensitivity.parameters.{path}");
-                if let Err(msg) = numeric_parameter(table, path) {
+                if let Err(msg) = numeric_parameter(leaves, table, path) {
+                    out.push(Problem::new(key.clone(), msg));
+                }
+                if let Some(msg) = [low, high]
+                    .iter()
+                    .find_map(|&v| value_out_of_range(ranges, path, &toml::Value::Float(v)))
+                {
                     out.push(Problem::new(key.clone(), msg));
                 }
                 if !low.is_finite() || !high.is_finite() || low >= high {
@@ -508,16 +514,11 @@ impl Scenario {
                     format!("{} is not a power of two; allowed: 2, 4, 8, ..., e.g. 64 or 256 (Sobol' sequences need N = 2^m)", c.n),
                 ));
             }
-            if method == crate::sensitivity::Method::Morris {
-                if c.r == 0 {
-                    out.push(Problem::new("sensitivity.r", "needs at least 1 trajectory"));
-                }
-                if c.levels < 2 || c.levels % 2 == 1 {
-                    out.push(Problem::new(
-                        "sensitivity.levels",
-                        format!("{} levels; allowed: an even number ≥ 2, e.g. 4", c.levels),
-                    ));
-                }
+            if method == crate::sensitivity::Method::Morris && c.levels % 2 == 1 {
+                out.push(Problem::new(
+                    "sensitivity.levels",
+                    format!("{} levels; allowed: an even number ≥ 2, e.g. 4", c.levels),
+                ));
             }
             for (i, m) in c.metrics.iter().enumerate() {
                 if let Some(msg) = unknown_metric(m) {
@@ -549,7 +550,14 @@ impl Scenario {
             }
             for (path, p) in &c.priors {
                 let key = format!("calibration.priors.{path}");
-                if let Err(msg) = numeric_parameter(table, path) {
+                if let Err(msg) = numeric_parameter(leaves, table, path) {
+                    out.push(Problem::new(key.clone(), msg));
+                }
+                if let Some(msg) = [p.low, p.high]
+                    .iter()
+                    .flatten()
+                    .find_map(|&v| value_out_of_range(ranges, path, &toml::Value::Float(v)))
+                {
                     out.push(Problem::new(key.clone(), msg));
                 }
                 if let Err(e) = p.prior(path) {
@@ -570,50 +578,55 @@ impl Scenario {
     }
 }
 
+/// Whether a key path belongs to the experiment part (checked once per experiment, not for
+/// every policy and sweep point).
+fn is_experiment_path(path: &str) -> bool {
+    ["experiment.", "sensitivity.", "calibration."]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
 /// The model-parameter leaves a design or prior may vary (not the experiment machinery).
 pub fn model_leaf_paths(table: &toml::Table) -> Vec<String> {
-    const NOT_MODEL: [&str; 7] = [
-        "experiment",
-        "policy",
-        "sweep",
-        "plot",
-        "sensitivity",
-        "calibration",
-        "seed",
-    ];
     overrides::leaf_paths(table)
         .into_iter()
         .filter(|p| {
             let head = p.split(['.', '[']).next().unwrap_or(p);
-            !NOT_MODEL.contains(&head)
+            !MODEL_EXCLUDED.contains(&head)
         })
         .collect()
 }
 
+/// Top-level keys that are not model parameters.
+const MODEL_EXCLUDED: [&str; 8] = [
+    "output",
+    "experiment",
+    "policy",
+    "sweep",
+    "plot",
+    "sensitivity",
+    "calibration",
+    "seed",
+];
+
 /// Checks that `path` names a numeric model parameter (float or integer).
-fn numeric_parameter(table: &toml::Table, path: &str) -> std::result::Result<(), String> {
-    let leaves = model_leaf_paths(table);
-    if !leaves.iter().any(|l| l == path) {
-        return Err(overrides::unknown_path(path, &leaves));
+fn numeric_parameter(
+    leaves: &overrides::Leaves,
+    table: &toml::Table,
+    path: &str,
+) -> std::result::Result<(), String> {
+    let head = path.split(['.', '[']).next().unwrap_or(path);
+    if !leaves.contains(path) || MODEL_EXCLUDED.contains(&head) {
+        return Err(overrides::unknown_path(path, &model_leaf_paths(table)));
     }
-    let mut cur = table;
-    let mut keys = path.split('.').peekable();
-    while let Some(k) = keys.next() {
-        match cur.get(k) {
-            Some(toml::Value::Table(t)) if keys.peek().is_some() => cur = t,
-            Some(toml::Value::Float(_) | toml::Value::Integer(_)) if keys.peek().is_none() => {
-                return Ok(());
-            }
-            Some(v) if keys.peek().is_none() => {
-                return Err(format!(
-                    "\"{path}\" is a {}; only numeric parameters can be varied",
-                    v.type_str()
-                ));
-            }
-            _ => break,
-        }
+    match overrides::get(table, path) {
+        Some(toml::Value::Float(_) | toml::Value::Integer(_)) => Ok(()),
+        Some(v) => Err(format!(
+            "\"{path}\" is a {}; only numeric parameters can be varied",
+            v.type_str()
+        )),
+        None => Err(format!("no parameter \"{path}\"")),
     }
-    Err(format!("no parameter \"{path}\""))
 }
 
 /// Why `name` is not a known metric or summary column (None when it is one).
@@ -626,6 +639,26 @@ pub fn unknown_metric(name: &str) -> Option<String> {
     Some(format!(
         "unknown metric \"{name}\"; use a summary column such as {} or a metric name (its `_final` value)",
         near.join(", ")
+    ))
+}
+
+/// Why a policy, sweep or design would set the parameter at `path` to `value` outside its
+/// own range (`None` when inside, not a number, or not a parameter).
+fn value_out_of_range(
+    ranges: &HashMap<String, schema::Bounds>,
+    path: &str,
+    value: &toml::Value,
+) -> Option<String> {
+    let v = match value {
+        toml::Value::Float(f) => *f,
+        toml::Value::Integer(i) => *i as f64,
+        _ => return None,
+    };
+    let bounds = ranges.get(path)?;
+    let what = bounds.check_number(v)?;
+    Some(format!(
+        "\"{path}\" = {v}: {what}; allowed: {}",
+        bounds.describe()
     ))
 }
 
@@ -644,6 +677,50 @@ fn check_bounds(param: &Param, out: &mut Vec<Problem>) {
             &param.path,
             format!("{what}; allowed: {}", param.meta.bounds.describe()),
         ));
+    }
+}
+
+/// Whether the user's table sets dotted `path`.
+fn sets(user: &toml::Table, path: &str) -> bool {
+    let mut cur = user;
+    let mut keys = path.split('.').peekable();
+    while let Some(k) = keys.next() {
+        match cur.get(k) {
+            None => return false,
+            Some(_) if keys.peek().is_none() => return true,
+            Some(toml::Value::Table(t)) => cur = t,
+            Some(_) => return false,
+        }
+    }
+    false
+}
+
+/// When a problem's key (or a key it involves) is not in the file, says that its value is
+/// the inherited default and how to override it: a small world often cannot hold defaults
+/// made for the whole district.
+fn explain_inherited(p: &mut Problem, user: &toml::Table, s: &Scenario) {
+    let params = s.params();
+    let mut notes = Vec::new();
+    for path in std::iter::once(&p.path).chain(&p.others) {
+        if sets(user, path) {
+            continue;
+        }
+        let Some(param) = params.iter().find(|q| &q.path == path) else {
+            continue;
+        };
+        let (section, key) = path.rsplit_once('.').unwrap_or(("", path));
+        let place = if section.is_empty() {
+            "at the top of the file".to_string()
+        } else {
+            format!("under [{section}]")
+        };
+        notes.push(format!(
+            "`{path}` is not set in this file, so it takes its default {}; set `{key} = ...` {place} to override it",
+            param.default
+        ));
+    }
+    if !notes.is_empty() {
+        p.message = format!("{} ({})", p.message, notes.join("; "));
     }
 }
 
@@ -770,8 +847,11 @@ fn place(at: &Location) -> String {
     locate::place(at)
 }
 
+/// Problems a message lists (the rest are counted).
+const REPORTED: usize = 8;
+
 fn report(src: &Source<'_>, problems: &[Problem]) -> Error {
-    const MAX: usize = 8;
+    const MAX: usize = REPORTED;
     let mut lines: Vec<String> = problems
         .iter()
         .take(MAX)
@@ -864,6 +944,25 @@ mod tests {
     fn syntax_error_is_located() {
         let e = err("[world\nresidents = 5\n");
         assert!(e.contains("s.toml:1:") && e.contains("syntax"), "{e}");
+    }
+
+    #[test]
+    fn an_inherited_default_a_small_world_cannot_hold_is_named() {
+        let e = err("[world]\nresidents = 600\nstreets = 1\ncommunities = 2\ngrids = 4\n");
+        assert!(e.contains("`world.service_complexes`"), "{e}");
+        assert!(
+            e.contains("is not set in this file, so it takes its default")
+                && e.contains("set `service_complexes = ...` under [world]"),
+            "{e}"
+        );
+        // A key the file sets is not called inherited.
+        let e = err(
+            "[world]\nresidents = 600\nstreets = 1\ncommunities = 2\ngrids = 4\nservice_complexes = 3\n",
+        );
+        assert!(
+            e.contains("s.toml:6:") && !e.contains("`world.service_complexes` is not set"),
+            "{e}"
+        );
     }
 
     #[test]

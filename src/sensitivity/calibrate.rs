@@ -82,6 +82,7 @@ pub fn calibrate(
             "calibration: the scenario has no [calibration] section (targets, priors, draws)",
         )
     })?;
+    crate::footprint::refuse_if_too_large(&crate::footprint::calibration(s, jobs), None)?;
     let seed = s.experiment.seed;
     let design = config.design(seed)?;
     let targets = config.targets()?;
@@ -177,7 +178,13 @@ pub fn calibrate(
 /// Writes `calibration.csv` (every draw: parameters, distance, accepted), `posterior.csv`
 /// (`parameter,mean,sd,q05,q95`: the accepted draws' mean, sd and 90% interval) and
 /// `calibration.json` (targets, settings, acceptance) into `out`.
-pub fn write_outputs(out: &Path, s: &Scenario, c: &Calibration) -> Result<()> {
+pub fn write_outputs(
+    out: &Path,
+    s: &Scenario,
+    c: &Calibration,
+    clock: &crate::provenance::Clock,
+    threads: usize,
+) -> Result<()> {
     output::ensure_dir(out)?;
     write_calibration_csv(&out.join("calibration.csv"), &c.result)?;
     let header: Vec<String> = ["parameter", "mean", "sd", "q05", "q95"]
@@ -195,7 +202,8 @@ pub fn write_outputs(out: &Path, s: &Scenario, c: &Calibration) -> Result<()> {
     output::write_csv(&out.join("posterior.csv"), &header, rows)?;
     let config = s.calibration.clone().unwrap_or_default();
     let json = serde_json::json!({
-        "cogov_version": env!("CARGO_PKG_VERSION"),
+        "kind": "calibration",
+        "provenance": crate::provenance::block(clock, &run::scenario_hash(s), serde_json::json!({"master_seed": s.experiment.seed}), threads),
         "scenario_name": s.name,
         "scenario_hash": run::scenario_hash(s),
         "seed": s.experiment.seed,

@@ -155,13 +155,13 @@ pub fn average_replicates(metric: &str, per_point: &[Vec<f64>]) -> Result<Vec<f6
 
 /// The summary column (index into [`crate::metrics::summary_columns`]) that a sensitivity
 /// metric or calibration target names: a summary column such as `active_share_mean`, or a
-/// bare metric name such as `active_share`, which stands for its `_final` column.
+/// bare metric name, which stands for its default summary (`_final` for a stock, `_total`
+/// for a flow).
 pub fn metric_column(name: &str) -> Option<usize> {
-    let columns = crate::metrics::summary_columns();
-    columns
+    let column = crate::metrics::summary_column(name)?;
+    crate::metrics::summary_columns()
         .iter()
-        .position(|c| c == name)
-        .or_else(|| columns.iter().position(|c| *c == format!("{name}_final")))
+        .position(|c| *c == column)
 }
 
 /// One row of `sensitivity.csv`.

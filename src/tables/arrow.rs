@@ -25,7 +25,8 @@ impl Column {
             Column::I64(_) => DataType::Int64,
             Column::U64(_) => DataType::UInt64,
             Column::Bool(_) => DataType::Boolean,
-            Column::Str(_) => DataType::Utf8,
+            Column::Str(_) | Column::OptStr(_) => DataType::Utf8,
+            Column::OptI64(_) => DataType::Int64,
             Column::Cents(_) => DataType::Decimal128(MONEY.0, MONEY.1),
         }
     }
@@ -44,6 +45,8 @@ impl Column {
             Column::U64(v) => Arc::new(UInt64Array::new(ScalarBuffer::from(v), None)),
             Column::Bool(v) => Arc::new(BooleanArray::from(v)),
             Column::Str(v) => Arc::new(StringArray::from(v)),
+            Column::OptI64(v) => Arc::new(Int64Array::from(v)),
+            Column::OptStr(v) => Arc::new(StringArray::from(v)),
             Column::Cents(v) => Arc::new(
                 Decimal128Array::from_iter_values(v.into_iter().map(i128::from))
                     .with_precision_and_scale(MONEY.0, MONEY.1)
@@ -53,11 +56,22 @@ impl Column {
     }
 
     /// A column from an Arrow array of a type cogov writes (strings of any width). Nulls in
-    /// a number column become NaN (missing); elsewhere they are refused.
-    pub fn from_array(name: &str, a: &dyn Array) -> Result<Column> {
+    /// a float column become NaN (missing); an int or string column of a `nullable` field
+    /// keeps its nulls (as [`Column::OptI64`], [`Column::OptStr`]); elsewhere they are
+    /// refused.
+    pub fn from_array(name: &str, a: &dyn Array, nullable: bool) -> Result<Column> {
         let any = a.as_any();
+        let strings = |it: &mut dyn Iterator<Item = Option<&str>>| {
+            if nullable {
+                Column::OptStr(it.map(|s| s.map(str::to_string)).collect())
+            } else {
+                Column::Str(it.map(|s| s.unwrap_or_default().to_string()).collect())
+            }
+        };
+        // Nulls are kept only where a column type can hold them.
         let no_nulls = |what: &str| {
-            if a.null_count() > 0 {
+            let keeps = nullable && matches!(what, "int64" | "string");
+            if a.null_count() > 0 && !keeps {
                 Err(Error::input(format!(
                     "column `{name}` ({what}) has missing values; only number columns may"
                 )))
@@ -75,7 +89,11 @@ impl Column {
             DataType::Int64 => {
                 no_nulls("int64")?;
                 let x = any.downcast_ref::<Int64Array>().ok_or_else(|| bad(name))?;
-                Column::I64(x.values().to_vec())
+                if nullable {
+                    Column::OptI64(x.iter().collect())
+                } else {
+                    Column::I64(x.values().to_vec())
+                }
             }
             DataType::UInt64 => {
                 no_nulls("uint64")?;
@@ -92,33 +110,21 @@ impl Column {
             DataType::Utf8 => {
                 no_nulls("string")?;
                 let x = any.downcast_ref::<StringArray>().ok_or_else(|| bad(name))?;
-                Column::Str(
-                    x.iter()
-                        .map(|s| s.unwrap_or_default().to_string())
-                        .collect(),
-                )
+                strings(&mut x.iter())
             }
             DataType::LargeUtf8 => {
                 no_nulls("string")?;
                 let x = any
                     .downcast_ref::<LargeStringArray>()
                     .ok_or_else(|| bad(name))?;
-                Column::Str(
-                    x.iter()
-                        .map(|s| s.unwrap_or_default().to_string())
-                        .collect(),
-                )
+                strings(&mut x.iter())
             }
             DataType::Utf8View => {
                 no_nulls("string")?;
                 let x = any
                     .downcast_ref::<StringViewArray>()
                     .ok_or_else(|| bad(name))?;
-                Column::Str(
-                    x.iter()
-                        .map(|s| s.unwrap_or_default().to_string())
-                        .collect(),
-                )
+                strings(&mut x.iter())
             }
             DataType::Decimal128(_, scale) if *scale == MONEY.1 => {
                 no_nulls("decimal")?;
@@ -148,7 +154,7 @@ impl Table {
         Arc::new(Schema::new(
             self.columns()
                 .iter()
-                .map(|(n, c)| Field::new(n, c.data_type(), matches!(c, Column::F64(_))))
+                .map(|(n, c)| Field::new(n, c.data_type(), c.nullable()))
                 .collect::<Vec<_>>(),
         ))
     }
@@ -170,7 +176,7 @@ impl Table {
         for (field, array) in batch.schema().fields().iter().zip(batch.columns()) {
             t.push(
                 field.name().clone(),
-                Column::from_array(field.name(), array.as_ref())?,
+                Column::from_array(field.name(), array.as_ref(), field.is_nullable())?,
             );
         }
         Ok(t)
@@ -198,6 +204,35 @@ mod tests {
     }
 
     #[test]
+    fn optional_ints_and_text_round_trip_with_their_nulls() {
+        let t = Table::new("r")
+            .with("tick", Column::OptI64(vec![Some(-3), None, Some(7)]))
+            .with(
+                "who",
+                Column::OptStr(vec![None, Some("street".into()), Some("NA ok".into())]),
+            )
+            .with("id", Column::I64(vec![1, 2, 3]));
+        assert_eq!(t.csv_record(1), ["NA", "street", "2"].map(String::from));
+        let batch = t.clone().into_record_batch().unwrap();
+        assert_eq!(batch.column(0).null_count(), 1);
+        assert_eq!(batch.column(1).null_count(), 1);
+        assert!(batch.schema().field(0).is_nullable() && !batch.schema().field(2).is_nullable());
+        let back = Table::from_record_batch("r", &batch).unwrap();
+        assert_eq!(back, t);
+        // A plain int64 column of a field that may not be null refuses nulls.
+        let a = Int64Array::from(vec![Some(1), None]);
+        assert!(Column::from_array("x", &a, false).is_err());
+        assert_eq!(
+            Column::from_array("x", &a, true).unwrap(),
+            Column::OptI64(vec![Some(1), None])
+        );
+        // Rows of a table whose column may be missing do not go into one whose may not.
+        let mut plain = Table::new("r").with("tick", Column::I64(vec![1]));
+        let opt = Table::new("r").with("tick", Column::OptI64(vec![None]));
+        assert!(plain.append(opt).is_err());
+    }
+
+    #[test]
     fn number_buffers_are_moved_not_copied() {
         let v = vec![1.0, 2.0, 3.0];
         let ptr = v.as_ptr();
@@ -209,7 +244,7 @@ mod tests {
     #[test]
     fn unsupported_types_are_refused_with_the_column_name() {
         let a = arrow_array::Int32Array::from(vec![1]);
-        let e = Column::from_array("n", &a).unwrap_err().to_string();
+        let e = Column::from_array("n", &a, false).unwrap_err().to_string();
         assert!(e.contains("`n`") && e.contains("Int32"), "{e}");
     }
 }

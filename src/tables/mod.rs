@@ -9,6 +9,9 @@
 //! Column types are the same in every format: `float64` (a missing value, i.e. one that is
 //! not finite, is `NA` in CSV and null in Arrow/Parquet), `int64`, `uint64` (seeds), `bool`,
 //! `string`, and `decimal(18,2)` for money (yuan to the cent, exact: whole cents inside).
+//! `int64` and `string` columns may also allow missing values (`NA` in CSV, null in
+//! Arrow/Parquet: a tick that never came, a handler never assigned); the manifest marks the
+//! columns that may be missing (`nullable`).
 
 pub mod arrow;
 pub mod csv_format;
@@ -35,6 +38,10 @@ pub enum Column {
     Bool(Vec<bool>),
     /// Text (names, ids).
     Str(Vec<String>),
+    /// Whole numbers that may be missing (`None`: `NA`, null).
+    OptI64(Vec<Option<i64>>),
+    /// Text that may be missing (`None`: `NA`, null).
+    OptStr(Vec<Option<String>>),
     /// Money in whole cents, shown as yuan with two decimals (`decimal(18,2)`).
     Cents(Vec<i64>),
 }
@@ -48,6 +55,8 @@ impl Column {
             Column::U64(v) => v.len(),
             Column::Bool(v) => v.len(),
             Column::Str(v) => v.len(),
+            Column::OptI64(v) => v.len(),
+            Column::OptStr(v) => v.len(),
             Column::Cents(v) => v.len(),
         }
     }
@@ -64,9 +73,15 @@ impl Column {
             Column::I64(_) => "int64",
             Column::U64(_) => "uint64",
             Column::Bool(_) => "bool",
-            Column::Str(_) => "string",
+            Column::Str(_) | Column::OptStr(_) => "string",
+            Column::OptI64(_) => "int64",
             Column::Cents(_) => "decimal(18,2)",
         }
+    }
+
+    /// Whether values may be missing (numbers that are not finite, optional ints and text).
+    pub fn nullable(&self) -> bool {
+        matches!(self, Column::F64(_) | Column::OptI64(_) | Column::OptStr(_))
     }
 
     /// An empty column of the same type.
@@ -77,6 +92,8 @@ impl Column {
             Column::U64(_) => Column::U64(Vec::new()),
             Column::Bool(_) => Column::Bool(Vec::new()),
             Column::Str(_) => Column::Str(Vec::new()),
+            Column::OptI64(_) => Column::OptI64(Vec::new()),
+            Column::OptStr(_) => Column::OptStr(Vec::new()),
             Column::Cents(_) => Column::Cents(Vec::new()),
         }
     }
@@ -89,6 +106,8 @@ impl Column {
             Column::U64(v) => v[i].to_string(),
             Column::Bool(v) => v[i].to_string(),
             Column::Str(v) => v[i].clone(),
+            Column::OptI64(v) => v[i].map_or_else(|| "NA".into(), |x| x.to_string()),
+            Column::OptStr(v) => v[i].clone().unwrap_or_else(|| "NA".into()),
             Column::Cents(v) => yuan(v[i]),
         }
     }
@@ -101,6 +120,8 @@ impl Column {
             Column::U64(v) => Column::U64(vec![v[i]; n]),
             Column::Bool(v) => Column::Bool(vec![v[i]; n]),
             Column::Str(v) => Column::Str(vec![v[i].clone(); n]),
+            Column::OptI64(v) => Column::OptI64(vec![v[i]; n]),
+            Column::OptStr(v) => Column::OptStr(vec![v[i].clone(); n]),
             Column::Cents(v) => Column::Cents(vec![v[i]; n]),
         }
     }
@@ -113,12 +134,25 @@ impl Column {
             (Column::U64(a), Column::U64(b)) => a.extend(b),
             (Column::Bool(a), Column::Bool(b)) => a.extend(b),
             (Column::Str(a), Column::Str(b)) => a.extend(b),
+            (Column::OptI64(a), Column::OptI64(b)) => a.extend(b),
+            (Column::OptStr(a), Column::OptStr(b)) => a.extend(b),
             (Column::Cents(a), Column::Cents(b)) => a.extend(b),
             (a, b) => {
+                let kind = |c: &Column| {
+                    format!(
+                        "{}{}",
+                        c.type_name(),
+                        if c.nullable() {
+                            " (may be missing)"
+                        } else {
+                            ""
+                        }
+                    )
+                };
                 return Err(format!(
                     "cannot append {} values to a {} column",
-                    b.type_name(),
-                    a.type_name()
+                    kind(&b),
+                    kind(a)
                 ));
             }
         }
@@ -133,7 +167,8 @@ impl Column {
             Column::I64(v) => Some(v.iter().map(|&x| x as f64).collect()),
             Column::U64(v) => Some(v.iter().map(|&x| x as f64).collect()),
             Column::Cents(v) => Some(v.iter().map(|&x| x as f64 / 100.0).collect()),
-            Column::Bool(_) | Column::Str(_) => None,
+            Column::OptI64(v) => Some(v.iter().map(|x| x.map_or(f64::NAN, |x| x as f64)).collect()),
+            Column::Bool(_) | Column::Str(_) | Column::OptStr(_) => None,
         }
     }
 }
@@ -225,6 +260,15 @@ impl Table {
             .collect()
     }
 
+    /// Column names with their types and whether they may be missing: what must agree for
+    /// rows of two tables to go into one file.
+    fn layout(&self) -> Vec<(&str, &'static str, bool)> {
+        self.columns
+            .iter()
+            .map(|(n, c)| (n.as_str(), c.type_name(), c.nullable()))
+            .collect()
+    }
+
     /// A table with the same name and columns and no rows.
     pub fn empty_like(&self) -> Table {
         Table {
@@ -239,7 +283,7 @@ impl Table {
 
     /// Appends `other`'s rows; its columns must have the same names and types.
     pub fn append(&mut self, other: Table) -> Result<()> {
-        if self.schema() != other.schema() {
+        if self.layout() != other.layout() {
             return Err(Error::input(format!(
                 "table {}: cannot append rows with different columns",
                 self.name
@@ -257,7 +301,7 @@ impl Table {
     }
 
     /// The manifest's description of the table: its name, the file it is in (if written)
-    /// and its columns with their types.
+    /// and its columns with their types (and `nullable` for those that may be missing).
     pub fn describe(&self, format: Option<Format>) -> serde_json::Value {
         serde_json::json!({
             "name": self.name,
@@ -265,7 +309,11 @@ impl Table {
             "columns": self
                 .columns
                 .iter()
-                .map(|(n, c)| serde_json::json!({ "name": n, "type": c.type_name() }))
+                .map(|(n, c)| serde_json::json!({
+                    "name": n,
+                    "type": c.type_name(),
+                    "nullable": c.nullable(),
+                }))
                 .collect::<Vec<_>>(),
         })
     }

@@ -176,6 +176,21 @@ mod tests {
     }
 
     #[test]
+    fn parquet_keeps_missing_ints_and_text() {
+        let d = dir("opt");
+        let p = d.join("r.parquet");
+        let t = Table::new("r")
+            .with("tick", super::super::Column::OptI64(vec![None, Some(4)]))
+            .with(
+                "who",
+                super::super::Column::OptStr(vec![Some("street".into()), None]),
+            );
+        write(&p, &t, Format::Parquet).unwrap();
+        assert_eq!(parquet_format::read(&p, None).unwrap(), t);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
     fn batches_append_and_an_empty_table_keeps_its_header() {
         let d = dir("batches");
         let t = sample();

@@ -31,7 +31,7 @@ use crate::world::{World, build, residents::role};
 pub const CASE: Case = Case {
     name: "community",
     about: "The world's tie network: degree and bonding/bridging/linking counts its parameters imply",
-    source: "MODEL.md §2; Watts & Strogatz 1998, Nature 393:440; Putnam 2000; Woolcock 2001",
+    source: "ODD §5 (the tie network); Watts & Strogatz 1998, Nature 393:440; Putnam 2000; Woolcock 2001",
     params: &[
         Param { name: "residents", value_name: "N", default: Some("20000"), help: "Residents of the world" },
         Param { name: "building-degree", value_name: "λ", default: Some("3"), help: "network.building_degree" },

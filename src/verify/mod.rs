@@ -302,58 +302,134 @@ pub fn run_suite(seed: u64, runs: Option<usize>) -> Result<Vec<Report>> {
         .collect()
 }
 
-/// The table of checks: case, parameters, expected, source, obtained, tolerance, result.
+/// Widest line of the table printed by `cogov verify`, in characters.
+pub const TABLE_WIDTH: usize = 100;
+
+/// Words of `text` wrapped into lines of at most `width` characters (a longer word is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > width {
+            if !cur.is_empty() {
+                lines.push(std::mem::take(&mut cur));
+            }
+            lines.push(word[..width].iter().collect());
+            word.drain(..width);
+        }
+        let word: String = word.into_iter().collect();
+        let len = cur.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(&word);
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// A plain-text table no wider than `max` characters: columns too wide for it are wrapped
+/// (the widest first) onto several lines of their cell.
+pub fn text_table(header: &[&str], rows: &[Vec<String>], max: usize) -> String {
+    let n = header.len();
+    let natural = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain([header[i].chars().count()])
+            .max()
+            .unwrap_or(0)
+    };
+    let mut widths: Vec<usize> = (0..n).map(natural).collect();
+    let gaps = 2 * n.saturating_sub(1);
+    // Shrink the widest column one character at a time until the table fits (no column
+    // narrower than its header or 8 characters).
+    while widths.iter().sum::<usize>() + gaps > max {
+        let Some((i, _)) = widths
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| **w > header[*i].chars().count().max(8))
+            .max_by_key(|(_, w)| **w)
+        else {
+            break;
+        };
+        widths[i] -= 1;
+    }
+    let mut out = String::new();
+    let mut line = |cells: Vec<Vec<String>>| {
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+        for k in 0..height {
+            let mut s = String::new();
+            for (i, cell) in cells.iter().enumerate() {
+                let text = cell.get(k).map(String::as_str).unwrap_or("");
+                s.push_str(text);
+                if i + 1 < n {
+                    let pad = widths[i].saturating_sub(text.chars().count());
+                    s.push_str(&" ".repeat(pad + 2));
+                }
+            }
+            let _ = writeln!(out, "{}", s.trim_end());
+        }
+    };
+    line(header.iter().map(|h| vec![h.to_string()]).collect());
+    line(widths.iter().map(|w| vec!["-".repeat(*w)]).collect());
+    for r in rows {
+        line(r.iter().zip(&widths).map(|(c, &w)| wrap(c, w)).collect());
+    }
+    out
+}
+
+/// The table of checks (case, parameters, expected, obtained, tolerance, result, and a
+/// reference number), then the numbered sources, all within [`TABLE_WIDTH`] columns.
 pub fn table(reports: &[Report]) -> String {
     let header = [
         "case",
         "parameters",
         "expected",
-        "source",
         "obtained",
         "tolerance",
         "result",
+        "ref",
     ];
-    let mut rows: Vec<[String; 7]> = Vec::new();
+    let mut sources: Vec<(&str, &str)> = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
     for r in reports {
+        let k = match sources.iter().position(|(_, s)| *s == r.source) {
+            Some(k) => k,
+            None => {
+                sources.push((r.case, r.source));
+                sources.len() - 1
+            }
+        };
         for c in &r.checks {
-            rows.push([
+            rows.push(vec![
                 r.case.to_string(),
                 c.parameters.clone(),
                 c.expected.clone(),
-                r.source.to_string(),
                 c.obtained.clone(),
                 c.tolerance.clone(),
                 if c.pass { "pass" } else { "FAIL" }.to_string(),
+                format!("[{}]", k + 1),
             ]);
         }
     }
-    let width = |i: usize| {
-        rows.iter()
-            .map(|r| r[i].chars().count())
-            .chain([header[i].len()])
-            .max()
-            .unwrap_or(0)
-    };
-    let widths: Vec<usize> = (0..7).map(width).collect();
-    let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        let mut s = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            let pad = widths[i].saturating_sub(cell.chars().count());
-            s.push_str(cell);
-            if i + 1 < cells.len() {
-                s.push_str(&" ".repeat(pad + 2));
-            }
+    let mut out = text_table(&header, &rows, TABLE_WIDTH);
+    let passed = rows.iter().filter(|r| r[5] == "pass").count();
+    let _ = writeln!(out, "\nSources:");
+    for (k, (case, source)) in sources.iter().enumerate() {
+        for (j, l) in wrap(&format!("[{}] {case}: {source}", k + 1), TABLE_WIDTH - 4)
+            .iter()
+            .enumerate()
+        {
+            let _ = writeln!(out, "{}{l}", if j == 0 { "" } else { "    " });
         }
-        let _ = writeln!(out, "{}", s.trim_end());
-    };
-    line(&header);
-    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    line(&rule.iter().map(String::as_str).collect::<Vec<_>>());
-    for r in &rows {
-        line(&r.iter().map(String::as_str).collect::<Vec<_>>());
     }
-    let passed = rows.iter().filter(|r| r[6] == "pass").count();
     let _ = writeln!(out, "\n{passed} of {} checks passed", rows.len());
     out
 }
@@ -370,6 +446,21 @@ mod tests {
         }
         let names: std::collections::HashSet<_> = CASES.iter().map(|c| c.name).collect();
         assert_eq!(names.len(), CASES.len());
+    }
+
+    #[test]
+    fn tables_fit_the_width_and_keep_every_word() {
+        let rows = vec![vec![
+            "watts".to_string(),
+            "n=10000, z from 1 to 10 in steps of 0.5, phi=0.18, a long description".into(),
+            "cascade window between z = 1 and z = 6 as in the published figure".into(),
+            "ok".into(),
+        ]];
+        let t = text_table(&["case", "parameters", "expected", "result"], &rows, 60);
+        assert!(t.lines().all(|l| l.chars().count() <= 60), "{t}");
+        for w in rows[0].iter().flat_map(|c| c.split_whitespace()) {
+            assert!(t.contains(w), "{w} lost");
+        }
     }
 
     #[test]

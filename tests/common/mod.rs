@@ -2,6 +2,8 @@
 //! tiny world for end-to-end runs.
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod svg;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -27,6 +29,7 @@ pub const EXPERIMENT_FILES: &[&str] = &[
     "communities.csv",
     "aggregate.csv",
     "contrasts.csv",
+    "metrics.csv",
 ];
 
 /// The `cogov` binary under test.
