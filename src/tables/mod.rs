@@ -10,8 +10,8 @@
 //! not finite, is `NA` in CSV and null in Arrow/Parquet), `int64`, `uint64` (seeds), `bool`,
 //! `string`, and `decimal(18,2)` for money (yuan to the cent, exact: whole cents inside).
 //! `int64` and `string` columns may also allow missing values (`NA` in CSV, null in
-//! Arrow/Parquet: a tick that never came, a handler never assigned); the manifest marks the
-//! columns that may be missing (`nullable`).
+//! Arrow/Parquet: a tick that never came, a handler never assigned); the manifest marks
+//! those columns `"nullable": true`.
 
 pub mod arrow;
 pub mod csv_format;
@@ -301,7 +301,8 @@ impl Table {
     }
 
     /// The manifest's description of the table: its name, the file it is in (if written)
-    /// and its columns with their types (and `nullable` for those that may be missing).
+    /// and its columns with their types; an int64 or string column that may be missing
+    /// says `"nullable": true` (a float64 value may always be missing).
     pub fn describe(&self, format: Option<Format>) -> serde_json::Value {
         serde_json::json!({
             "name": self.name,
@@ -309,11 +310,14 @@ impl Table {
             "columns": self
                 .columns
                 .iter()
-                .map(|(n, c)| serde_json::json!({
-                    "name": n,
-                    "type": c.type_name(),
-                    "nullable": c.nullable(),
-                }))
+                .map(|(n, c)| {
+                    let mut d = serde_json::json!({ "name": n, "type": c.type_name() });
+                    // float64 values may always be missing; other types say so.
+                    if c.nullable() && !matches!(c, Column::F64(_)) {
+                        d["nullable"] = true.into();
+                    }
+                    d
+                })
                 .collect::<Vec<_>>(),
         })
     }
