@@ -344,6 +344,12 @@ pub fn run(s: &Scenario) -> Footprint {
             p.grids * (sz::<Vec<u32>>() + 2.0 * (m.grid.volunteers_per_grid as f64 + 1.0) * 4.0),
         );
     }
+    // Each department's case credit and daily capacity (kept twice at most while rebuilt).
+    f.add(
+        "departments",
+        "world.departments",
+        2.0 * s.world.departments.max(1) as f64 * 2.0 * sz::<f64>(),
+    );
     let enterprises = s.world.property_companies as f64 + s.world.businesses as f64;
     f.add(
         "enterprises",

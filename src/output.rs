@@ -122,6 +122,18 @@ pub fn write_csv(
     try_write_csv(path, header, rows.map(Ok))
 }
 
+/// CSV text in memory, byte for byte what [`write_csv`] writes to a file (the server
+/// sends it; nothing touches the disk).
+pub fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = csv.write_record(header);
+    for row in rows {
+        let _ = csv.write_record(&row);
+    }
+    csv.into_inner().unwrap_or_default()
+}
+
 /// Writes CSV rows atomically as they are produced; the first failing row aborts the write
 /// and leaves no file under `path`.
 pub fn try_write_csv(

@@ -110,7 +110,8 @@ pub fn simulate(
     }
 }
 
-fn communities(e: &Engine) -> Vec<Vec<f64>> {
+/// The state of each community, in the order of [`COMMUNITY_COLUMNS`].
+pub fn communities(e: &Engine) -> Vec<Vec<f64>> {
     let w = &e.world;
     let p = &w.places;
     (0..p.communities.len())
@@ -165,6 +166,19 @@ pub fn timeseries_header(lead: &[&str]) -> Vec<String> {
         .chain(std::iter::once("tick".to_string()))
         .chain(METRICS.iter().map(|m| m.name.to_string()))
         .collect()
+}
+
+/// One row of a run's `timeseries.csv` (as [`RunOutput::tables`] gives it; `cogov serve`
+/// builds its downloads of a live run from these).
+pub fn timeseries_record((tick, row): &(u32, Row)) -> Vec<String> {
+    std::iter::once(tick.to_string())
+        .chain(row.iter().map(|&v| output::num(v)))
+        .collect()
+}
+
+/// The row of a run's `summary.csv` (as [`RunOutput::tables`] gives it).
+pub fn summary_record(summary: &[f64]) -> Vec<String> {
+    summary.iter().map(|&v| output::num(v)).collect()
 }
 
 /// The tables a run produces, by name, in the order of [`RunOutput::tables`]. A new output
@@ -435,6 +449,9 @@ mod tests {
             schemas,
             tables.iter().map(Table::schema).collect::<Vec<_>>()
         );
+        // The CSV rows `cogov serve` builds are the tables' cells.
+        assert_eq!(timeseries_record(&out.rows[1]), tables[0].csv_record(1));
+        assert_eq!(summary_record(&out.summary), tables[1].csv_record(0));
         // The records, when kept, follow in the order of TABLES.
         let with: Vec<String> = table_schemas(true, true)
             .iter()

@@ -11,6 +11,7 @@ pub mod plot;
 pub mod run;
 pub mod screen;
 pub mod validate;
+pub mod serve;
 pub mod verify;
 
 use std::io::IsTerminal;

@@ -6,6 +6,7 @@
 //! differs. (3) The resolved scenario is validated against the schema's bounds and the
 //! cross-field rules. A [`Scenario`] that exists is valid.
 
+pub mod change;
 pub mod dist;
 pub mod experiment;
 pub mod limits;
@@ -72,6 +73,9 @@ section! {
         pub experiment: Experiment = Experiment::default(), "", Any;
         /// Policies compared in an experiment.
         pub policy: Vec<Policy> = Vec::new(), "", Any;
+        /// Steering: settings applied at the start of a recorded day (`cogov serve` writes
+        /// them; `cogov run` and `cogov experiment` apply them).
+        pub change: Vec<change::Change> = Vec::new(), "", Any;
         /// Swept parameters: dotted path → values.
         pub sweep: BTreeMap<String, SweepSpec> = BTreeMap::new(), "", Any;
         /// Optional record files: issues.csv, panel.csv.
@@ -87,6 +91,10 @@ section! {
 }
 
 impl Node for Vec<Policy> {
+    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
+}
+
+impl Node for Vec<change::Change> {
     fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
 }
 
@@ -333,6 +341,7 @@ impl Scenario {
             }
         }
         out.extend(self.mechanisms.problems(self));
+        out.extend(change::problems(self));
         out
     }
 
@@ -598,7 +607,8 @@ pub fn model_leaf_paths(table: &toml::Table) -> Vec<String> {
 }
 
 /// Top-level keys that are not model parameters.
-const MODEL_EXCLUDED: [&str; 8] = [
+const MODEL_EXCLUDED: [&str; 9] = [
+    "change",
     "output",
     "experiment",
     "policy",

@@ -83,7 +83,9 @@ section! {
         /// a band of nearby equilibria, and a start far below it takes years to climb.
         pub seed_active_share: f64 = 0.15, "share", Unit;
         /// Warm-up ticks run before recording starts, without linkage mechanisms: the world
-        /// before the reform, in which stocks settle.
+        /// before the reform, in which stocks settle. The full baseline settles by about day
+        /// 630 (scenarios/warmup.toml, docs/figures/warmup_*.png): the shipped scenarios use
+        /// 730. The default of 0 suits only tests and checks of the initial conditions.
         pub warmup: u32 = 0, "days", Range(0.0, TICKS);
     }
 }
