@@ -524,9 +524,11 @@ fn calibration(o: &mut String, scenario: &Scenario, measured: Option<&crate::tar
          | target | summary column | target value | measured [95% CI] | source |\n|---|---|---|---|---|"
     );
     for t in crate::targets::TARGETS {
-        let value = measured.and_then(|m| m.of(t)).map_or("not measured".into(), |(v, lo, hi)| {
-            format!("{} [{}, {}]", sig(v), sig(lo), sig(hi))
-        });
+        let value = measured
+            .and_then(|m| m.of(t))
+            .map_or("not measured".into(), |(v, lo, hi)| {
+                format!("{} [{}, {}]", sig(v), sig(lo), sig(hi))
+            });
         let per = match t.per {
             crate::targets::Per::Run => "",
             crate::targets::Per::Year => " per year",
@@ -549,7 +551,11 @@ fn sig(x: f64) -> String {
     if !x.is_finite() {
         return "NA".into();
     }
-    let digits = if x == 0.0 { 0 } else { (2 - x.abs().log10().floor() as i32).max(0) as usize };
+    let digits = if x == 0.0 {
+        0
+    } else {
+        (2 - x.abs().log10().floor() as i32).max(0) as usize
+    };
     format!("{x:.digits$}")
 }
 

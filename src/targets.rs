@@ -126,9 +126,10 @@ impl Measured {
             })?
             .clone();
         let col = |name: &str| {
-            headers.iter().position(|h| h == name).ok_or_else(|| {
-                Error::input(format!("{}: no column `{name}`", path.display()))
-            })
+            headers
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| Error::input(format!("{}: no column `{name}`", path.display())))
         };
         let (p, m, n, mean, lo, hi) = (
             col("policy")?,

@@ -10,8 +10,8 @@ pub mod odd;
 pub mod plot;
 pub mod run;
 pub mod screen;
-pub mod validate;
 pub mod serve;
+pub mod validate;
 pub mod verify;
 
 use std::io::IsTerminal;

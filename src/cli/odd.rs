@@ -35,7 +35,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             // are the defaults.
             let d = Scenario::default();
             let years = d.ticks as f64 / 365.0;
-            Some(crate::targets::Measured::read(path, years, d.world.communities as f64)?)
+            Some(crate::targets::Measured::read(
+                path,
+                years,
+                d.world.communities as f64,
+            )?)
         }
         None => None,
     };

@@ -19,17 +19,17 @@ pub mod record;
 pub mod residents;
 pub mod resourcing;
 pub mod routing;
-pub mod ties;
 pub mod steering;
+pub mod ties;
 
 use std::sync::Arc;
 
 use crate::issues::Issue;
 use crate::observer::Observer;
 use crate::rng::{self, Purpose, Rng};
+use crate::scenario::mechanisms::Mechanisms;
 use crate::scenario::{Domain, Scenario};
 use crate::world::World;
-use crate::scenario::mechanisms::Mechanisms;
 use crate::world::places::Scope;
 pub use mechanism::{Ctx, Mechanism};
 pub use record::{Events, Record, Tally};

@@ -13,10 +13,10 @@
 use std::sync::Arc;
 
 use super::{DomainSpec, Engine, Mechanism, residents};
-use crate::scenario::mechanisms::KEYS;
 use crate::rng::{self, Purpose};
 use crate::scenario::Scenario;
 use crate::scenario::change::Change;
+use crate::scenario::mechanisms::KEYS;
 use crate::world::places::Scope;
 
 /// Applies the changes due at the start of the engine's current tick, if any.
@@ -72,8 +72,7 @@ pub fn replace_scenario(e: &mut Engine, next: Arc<Scenario>) {
     let section = |s: &Scenario| toml::Table::try_from(&s.mechanisms).unwrap_or_default();
     let (before, after) = (section(&old), section(&e.scenario));
     let started = e.world.tick > e.scenario.init.warmup;
-    let mut running: Vec<Option<Box<dyn Mechanism>>> =
-        (0..KEYS.len()).map(|_| None).collect();
+    let mut running: Vec<Option<Box<dyn Mechanism>>> = (0..KEYS.len()).map(|_| None).collect();
     for (index, m) in std::mem::take(&mut e.mechanisms) {
         running[index] = Some(m);
     }

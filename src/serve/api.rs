@@ -169,7 +169,9 @@ impl Limits {
                 self.max_residents
             )));
         }
-        let need = crate::footprint::run(explored).bytes().saturating_mul(worlds);
+        let need = crate::footprint::run(explored)
+            .bytes()
+            .saturating_mul(worlds);
         if let Some(avail) = crate::footprint::machine_memory().map(|m| m.bytes)
             && need > avail
         {
