@@ -166,7 +166,8 @@ section! {
         pub trust_loss: f64 = 0.06, "index", Unit;
         /// Social learning: trust moves this far per day toward the mean of one's ties.
         pub trust_social_learning: f64 = 0.01, "1/day", Unit;
-        /// Daily drift of institutional trust toward its initial mean when nothing happens.
+        /// Daily drift of institutional and neighbour trust toward their initial means when
+        /// nothing happens.
         /// Assumption: memories of experiences fade over about a year.
         pub trust_drift: f64 = 0.003, "1/day", Unit;
         /// Neighbour-trust gain per day while active alongside active neighbours.
