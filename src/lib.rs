@@ -26,6 +26,7 @@ pub mod serve;
 pub mod snapshot;
 pub mod stats;
 pub mod submodels;
+pub mod tables;
 pub mod targets;
 pub mod validate;
 pub mod verify;

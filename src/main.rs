@@ -79,9 +79,10 @@ fn main() -> ExitCode {
 
 /// Prints an error the user can act on and picks the exit code: 2 for bad input.
 fn report(err: &anyhow::Error) -> ExitCode {
-    let input = err
-        .chain()
-        .any(|e| matches!(e.downcast_ref(), Some(cogov::Error::Input(_))));
+    let input = err.chain().any(|e| {
+        e.downcast_ref::<cogov::Error>()
+            .is_some_and(cogov::Error::is_input)
+    });
     eprintln!("error: {err}");
     // Library errors already show their source ("path: os error"): print each text once.
     let mut last = err.to_string();

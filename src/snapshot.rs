@@ -251,9 +251,9 @@ pub fn district(e: &Engine) -> District {
 /// Issues by stage.
 pub fn pipeline(e: &Engine) -> Pipeline {
     let mut out = Pipeline {
-        resolved: e.record.cumulative.resolved as u64,
-        failed: e.record.cumulative.failed as u64,
-        escalated: e.record.cumulative.escalations as u64,
+        resolved: e.record.cumulative.resolved,
+        failed: e.record.cumulative.failed,
+        escalated: e.record.cumulative.escalations,
         ..Pipeline::default()
     };
     for issue in &e.world.issues {
@@ -335,7 +335,7 @@ mod tests {
         let p = pipeline(&e);
         let open = p.latent + p.known + p.routed + p.deliberation + p.funding + p.working;
         assert_eq!(open as usize, e.world.issues.len());
-        assert_eq!(p.resolved, e.record.cumulative.resolved as u64);
+        assert_eq!(p.resolved, e.record.cumulative.resolved);
         assert!(p.resolved + p.failed > 0);
     }
 }

@@ -689,7 +689,7 @@ impl Sim {
         if self.tick_now() == self.warmup {
             for (d, e) in self.day0.iter_mut().zip(&self.engines) {
                 let c = &e.record.cumulative;
-                *d = [c.resolved as u64, c.failed as u64, c.escalations as u64];
+                *d = [c.resolved, c.failed, c.escalations];
             }
         }
         self.engines
