@@ -108,6 +108,10 @@ pub fn size(bytes: f64) -> String {
     }
 }
 
+/// A vector grown by pushing holds, while it moves, its old block and the new one of twice
+/// that: up to three times its length at the moment it grows.
+const PUSHED: f64 = 3.0;
+
 fn sz<T>() -> f64 {
     std::mem::size_of::<T>() as f64
 }
@@ -143,11 +147,17 @@ fn places(s: &Scenario) -> Places {
 /// Expected issues arising a day at the busiest time (rate × locations × the worst day's
 /// shock multiplier, summed over domains), projects included.
 pub fn arrivals_per_day(s: &Scenario) -> f64 {
-    let horizon = (s.ticks as f64 + s.init.warmup as f64).max(1.0);
     let (open, _) = open_issues(s);
-    // Issues stay open at most max_open_days (or the horizon): the open count over those
-    // days, at least one day's worth.
-    open / (s.issues.max_open_days as f64).min(horizon).max(1.0) + 1.0
+    open / days_held(s) + 1.0
+}
+
+/// Days of arrivals the issue list holds at most. An issue that arose on day `a` fails on
+/// the first day after `a + max_open_days`, in the implementation phase, which comes after
+/// that day's arrivals: for a moment the list holds `max_open_days + 2` days' worth (or the
+/// whole horizon, if shorter).
+fn days_held(s: &Scenario) -> f64 {
+    let horizon = (s.ticks as f64 + s.init.warmup as f64).max(1.0);
+    (s.issues.max_open_days as f64 + 2.0).min(horizon)
 }
 
 /// Expected open issues at the busiest time: per domain, arrivals a day (rate × locations
@@ -155,8 +165,7 @@ pub fn arrivals_per_day(s: &Scenario) -> f64 {
 /// projects' issues; with room for Poisson spread. Also the domain that contributes most.
 pub fn open_issues(s: &Scenario) -> (f64, Option<&str>) {
     let p = places(s);
-    let horizon = (s.ticks as f64 + s.init.warmup as f64).max(1.0);
-    let days_open = (s.issues.max_open_days as f64).min(horizon);
+    let days_open = days_held(s);
     let mut open = 0.0;
     let mut top: Option<(&str, f64)> = None;
     for (name, d) in &s.domains {
@@ -242,7 +251,7 @@ pub fn run(s: &Scenario) -> Footprint {
         "world.residents",
         n * (Residents::BYTES as f64 + scratch + party),
     );
-    // Place tables grow by pushing (twice their length); per-building sums, levers, events.
+    // Place tables grow by pushing; per-building sums, levers, events.
     let per_household = 4.0 * sz::<u32>();
     let per_building = 2.0 * 3.0 * sz::<u32>() + sz::<BuildingSums>() + 12.0 * sz::<f32>();
     let per_grid = 2.0 * 3.0 * sz::<u32>() + 2.0 * sz::<f32>();
@@ -255,7 +264,7 @@ pub fn run(s: &Scenario) -> Footprint {
     f.add(
         "places",
         "world.residents",
-        2.0 * p.households * per_household
+        PUSHED * p.households * per_household
             + p.buildings * per_building
             + p.grids * per_grid
             + p.communities * per_community
@@ -295,13 +304,13 @@ pub fn run(s: &Scenario) -> Footprint {
     let most = most + waiting;
     let csr = 2.0 * (sz::<u32>() + sz::<TieKind>() + sz::<u16>());
     let directed = 2.0 * 2.0 * sz::<(u32, u32, TieKind, u16)>();
-    let at_build = built * (2.0 * sz::<Edge>() + directed + csr);
+    let at_build = built * (PUSHED * sz::<Edge>() + directed + csr);
     let at_rebuild = most * (csr + sz::<(Edge, u16)>() + directed + csr);
     let nodes = n + 2.0 * p.communities + p.grids + s.world.social_workers as f64;
     f.add(
         "ties",
         "network.building_degree",
-        at_build.max(at_rebuild) + 2.0 * waiting * sz::<Edge>(),
+        at_build.max(at_rebuild) + PUSHED * waiting * sz::<Edge>(),
     );
     f.add(
         "institutional nodes",
@@ -358,14 +367,14 @@ pub fn run(s: &Scenario) -> Footprint {
     );
     let (open, top) = open_issues(s);
     let key = top.map_or("domains".to_string(), |d| format!("domains.{d}.rate"));
-    f.add("issues", key, 2.0 * open * sz::<Issue>());
+    f.add("issues", key, PUSHED * open * sz::<Issue>());
     // Optional records: every issue of the run (closed after the warm-up or open at the
     // end), and the panel's rows.
     if s.output.issues {
         f.add(
             "issue records",
             "output.issues",
-            2.0 * arrivals_per_day(s) * (s.ticks as f64 + 1.0) * sz::<Issue>(),
+            PUSHED * arrivals_per_day(s) * (s.ticks as f64 + 1.0) * sz::<Issue>(),
         );
     }
     if let Some(panel) = &s.output.panel {
@@ -374,11 +383,11 @@ pub fn run(s: &Scenario) -> Footprint {
         f.add(
             "panel records",
             "output.panel.sample",
-            2.0 * rows * sz::<crate::records::PanelRow>() + panel.sample as f64 * sz::<u32>(),
+            PUSHED * rows * sz::<crate::records::PanelRow>() + panel.sample as f64 * sz::<u32>(),
         );
     }
     let rows = s.ticks as f64 / s.experiment.record_every.max(1) as f64 + 2.0;
-    f.add("recorded rows", "ticks", 2.0 * rows * sz::<(u32, Row)>());
+    f.add("recorded rows", "ticks", PUSHED * rows * sz::<(u32, Row)>());
     // The engine's fixed share: chunk buffers, streams, mechanisms' small state, the
     // scenario itself.
     f.add(
