@@ -12,6 +12,8 @@ pub mod deliberation;
 pub mod detection;
 pub mod implementation;
 mod invariants;
+#[cfg(test)]
+mod linkage_tests;
 pub mod mechanism;
 pub mod opinions;
 pub mod organisations;

@@ -329,6 +329,9 @@ pub fn finalize(out: &Path, plan: &Plan) -> Result<()> {
     if plan.sensitivity.is_some() {
         aggregate::write_sensitivity(&out.join("sensitivity.csv"), plan, &load)?;
     }
+    if let Some(f) = &plan.factorial {
+        crate::experiment::effects::write_outputs(out, f, plan.replicates, &|c| load(0, c))?;
+    }
     Ok(())
 }
 
@@ -398,6 +401,12 @@ fn experiment_files(out: &Path, s: &Scenario) -> Vec<&'static str> {
     if s.experiment.design == "morris" || s.experiment.design == "sobol" {
         f.push("sensitivity.csv");
     }
+    if !s.experiment.switches.is_empty() {
+        f.push("effects.csv");
+        if out.join("attribution.csv").exists() {
+            f.push("attribution.csv");
+        }
+    }
     for file in ["issues.csv", "panel.csv"] {
         if out.join(file).exists() {
             f.push(file);
@@ -447,6 +456,9 @@ fn write_manifest(
             "outputs": "sensitivity.csv: indices of the mean over replicates at each design point (finite values only; a metric non-finite at some point is left out); integer parameters are rounded to whole numbers",
         })),
     });
+    if let Some(f) = &plan.factorial {
+        manifest["factorial"] = f.manifest();
+    }
     if !info.shards.is_empty() {
         manifest["shards"] = serde_json::Value::Array(info.shards.clone());
     }

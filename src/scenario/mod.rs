@@ -464,6 +464,7 @@ impl Scenario {
             }
         }
         out.extend(self.sensitivity_problems(&table));
+        out.extend(crate::experiment::factorial::problems(self));
         out
     }
 
