@@ -576,8 +576,8 @@ fn resolve(s: &Scenario) -> (Option<FactorialPlan>, Vec<Problem>) {
                 out.push(problem(
                     key,
                     format!(
-                        "\"{name}\" is not a switch: `{path}` is a {}; allowed: a mechanism key ({mechanisms}), a boolean parameter such as linkage.ties, or give it two levels as experiment.levels.\"{path}\" = [low, high]",
-                        v.as_ref().map_or("value", |v| v.type_str())
+                        "\"{name}\" is not a switch: `{path}` is {}; allowed: a mechanism key ({mechanisms}), a boolean parameter such as linkage.ties, or give it two levels as experiment.levels.\"{path}\" = [low, high]",
+                        v.as_ref().map_or("not a boolean", kind)
                     ),
                 ));
                 continue;
@@ -681,6 +681,18 @@ fn resolve(s: &Scenario) -> (Option<FactorialPlan>, Vec<Problem>) {
         }),
         out,
     )
+}
+
+/// What kind of value a parameter holds, in words.
+fn kind(v: &toml::Value) -> &'static str {
+    match v {
+        toml::Value::Integer(_) => "a whole number",
+        toml::Value::Float(_) => "a number",
+        toml::Value::String(_) => "a string",
+        toml::Value::Array(_) => "a list",
+        toml::Value::Table(_) => "a table",
+        _ => "not a boolean",
+    }
 }
 
 /// A switch's short label: a mechanism's key, else the path's last segment.

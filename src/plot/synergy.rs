@@ -235,6 +235,9 @@ pub fn figures(ds: &Dataset, t: &Tables, columns: &[String], s: &Scale) -> Resul
 fn heatmap(t: &Tables, col: &str, s: &Scale) -> Result<Option<Figure>> {
     let k = t.switches.len();
     let mut cells = Vec::new();
+    // The scale covers every interaction's CI, so that an interaction whose interval is wide
+    // is not drawn as strongly as one known to be large.
+    let mut vmax = f64::MIN_POSITIVE;
     for i in 0..k {
         for j in 0..k {
             if i != j
@@ -242,17 +245,17 @@ fn heatmap(t: &Tables, col: &str, s: &Scale) -> Result<Option<Figure>> {
                 && e.estimate.is_finite()
             {
                 cells.push((i, j, e.estimate, e.clear_of_zero()));
+                for v in [e.estimate, e.lo, e.hi] {
+                    if v.is_finite() {
+                        vmax = vmax.max(v.abs());
+                    }
+                }
             }
         }
     }
     if cells.is_empty() {
         return Ok(None);
     }
-    let vmax = cells
-        .iter()
-        .map(|c| c.2.abs())
-        .fold(0.0f64, f64::max)
-        .max(f64::MIN_POSITIVE);
     let label = axis_label(col);
     let names: Vec<String> = t
         .switches
@@ -261,7 +264,10 @@ fn heatmap(t: &Tables, col: &str, s: &Scale) -> Result<Option<Figure>> {
         .map(|(i, n)| format!("{} {n}", i + 1))
         .collect();
     let numbers: Vec<String> = (1..=k).map(|i| i.to_string()).collect();
-    let panel_h = (s.width * 3 / 4).max(chart::category_panel_height(s, k));
+    // Square-ish cells, at most three quarters of the width tall.
+    let panel_h = (k as u32 * s.upt(24.0) + 3 * s.line_height() + s.upt(14.0))
+        .min(s.width * 3 / 4)
+        .max(chart::category_panel_height(s, k));
     let bar_h = 4 * s.line_height() + s.upt(8.0);
     let any_marked = cells.iter().any(|c| c.3);
     let svg = chart::svg_document(s.width, panel_h + bar_h, |root| {
@@ -331,7 +337,7 @@ fn heatmap(t: &Tables, col: &str, s: &Scale) -> Result<Option<Figure>> {
         name: format!("interactions_{col}"),
         title: format!("Interactions of switches on {label}"),
         caption: format!(
-            "Two-switch interaction on {label} (effects.csv): how much switching one on changes the other's effect, averaged over the other switches; red: together they do more than the sum of each alone, blue: less; symmetric about zero (the scale ends at the largest size). {}Rows are numbered as the columns.",
+            "Two-switch interaction on {label} (effects.csv): how much switching one on changes the other's effect, averaged over the other switches; red: together they do more than the sum of each alone, blue: less; the scale is symmetric about zero and reaches the largest bound of any interaction's 95% CI. {}Rows are numbered as the columns.",
             if any_marked {
                 "A white dot marks an interaction whose 95% CI (paired by seed) leaves out zero. "
             } else {
