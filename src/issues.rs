@@ -55,7 +55,7 @@ state! {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Issue {
         /// Its number in the order issues arose in the run (0, 1, ...): its id in `issues.csv`.
-        fixed id: u32, "id";
+        fixed id: u64, "id";
         /// Index of its domain in the scenario's domain list.
         fixed domain: u16, "id";
         /// Level at which it arose.

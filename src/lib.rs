@@ -6,6 +6,7 @@ pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod experiment;
+pub mod footprint;
 pub mod issues;
 pub mod mechanisms;
 pub mod metrics;

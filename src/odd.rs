@@ -13,6 +13,7 @@ use crate::issues::Issue;
 use crate::mechanisms::{self, module_doc};
 use crate::scenario::Scenario;
 use crate::scenario::experiment::SweepSpec;
+use crate::scenario::schema::Section as _;
 use crate::world::institutions::{Credits, Enterprise, Organisation, SocialWorkers};
 use crate::world::money::Outside;
 use crate::world::residents::Residents;
@@ -365,10 +366,25 @@ pub fn render(scenario: &Scenario, source: Option<&str>) -> String {
     o.push_str("### 7.4 Parameters\n\n");
     o.push_str(
         "Every scenario parameter (`Scenario::params`, the schema walk), with its default, \
-         its value here, unit, allowed values and meaning.\n\n\
+         its value here, unit, allowed values and meaning. Every number has an upper bound; \
+         limits that depend on other parameters (`scenario::limits::RULES`) follow its own \
+         range. `[sensitivity]` and `[calibration]` are listed with their defaults when the \
+         scenario has none. A scenario within these limits is also refused when one run (or \
+         an experiment's runs at once) would not fit in the machine's memory, estimated \
+         before anything is built (`cogov check` prints the estimate).\n\n\
          | path | default | value | unit | allowed | meaning |\n|---|---|---|---|---|---|\n",
     );
-    for p in scenario.params() {
+    let mut params = scenario.params();
+    // Optional sections, shown with their defaults when absent.
+    if scenario.sensitivity.is_none() {
+        let d = crate::sensitivity::SensitivityConfig::default();
+        d.params_under(&d, "sensitivity", &mut params);
+    }
+    if scenario.calibration.is_none() {
+        let d = crate::sensitivity::CalibrationConfig::default();
+        d.params_under(&d, "calibration", &mut params);
+    }
+    for p in params {
         let _ = writeln!(
             o,
             "| `{}` | {} | {} | {} | {} | {} |",
@@ -376,7 +392,10 @@ pub fn render(scenario: &Scenario, source: Option<&str>) -> String {
             cell(&value_text(&p.default)),
             cell(&value_text(&p.value)),
             cell(p.meta.unit),
-            cell(&p.meta.bounds.describe()),
+            cell(&crate::scenario::limits::allowed(
+                &p.path,
+                &p.meta.bounds.describe()
+            )),
             cell(p.meta.doc)
         );
     }

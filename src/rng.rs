@@ -90,7 +90,7 @@ pub fn poisson(lambda: f64, rng: &mut Rng) -> u64 {
 /// `x` rounded to a whole number at random, up with probability equal to its fractional
 /// part, so the expected count is `x` however small (a world of any size gets its share).
 pub fn round_random(x: f64, rng: &mut Rng) -> u64 {
-    if !(x > 0.0) || !x.is_finite() {
+    if !x.is_finite() || x <= 0.0 {
         return 0;
     }
     let whole = x.floor();

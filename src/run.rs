@@ -66,7 +66,11 @@ pub fn simulate(
     mut tick_done: impl FnMut(u32),
 ) -> RunOutput {
     let warmup = scenario.init.warmup;
-    let total = scenario.ticks + warmup;
+    // Validation keeps ticks + warm-up within `limits::TICKS`; never wrap.
+    let total = scenario
+        .ticks
+        .checked_add(warmup)
+        .expect("ticks + init.warmup exceed u32; the scenario was not validated");
     let mut engine = crate::mechanisms::engine(scenario.clone(), seed);
     let mut observer = Observer::new(record_every, warmup);
     let mut issues = scenario.output.issues.then(IssueLog::default);

@@ -459,7 +459,7 @@ pub fn evaluate(
         } => {
             let e = estimate(&pairs(runs, treated, reference, metric));
             let holds = if strict {
-                !(e.low > 0.0)
+                e.low.is_nan() || e.low <= 0.0
             } else {
                 e.mean <= 0.0
             };

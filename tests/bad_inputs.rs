@@ -105,3 +105,133 @@ fn every_bad_input_is_refused_clearly() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
 }
+
+/// Writes `text` to a fresh scenario file and returns its path.
+fn scenario_file(name: &str, text: &str) -> PathBuf {
+    let p = tmp(name).join("s.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Asserts `cogov ARGS` exits 2 naming `file` and saying `what`, without a panic.
+fn refused(args: &[&str], file: &Path, what: &str) -> String {
+    let out = cogov(args);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(err.contains(&file.display().to_string()), "{args:?}: {err}");
+    assert!(err.contains(what), "{args:?}: no {what:?} in {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("internal error"),
+        "{err}"
+    );
+    err
+}
+
+/// 20,000 policies (issue 19: validation serialised every policy once per policy, 5,000 took
+/// 13 s): validation is linear in their number, so `check` answers at once, valid or not.
+#[test]
+fn many_policies_are_validated_in_linear_time() {
+    let n = 20_000;
+    let mut text = String::from("[experiment]\nreplicates = 1\nmax_runs = 100000\n");
+    for k in 0..n {
+        text.push_str(&format!(
+            "[[policy]]\nname = \"p{k}\"\nset = {{ \"world.party_share\" = 0.{} }}\n",
+            k % 10
+        ));
+    }
+    let ok = scenario_file("many-policies", &text);
+    let out = cogov(&["check", ok.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The last one repeats a name and sets a misspelt path.
+    text.push_str("[[policy]]\nname = \"p7\"\nset = { \"world.party_shar\" = 0.5 }\n");
+    let bad = scenario_file("many-policies-bad", &text);
+    let line = 3 + 3 * n + 2;
+    let err = refused(
+        &["check", bad.to_str().unwrap()],
+        &bad,
+        "duplicate policy name \"p7\"",
+    );
+    assert!(err.contains(&format!(":{line}:")), "{err}");
+    assert!(
+        err.contains("nearest valid paths: world.party_share"),
+        "{err}"
+    );
+}
+
+/// Memory is refused before anything is built, also for an experiment's runs at once and
+/// its plan, and `--force` (which lifts max_runs) does not lift it.
+#[test]
+fn experiments_that_do_not_fit_in_memory_are_refused_up_front() {
+    // The default district (about 250 MiB a run) on 4,096 workers.
+    let many = scenario_file(
+        "mem-jobs",
+        "[experiment]\nreplicates = 5000\nmax_runs = 100000\n",
+    );
+    let out_dir = tmp("mem-jobs-out").join("out");
+    let args = [
+        "experiment",
+        many.to_str().unwrap(),
+        "-j",
+        "4096",
+        "--no-plot",
+        "--force",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ];
+    refused(
+        &args,
+        &many,
+        "the experiment (4096 runs at once) needs about",
+    );
+    assert!(!out_dir.exists(), "an output directory was made");
+    // A plan of 100 million cells (a sweep of 10,000 × 10,000 points), allowed by --force.
+    let plan = scenario_file(
+        "mem-plan",
+        &format!(
+            "{}\n[experiment]\nreplicates = 1\n[sweep]\n\"world.party_share\" = {{ from = 0.0, to = 0.5, steps = 10000 }}\n\"world.online_share\" = {{ from = 0.0, to = 0.5, steps = 10000 }}\n",
+            common::TINY_WORLD
+        ),
+    );
+    let out_dir = tmp("mem-plan-out").join("out");
+    let args = [
+        "experiment",
+        plan.to_str().unwrap(),
+        "-j",
+        "1",
+        "--no-plot",
+        "--force",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ];
+    let err = refused(&args, &plan, "experiment plan");
+    assert!(err.contains("--force does not override memory"), "{err}");
+    assert!(!out_dir.exists(), "an output directory was made");
+    // Without --force the same plan is over max_runs, counted before anything is built.
+    let args = ["experiment", plan.to_str().unwrap(), "--no-plot"];
+    refused(&args, &plan, "more than max_runs = 100000");
+}
+
+/// A calibration whose draws do not fit in memory is refused before any run.
+#[test]
+fn calibration_that_does_not_fit_is_refused_up_front() {
+    let s = scenario_file(
+        "mem-calibration",
+        "[experiment]\nreplicates = 1\n[calibration]\ndraws = 100000000\n\
+         targets = { active_share_mean = { observed = 0.2, tolerance = 0.05 } }\n\
+         priors = { \"residents.report_probability\" = { low = 0.01, high = 0.1 } }\n",
+    );
+    let out_dir = tmp("mem-calibration-out").join("out");
+    let args = [
+        "calibrate",
+        s.to_str().unwrap(),
+        "-j",
+        "1",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ];
+    refused(&args, &s, "calibration draws");
+}

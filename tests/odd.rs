@@ -26,7 +26,11 @@ fn shipped_odd_matches_the_code() {
 fn scenario_values_appear_and_out_writes_the_file() {
     let dir = tmp("odd_scenario");
     let scenario = dir.join("s.toml");
-    std::fs::write(&scenario, "name = \"s\"\n[world]\nresidents = 1234\n").unwrap();
+    std::fs::write(
+        &scenario,
+        "name = \"s\"\n[world]\nresidents = 1234\norganisations = 20\n",
+    )
+    .unwrap();
     let file = dir.join("sub/odd.md");
     let out = cogov(&[
         "odd",

@@ -257,7 +257,10 @@ fn the_codebook_sits_beside_every_output_and_in_the_odd() {
         }
     }
     let detection = rows.iter().find(|r| r[0] == "detection_days_mean").unwrap();
-    assert_eq!(detection[4], "cumulative since the run began");
+    assert_eq!(
+        detection[4],
+        "cumulative over the recorded days (after the warm-up)"
+    );
     // runs.csv carries the same summary columns, in the same order.
     let (runs_head, _) = csv(&exp.join("runs.csv"));
     assert!(runs_head.ends_with(&sum_head));

@@ -149,8 +149,16 @@ fn bad_input_exits_2_with_location_and_key_path() {
 
 #[test]
 fn every_shipped_scenario_validates() {
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).unwrap() {
-        let p = entry.unwrap().path();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    let patterns = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/patterns");
+    let files: Vec<std::path::PathBuf> = [root, patterns]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    assert!(files.len() > 25, "{} scenario files", files.len());
+    for p in files {
         let out = bin().args(["check", p.to_str().unwrap()]).output().unwrap();
         assert!(
             out.status.success(),

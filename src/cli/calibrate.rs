@@ -52,6 +52,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if jobs == 0 {
         return Err(crate::Error::input("--jobs: 0 threads; allowed: 1 or more").into());
     }
+    let need = crate::footprint::calibration(&s, jobs);
+    crate::footprint::refuse_if_too_large(&need, Some(&args.scenario))?;
     let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
     let progress = super::Progress::new(0, "runs");
     let clock = crate::provenance::Clock::start();

@@ -79,17 +79,20 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if jobs == 0 {
         return Err(crate::Error::input("--jobs: 0 threads; allowed: 1 or more").into());
     }
-    // Every cell (policy × sweep point) may change the world's size: refuse before any
-    // world is built when the largest, held once per worker, does not fit in memory.
-    let plan = crate::experiment::Plan::new(&s, args.force)
+    let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
+    let opts = Options {
+        out: out.clone(),
+        jobs,
+        resume: args.resume,
+        shard: args.shard,
+        force: args.force,
+        scenario_file: Some(args.scenario.clone()),
+        keep_parts: args.keep_parts,
+    };
+    // The run count, the memory of the plan and of the runs at once are checked (and the
+    // plan built) before anything runs; the plan's notes and warnings are said here.
+    let plan = crate::experiment::runner::prepare(&s, &opts)
         .map_err(|e| super::run::locate_error(e, &args.scenario))?;
-    if let Some(largest) = plan
-        .cells
-        .iter()
-        .max_by_key(|c| crate::world::build::estimate_bytes(c))
-    {
-        super::run::check_memory_times(largest, jobs.min(plan.len()), &args.scenario)?;
-    }
     for note in &plan.notes {
         eprintln!("note: {}", super::run::locate_note(note, &args.scenario));
     }
@@ -115,21 +118,13 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         );
     }
     drop(plan);
-    let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
-    let opts = Options {
-        out: out.clone(),
-        jobs,
-        resume: args.resume,
-        shard: args.shard,
-        force: args.force,
-        keep_parts: args.keep_parts,
-    };
     let progress = super::Progress::new(0, "runs");
     let start = Instant::now();
     let outcome = run_experiment(&s, &opts, &CANCEL, &|done, total| {
         progress.set_total(total as u64);
         progress.set(done as u64);
     })
+    .map_err(|e| super::run::locate_error(e, &args.scenario))
     .with_context(|| format!("experiment into {}", out.display()))?;
     progress.finish();
     if args.resume {

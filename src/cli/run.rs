@@ -117,51 +117,12 @@ pub fn resolve(
     })
 }
 
-/// Loads a scenario and refuses a world too large for this machine's memory.
+/// Loads a scenario and refuses a run too large for this machine's memory (estimated
+/// before anything is built).
 pub fn load_checked(path: &std::path::Path) -> anyhow::Result<Scenario> {
     let s = Scenario::load(path)?;
-    check_memory(&s, path)?;
+    crate::footprint::refuse_if_too_large(&crate::footprint::run(&s), Some(path))?;
     Ok(s)
-}
-
-/// Refuses (as bad input) a world whose estimated size exceeds the available memory.
-pub fn check_memory(s: &Scenario, path: &std::path::Path) -> crate::Result<()> {
-    check_memory_times(s, 1, path)
-}
-
-/// Refuses (as bad input) `copies` worlds of `s` held at once (parallel runs) when their
-/// estimated size exceeds the available memory. Nothing is allocated before this check.
-pub fn check_memory_times(
-    s: &Scenario,
-    copies: usize,
-    path: &std::path::Path,
-) -> crate::Result<()> {
-    let one = crate::world::build::estimate_bytes(s);
-    let need = one.saturating_mul(copies.max(1) as u64);
-    if let Some(avail) = crate::output::available_memory_bytes()
-        && need > avail
-    {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let place = crate::scenario::locate::where_is(
-            &path.display().to_string(),
-            &text,
-            "world.residents",
-        );
-        let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
-        let times = if copies > 1 {
-            format!(" × {copies} parallel runs")
-        } else {
-            String::new()
-        };
-        return Err(crate::Error::input(format!(
-            "{place}: `world.residents`: a world of {} residents needs about {:.1} GiB{times} (estimated before allocating), more than the {:.1} GiB of memory available; allowed: a smaller world (world.residents, network degrees){}",
-            s.world.residents,
-            gib(need),
-            gib(avail),
-            if copies > 1 { " or fewer --jobs" } else { "" }
-        )));
-    }
-    Ok(())
 }
 
 /// Adds `file:line:col` and a quoted key path to a note that starts with a key path
@@ -182,7 +143,9 @@ pub fn locate_error(err: crate::Error, path: &std::path::Path) -> crate::Error {
     let Some((key, rest)) = msg.split_once(": ") else {
         return err;
     };
-    if key.is_empty() || key.contains(char::is_whitespace) || key.contains('`') {
+    // Keys hold no spaces, backticks or colons; a message that starts with `file:line:col`
+    // is located already.
+    if key.is_empty() || key.contains(char::is_whitespace) || key.contains(['`', ':']) {
         return err;
     }
     let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -212,7 +175,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let clock = crate::provenance::Clock::start();
     let s = Scenario::load(&args.scenario)?;
     let s = resolve(s, &args.scenario, args.policy.as_deref(), &args.set)?;
-    check_memory(&s, &args.scenario)?;
+    crate::footprint::refuse_if_too_large(&crate::footprint::run(&s), Some(&args.scenario))?;
     let seed = args.seed.unwrap_or(s.seed);
     let dir = args
         .out
@@ -222,7 +185,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     crate::outdir::guard(&dir, crate::outdir::OutKind::Run)?;
     check_overwrite(&dir, &s, args.force)?;
     let scenario = Arc::new(s);
-    let progress = super::Progress::new((scenario.ticks + scenario.init.warmup) as u64, "ticks");
+    let progress =
+        super::Progress::new(scenario.ticks as u64 + scenario.init.warmup as u64, "ticks");
     let cancel = AtomicBool::new(false);
     let out = crate::run::simulate(scenario.clone(), seed, 1, &cancel, |t| {
         progress.set(t as u64)

@@ -109,6 +109,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 
 fn experiment(s: &Scenario, out: &Path, jobs: usize) -> anyhow::Result<()> {
     let opts = Options {
+        scenario_file: None,
         out: out.to_path_buf(),
         jobs,
         resume: true,

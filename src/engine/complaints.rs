@@ -51,7 +51,7 @@ fn complaints(e: &mut Engine) {
             n
         })
         .sum();
-    e.record.tally.complaints = total;
+    e.record.tally.complaints = total as u64;
 }
 
 fn petitions(e: &mut Engine) {
@@ -137,9 +137,8 @@ fn sentiment(e: &mut Engine) {
             }
         }
     }
-    for c in 0..nc {
+    for (c, s) in w.sentiment.iter_mut().enumerate().take(nc) {
         let online = w.stats.online_community[c].max(1) as f32;
-        let s = &mut w.sentiment[c];
         let inflow = p.sentiment_spread as f32 * (reach[c] as f32 / online) * (1.0 - *s);
         let outflow = p.sentiment_decay as f32 * *s;
         *s = (*s + inflow - outflow).clamp(0.0, 1.0);

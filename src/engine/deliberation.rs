@@ -118,8 +118,8 @@ pub fn hold_forum(
         .partition_point(|&s| s <= pool.start)
         - 1;
     let b1 = w.places.buildings.starts.partition_point(|&s| s < pool.end);
-    for b in b0..b1.max(b0 + 1) {
-        trust[b] += f.trust_contact;
+    for t in &mut trust[b0..b1.max(b0 + 1)] {
+        *t += f.trust_contact;
     }
     let seats = &scratch.seats;
     // Sitting together uses the ties among participants and may form new ones

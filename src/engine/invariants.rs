@@ -8,8 +8,8 @@ impl Engine {
     /// Checks, after a whole tick: every [0, 1] state column is in [0, 1]; the ledger
     /// identity (every pool's balance = opening + inflows − outflows, transfers matched,
     /// no negative balance) and that the organisations' and enterprises' pools equal the
-    /// sums of their agents' money; issues open at the start of recording + arisen = open
-    /// + resolved + failed; the tie network is symmetric without self-ties. Returns the
+    /// sums of their agents' money; issues open at the start of recording + arisen =
+    /// open + resolved + failed; the tie network is symmetric without self-ties. Returns the
     /// first violation found.
     pub fn check_invariants(&self) -> Result<(), String> {
         let r = &self.world.residents;
@@ -51,7 +51,7 @@ impl Engine {
         // still open or closed since the start.
         let c = &self.record.cumulative;
         let open = self.world.issues.iter().filter(|i| i.is_open()).count() as u64;
-        let (arisen, resolved, failed) = (c.arisen as u64, c.resolved as u64, c.failed as u64);
+        let (arisen, resolved, failed) = (c.arisen, c.resolved, c.failed);
         let open_before = self.open_at_reform as u64;
         if open_before + arisen != open + resolved + failed {
             return Err(format!(

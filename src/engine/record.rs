@@ -9,7 +9,9 @@ use crate::world::places::Places;
 
 macro_rules! tally {
     ($($(#[doc = $doc:literal])* $field:ident : $ty:ty,)*) => {
-        /// Counts and sums of one tick; summed over ticks, of the run so far.
+        /// Counts and sums of one tick; summed over ticks, of the run so far. Counts are
+        /// 64-bit: a run's (residents × days) and even a busy day's (forum seats, pledging
+        /// households) may pass 2^32.
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct Tally {
             $($(#[doc = $doc])* pub $field: $ty,)*
@@ -26,49 +28,49 @@ macro_rules! tally {
 
 tally! {
     /// Issues that arose.
-    arisen: u32,
+    arisen: u64,
     /// Issues resolved.
-    resolved: u32,
+    resolved: u64,
     /// Issues failed.
-    failed: u32,
+    failed: u64,
     /// Issues that failed for lack of money (funding patience ran out).
-    failed_unfunded: u32,
+    failed_unfunded: u64,
     /// Issues that failed because they stayed open longer than `max_open_days`.
-    failed_expired: u32,
+    failed_expired: u64,
     /// Issues escalated after a failed attempt.
-    escalations: u32,
+    escalations: u64,
     /// Issues passed on because their handler could not take them in time.
-    handoffs: u32,
+    handoffs: u64,
     /// Complaints.
-    complaints: u32,
+    complaints: u64,
     /// Issue reports by residents.
-    reports: u32,
+    reports: u64,
     /// Proposals by residents (golden ideas).
-    proposals: u32,
+    proposals: u64,
     /// Volunteer acts: a volunteer's patrol finding or fixing an issue.
-    volunteer_acts: u32,
+    volunteer_acts: u64,
     /// Households that pledged co-funding.
-    pledges: u32,
+    pledges: u64,
     /// Forum seats taken.
-    forum_seats: u32,
+    forum_seats: u64,
     /// Collective petitions.
-    petitions: u32,
+    petitions: u64,
     /// Collective petitions about top-down projects.
-    project_petitions: u32,
+    project_petitions: u64,
     /// Forums held.
-    forums: u32,
+    forums: u64,
     /// Consent-requiring issues that reached consent.
-    consents: u32,
+    consents: u64,
     /// Consent-requiring issues that failed for lack of consent.
-    consents_failed: u32,
+    consents_failed: u64,
     /// Consent votes held.
-    votes: u32,
+    votes: u64,
     /// Issues detected.
-    detected: u32,
+    detected: u64,
     /// High-complexity issues resolved.
-    high_resolved: u32,
+    high_resolved: u64,
     /// High-complexity issues failed.
-    high_failed: u32,
+    high_failed: u64,
     /// Routine requests made.
     service_requests: u64,
     /// Trips to service halls.
@@ -88,7 +90,7 @@ tally! {
 impl Tally {
     /// Constructive acts: reports, proposals, volunteer acts and co-funding pledges (not
     /// attendance).
-    pub fn constructive(&self) -> u32 {
+    pub fn constructive(&self) -> u64 {
         self.reports + self.proposals + self.volunteer_acts + self.pledges
     }
 }
@@ -115,11 +117,11 @@ pub struct Events {
 #[derive(Debug, Clone, Default)]
 pub struct CommunityCounts {
     /// Issues resolved.
-    pub resolved: Vec<u32>,
+    pub resolved: Vec<u64>,
     /// Issues failed.
-    pub failed: Vec<u32>,
+    pub failed: Vec<u64>,
     /// Collective petitions.
-    pub petitions: Vec<u32>,
+    pub petitions: Vec<u64>,
 }
 
 /// Everything the phases record about what happened.
@@ -137,6 +139,7 @@ pub struct Record {
     pub keep_closed: bool,
     /// Issues closed since the caller last drained this (only with `keep_closed`).
     pub closed: Vec<Issue>,
+    issues_numbered: u64,
     high_complexity: f32,
 }
 
@@ -164,13 +167,16 @@ impl Record {
             },
             keep_closed: false,
             closed: Vec::new(),
+            issues_numbered: 0,
             high_complexity,
         }
     }
 
-    /// Gives a new issue its id: the number of issues that arose before it in the run.
-    pub fn number(&self, issue: &mut Issue) {
-        issue.id = self.cumulative.arisen + self.tally.arisen;
+    /// Gives a new issue its id: the number of issues that arose before it in the run
+    /// (warm-up included, so ids are unique).
+    pub fn number(&mut self, issue: &mut Issue) {
+        issue.id = self.issues_numbered;
+        self.issues_numbered += 1;
     }
 
     /// Clears this tick's tally and events.
@@ -218,12 +224,12 @@ impl Record {
 
     /// `n` volunteer acts.
     pub fn volunteered(&mut self, n: u32) {
-        self.tally.volunteer_acts += n;
+        self.tally.volunteer_acts += n as u64;
     }
 
     /// `n` households pledged co-funding.
     pub fn pledged(&mut self, n: u32) {
-        self.tally.pledges += n;
+        self.tally.pledges += n as u64;
     }
 
     /// A consent vote was held.
@@ -264,7 +270,7 @@ impl Record {
     /// A forum with `seats` participants was held.
     pub fn forum(&mut self, seats: u32) {
         self.tally.forums += 1;
-        self.tally.forum_seats += seats;
+        self.tally.forum_seats += seats as u64;
     }
 
     /// `n` routine requests were made.
@@ -283,7 +289,7 @@ impl Record {
     /// affected buildings.
     pub fn petition(&mut self, issue: &Issue, places: &Places) {
         self.tally.petitions += 1;
-        self.tally.project_petitions += issue.top_down as u32;
+        self.tally.project_petitions += issue.top_down as u64;
         self.community.petitions[issue.community as usize] += 1;
         let bad = &mut self.events.bad;
         spread_event(issue, places, |b, share| bad[b] += share);
@@ -316,14 +322,14 @@ impl Record {
         if resolved {
             t.resolved += 1;
             t.resolution_days += (tick - issue.arisen) as f64;
-            t.high_resolved += high as u32;
+            t.high_resolved += high as u64;
             if high {
                 t.high_resolution_days += (tick - issue.arisen) as f64;
             }
             self.community.resolved[c] += 1;
         } else {
             t.failed += 1;
-            t.high_failed += high as u32;
+            t.high_failed += high as u64;
             self.community.failed[c] += 1;
         }
         // Residents judge performance by outcomes and by speed (Van Ryzin 2004).

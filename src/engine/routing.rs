@@ -79,10 +79,10 @@ pub fn run(e: &mut Engine) {
             issue.stage_since = tick;
             let social_work = domains[issue.domain as usize].params.social_work;
             take_worker(issue, social_workers, caseload, social_work);
-        } else if tick > issue.ready_at + s.government.queue_patience {
-            if pass_on(issue, s, dispatch, &capacities.platform_staff, tick) {
-                e.record.handoff();
-            }
+        } else if tick > issue.ready_at + s.government.queue_patience
+            && pass_on(issue, s, dispatch, &capacities.platform_staff, tick)
+        {
+            e.record.handoff();
         }
     }
 }

@@ -23,36 +23,38 @@ use crate::world::{Capital, World};
 /// Mean lifetime, in rebuild periods, of a tie whose only use is everyday contact at daily
 /// rate `contact`: at each rebuild it was used in the past period with probability
 /// q = 1 − (1 − contact)^period; once unused for `idle_days` it decays with
-/// `decay_probability` at each rebuild. Solved on the Markov chain of periods since last
-/// use (value iteration to 1e-9).
+/// `decay_probability` at each rebuild. The Markov chain of periods since last use
+/// (k = ⌈idle_days / period⌉ states before the tie is eligible to decay) solved in closed
+/// form, so its cost does not grow with `idle_days` or with how slowly it would converge:
+/// with a = 1 − q and r = 1 / (1 − a(1 − d)), the lifetime from last use is
+/// S / (1 − qS), S = (1 − a^(k−1)) / q + a^(k−1) r.
 pub fn everyday_lifetime(s: &Scenario, contact: f64) -> f64 {
     let n = &s.network;
     let period = n.rebuild_period.max(1);
-    let k = n.idle_days.div_ceil(period).max(1) as usize;
+    let k = n.idle_days.div_ceil(period).max(1);
     let q = 1.0 - (1.0 - contact).powi(period as i32);
     let d = n.decay_probability;
     if d <= 0.0 || q >= 1.0 {
         return f64::INFINITY;
     }
-    // x[j]: expected further periods alive, j periods after last use (j = k: eligible).
-    let mut x = vec![0.0f64; k + 1];
-    for _ in 0..100_000 {
-        let mut change = 0.0f64;
-        for j in (0..=k).rev() {
-            let next = if j + 1 >= k {
-                (1.0 - d) * x[k]
-            } else {
-                x[j + 1]
-            };
-            let v = 1.0 + q * x[0] + (1.0 - q) * next;
-            change = change.max((v - x[j]).abs());
-            x[j] = v;
-        }
-        if change < 1e-9 {
-            break;
-        }
+    let a = 1.0 - q;
+    let r = 1.0 / (1.0 - a * (1.0 - d));
+    let ak = a.powi(k as i32 - 1);
+    // Periods before the tie is eligible (a geometric sum; k − 1 of them when q = 0).
+    let before = if q > 0.0 {
+        (1.0 - ak) / q
+    } else {
+        (k - 1) as f64
+    };
+    let total = before + ak * r;
+    // 1 − qS = a^(k−1) (1 − qr) > 0 for d > 0, q < 1; it underflows when the tie is all but
+    // sure to be used before it can decay.
+    let left = ak * (1.0 - q * r);
+    if left > 0.0 {
+        total / left
+    } else {
+        f64::INFINITY
     }
-    x[0]
 }
 
 /// Everyday decay per rebuild of a tie kind at equilibrium: 1 / its mean lifetime.
@@ -213,6 +215,55 @@ pub fn capital(w: &World) -> Capital {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The chain solved by value iteration, as it was before the closed form.
+    fn lifetime_by_iteration(k: usize, q: f64, d: f64) -> f64 {
+        let mut x = vec![0.0f64; k + 1];
+        for _ in 0..1_000_000 {
+            let mut change = 0.0f64;
+            for j in (0..=k).rev() {
+                let next = if j + 1 >= k {
+                    (1.0 - d) * x[k]
+                } else {
+                    x[j + 1]
+                };
+                let v = 1.0 + q * x[0] + (1.0 - q) * next;
+                change = change.max((v - x[j]).abs());
+                x[j] = v;
+            }
+            if change < 1e-12 {
+                break;
+            }
+        }
+        x[0]
+    }
+
+    /// The closed form equals the chain's value iteration, including one idle period
+    /// (k = 1), no everyday contact (q = 0) and near-certain decay.
+    #[test]
+    fn everyday_lifetime_closed_form_matches_iteration() {
+        let mut s = Scenario::default();
+        for (period, idle, d, contact) in [
+            (30, 180, 0.3, 0.01),
+            (30, 180, 0.3, 0.005),
+            (1, 1, 0.5, 0.2),
+            (7, 30, 0.05, 0.0),
+            (10, 100, 0.99, 0.001),
+            (30, 30, 0.3, 0.02),
+        ] {
+            s.network.rebuild_period = period;
+            s.network.idle_days = idle;
+            s.network.decay_probability = d;
+            let k = idle.div_ceil(period).max(1) as usize;
+            let q = 1.0 - (1.0f64 - contact).powi(period as i32);
+            let closed = everyday_lifetime(&s, contact);
+            let iterated = lifetime_by_iteration(k, q, d);
+            assert!(
+                (closed - iterated).abs() <= 1e-6 * iterated,
+                "period {period}, idle {idle}, d {d}, contact {contact}: {closed} vs {iterated}"
+            );
+        }
+    }
 
     /// The lifetime solution matches a direct simulation of the same chain.
     #[test]

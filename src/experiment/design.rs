@@ -72,6 +72,8 @@ pub struct SensitivityPlan {
 impl Plan {
     /// Builds the plan; `force` lifts the `experiment.max_runs` limit.
     pub fn new(s: &Scenario, force: bool) -> Result<Plan> {
+        // Count before expanding, so a huge sweep or design is refused without being built.
+        check_planned(s, force)?;
         let e = &s.experiment;
         let mut policies: Vec<(String, BTreeMap<String, toml::Value>)> = s
             .policy
@@ -101,26 +103,6 @@ impl Plan {
         let two_level = (!e.switches.is_empty())
             .then(|| FactorialPlan::new(s))
             .transpose()?;
-        // Count before expanding, so a huge sweep is refused without being built.
-        let planned_points = match e.design.as_str() {
-            "latin_hypercube" => e.samples as u64,
-            _ if two_level.is_some() => two_level.as_ref().map_or(1, |f| f.design.cells() as u64),
-            _ => s
-                .sweep
-                .values()
-                .fold(1u64, |n, spec| n.saturating_mul(spec.len() as u64)),
-        };
-        let planned = (policies.len() as u64)
-            .saturating_mul(planned_points)
-            .saturating_mul(e.replicates as u64);
-        if planned > MAX_PLANNED_RUNS || (planned > e.max_runs as u64 && !force) {
-            return Err(Error::input(format!(
-                "experiment.max_runs: the experiment would have {planned} runs ({} policies × {planned_points} sweep points × {} replicates), more than max_runs = {}; raise experiment.max_runs or pass --force (at most {MAX_PLANNED_RUNS} runs even then)",
-                policies.len(),
-                e.replicates,
-                e.max_runs
-            )));
-        }
         let table = s.to_table();
         let integer = |key: &str| crate::sensitivity::calibrate::is_integer(&table, key);
         let mut notes = Vec::new();
@@ -164,23 +146,37 @@ impl Plan {
                 e.max_runs
             )));
         }
+        // Cells carry the model only: serialising the policies into every cell would make
+        // the plan quadratic in their number.
+        let mut base = s.clone();
+        base.policy.clear();
+        base.sweep.clear();
         let mut cells = Vec::with_capacity(policies.len() * points.len());
-        for (name, set) in &policies {
+        for (pi, (name, set)) in policies.iter().enumerate() {
+            // Where the message points: the policy's settings, or the sweep.
+            let key = if set.is_empty() || s.policy.is_empty() {
+                "sweep".to_string()
+            } else {
+                format!("policy[{pi}].set")
+            };
             for point in &points {
                 let mut all = set.clone();
                 for (k, v) in sweep_keys.iter().zip(point) {
                     all.insert(k.clone(), v.clone());
                 }
-                let cell = s.with_overrides(&all).map_err(|err| {
-                    // Name the swept key the message is about, so it can be located.
+                let cell = base.with_overrides(&all).map_err(|err| {
+                    // Name the swept key the message is about, so it can be located; else
+                    // the policy's settings or the sweep.
                     let text = err.to_string();
-                    let key = sweep_keys
+                    let swept = sweep_keys
                         .iter()
-                        .find(|k| text.contains(&format!("\"{k}\"")));
+                        .find(|k| text.contains(&format!("\"{k}\"")))
+                        .map(|k| format!("sweep.{k}"));
                     Error::input(format!(
-                        "{}policy \"{name}\" at sweep point {}: {err}",
-                        key.map(|k| format!("sweep.{k}: ")).unwrap_or_default(),
-                        describe(&sweep_keys, point)
+                        "{}: policy \"{name}\" at sweep point {} gives a scenario that is not valid: {}",
+                        swept.as_deref().unwrap_or(&key),
+                        describe(&sweep_keys, point),
+                        text.strip_prefix("(overrides): ").unwrap_or(&text)
                     ))
                 })?;
                 cells.push(Arc::new(cell));
@@ -329,7 +325,21 @@ pub fn value_field(v: &toml::Value) -> String {
 }
 
 /// Most runs an experiment may plan even with `--force` (its plan is held in memory).
-pub const MAX_PLANNED_RUNS: u64 = 100_000_000;
+pub const MAX_PLANNED_RUNS: u64 = crate::scenario::limits::RUNS as u64;
+
+/// Refuses an experiment larger than `experiment.max_runs` (unless `force`) or than
+/// [`MAX_PLANNED_RUNS`], counted from the design's sizes before anything is allocated.
+pub fn check_planned(s: &Scenario, force: bool) -> Result<crate::scenario::limits::PlannedRuns> {
+    let p = s.planned_runs();
+    let e = &s.experiment;
+    if p.total > MAX_PLANNED_RUNS || (p.total > e.max_runs as u64 && !force) {
+        return Err(Error::input(format!(
+            "experiment.max_runs: the experiment would have {} runs ({} policies × {} points × {} replicates), more than max_runs = {}; raise experiment.max_runs or pass --force (at most {MAX_PLANNED_RUNS} runs even then)",
+            p.total, p.policies, p.points, p.replicates, e.max_runs
+        )));
+    }
+    Ok(p)
+}
 
 /// Rounds a float to the nearest whole number (halves away from zero), as a TOML integer.
 fn whole(v: f64) -> toml::Value {
@@ -472,6 +482,12 @@ mod tests {
     fn morris_design_gives_the_points_and_rounds_integer_parameters() {
         let s = Scenario::from_toml(
             r#"ticks = 10
+               [world]
+               communities = 6
+               service_complexes = 2
+               grids = 24
+               organisations = 20
+               businesses = 100
                [experiment]
                design = "morris"
                replicates = 2

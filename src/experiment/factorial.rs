@@ -27,8 +27,8 @@ use crate::scenario::{Problem, Scenario, model_leaf_paths, overrides};
 
 /// Switches a full design takes by default (more get a resolution-V fraction).
 pub const MAX_FULL: usize = 10;
-/// Most switches a factorial accepts (levels are held as bits of a `u64`).
-pub const MAX_SWITCHES: usize = 40;
+/// Most switches a factorial accepts ([`crate::scenario::limits::SWITCHES`]).
+pub const MAX_SWITCHES: usize = crate::scenario::limits::SWITCHES as usize;
 /// Lowest resolution of a fractional design: V, so that two-factor interactions are aliased
 /// neither with each other nor with main effects.
 pub const MIN_RESOLUTION: u32 = 5;
@@ -360,6 +360,19 @@ fn smallest(k: usize, r: u32, m0: usize) -> Option<Design> {
         Search::Found(d) => Some(d),
         _ => None,
     })
+}
+
+/// Cells of the design `[experiment]` asks for, found without building anything else (0
+/// when no design can be found; the scenario's problems say why).
+pub fn planned_cells(e: &crate::scenario::experiment::Experiment) -> u64 {
+    let k = e.switches.len();
+    if k > MAX_SWITCHES {
+        return 0;
+    }
+    if e.cells != 0 {
+        return e.cells as u64;
+    }
+    choose(k, e.resolution, 0).map_or(0, |d| d.cells() as u64)
 }
 
 /// One switch of a factorial: its label, parameter path and two levels.

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::experiment::aggregate;
 use crate::experiment::design::Plan;
+use crate::footprint;
 use crate::metrics::summary_columns;
 use crate::outdir::{self, OutKind};
 use crate::output::{self, num};
@@ -31,8 +32,11 @@ pub struct Options {
     pub resume: bool,
     /// Run only shard `(i, n)` (1-based `i`): runs with `index % n == i - 1`.
     pub shard: Option<(usize, usize)>,
-    /// Allow more than `experiment.max_runs` runs and overwrite another scenario's output.
+    /// Allow more than `experiment.max_runs` runs and overwrite another scenario's output
+    /// (never more runs than fit in memory).
     pub force: bool,
+    /// The scenario file, for the position of input errors found here.
+    pub scenario_file: Option<PathBuf>,
     /// Keep `parts/` after the final files are assembled (needed to `--resume` or re-merge;
     /// a complete unsharded experiment can drop them).
     pub keep_parts: bool,
@@ -80,6 +84,28 @@ pub fn recorded_hash(out: &Path) -> Option<String> {
     v.get("scenario_hash")?.as_str().map(str::to_string)
 }
 
+/// Checks that the experiment fits, then builds its plan: the run count against
+/// `experiment.max_runs` from the design's sizes, the plan and one run per worker against
+/// this machine's memory, all before the plan is built; then the largest cell's runs once
+/// the cells are known (a sweep may change the world's size). `--force` lifts max_runs,
+/// never memory.
+pub fn prepare(scenario: &Scenario, opts: &Options) -> Result<Plan> {
+    let file = opts.scenario_file.as_deref();
+    let planned = crate::experiment::design::check_planned(scenario, opts.force)?;
+    let jobs = opts.jobs.max(1);
+    let before = footprint::experiment(scenario, &planned, jobs, scenario);
+    footprint::refuse_if_too_large(&before, file)?;
+    let plan = Plan::new(scenario, opts.force)?;
+    let largest = plan
+        .cells
+        .iter()
+        .max_by_key(|c| footprint::run(c).bytes())
+        .map_or(scenario, |c| c.as_ref());
+    let after = footprint::experiment(scenario, &planned, jobs, largest);
+    footprint::refuse_if_too_large(&after, file)?;
+    Ok(plan)
+}
+
 /// Runs the experiment of `scenario` (see the module docs); `cancel` stops it cleanly.
 /// `progress(done, total)` hears the runs done (of this shard) at the start and after each run.
 pub fn run_experiment(
@@ -89,7 +115,7 @@ pub fn run_experiment(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Outcome> {
     let clock = Clock::start();
-    let plan = Plan::new(scenario, opts.force)?;
+    let plan = prepare(scenario, opts)?;
     let hash = run::scenario_hash(scenario);
     let out = &opts.out;
     outdir::guard(out, OutKind::Experiment)?;

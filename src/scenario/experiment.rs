@@ -4,26 +4,27 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::scenario::limits::{RUNS, SWITCHES, TICKS};
 use crate::section;
 
 section! {
     /// `[experiment]`: how many replicates, from which master seed, against which baseline.
     pub struct Experiment {
         /// Replicates per policy and sweep point.
-        pub replicates: u32 = 20, "count", AtLeast(1.0);
+        pub replicates: u32 = 20, "count", Range(1.0, RUNS);
         /// Master seed; replicate r uses `rng::replicate_seed(seed, r)` under every policy
         /// and sweep point (common random numbers).
-        pub seed: u64 = 1, "", Any;
+        pub seed: u64 = 1, "seed", Any;
         /// The policy others are compared with (empty: the first policy).
         pub baseline: String = String::new(), "", Any;
         /// Write every k-th tick to timeseries.csv (the last tick is always written).
-        pub record_every: u32 = 1, "days", AtLeast(1.0);
+        pub record_every: u32 = 1, "days", Range(1.0, TICKS);
         /// How sweep points are chosen.
         pub design: String = "factorial".into(), "", OneOf(&["factorial", "latin_hypercube", "morris", "sobol"]);
         /// Points of a Latin hypercube design.
-        pub samples: u32 = 0, "count", AtLeast(0.0);
+        pub samples: u32 = 0, "count", Range(0.0, RUNS);
         /// Largest number of runs accepted without `--force`.
-        pub max_runs: u32 = 100_000, "count", AtLeast(1.0);
+        pub max_runs: u32 = 100_000, "count", Range(1.0, RUNS);
         /// Switches of a two-level factorial (`design = "factorial"`): mechanism keys such
         /// as "grid", boolean parameters such as "linkage.ties", or parameters given two
         /// levels in `levels`. Empty: the cells come from `[sweep]`.
@@ -32,12 +33,12 @@ section! {
         pub levels: BTreeMap<String, Vec<toml::Value>> = BTreeMap::new(), "", Any;
         /// Least resolution of a fractional factorial (5 = V or more); 0: the full design
         /// for up to 10 switches, else the smallest resolution-V fraction.
-        pub resolution: u32 = 0, "", Any;
+        pub resolution: u32 = 0, "", Range(0.0, SWITCHES);
         /// Cells of a fractional factorial (a power of two); 0: as `resolution` decides.
-        pub cells: u32 = 0, "count", AtLeast(0.0);
+        pub cells: u32 = 0, "count", Range(0.0, RUNS);
         /// Highest interaction order in effects.csv (main effects are order 1; a fraction
         /// allows up to ⌊(resolution − 1)/2⌋).
-        pub order: u32 = 2, "", AtLeast(1.0);
+        pub order: u32 = 2, "", Range(1.0, SWITCHES);
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod dist;
 pub mod experiment;
+pub mod limits;
 pub mod locate;
 pub mod mechanisms;
 pub mod output;
@@ -16,7 +17,7 @@ pub mod renamed;
 pub mod schema;
 pub mod sections;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -34,9 +35,9 @@ section! {
         /// The question the scenario asks.
         pub description: String = String::new(), "", Any;
         /// Seed of a single run (`cogov run`); experiments derive theirs from `experiment.seed`.
-        pub seed: u64 = 20_180_101, "", Any;
+        pub seed: u64 = 20_180_101, "seed", Any;
         /// Horizon: 1,095 days (three years) by default, as in the model specification.
-        pub ticks: u32 = 1095, "days", Range(1.0, 65_000.0);
+        pub ticks: u32 = 1095, "days", Range(1.0, limits::TICKS);
         /// Structure and population.
         pub world: World = World::default(), "", Any;
         /// Initial states.
@@ -85,14 +86,6 @@ section! {
     }
 }
 
-impl Node for crate::sensitivity::SensitivityConfig {
-    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
-}
-
-impl Node for crate::sensitivity::CalibrationConfig {
-    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
-}
-
 impl Node for Vec<Policy> {
     fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
 }
@@ -135,6 +128,12 @@ impl Problem {
         self.others.push(other.to_string());
         self
     }
+
+    fn from_limit((path, message, involves): limits::Found) -> Self {
+        involves
+            .iter()
+            .fold(Problem::new(path, message), |p, k| p.involving(k))
+    }
 }
 
 /// Where a scenario came from, for error messages.
@@ -168,7 +167,8 @@ impl Scenario {
         if problems.is_empty() {
             return Ok(scenario);
         }
-        for p in &mut problems {
+        // Only the first problems are reported: explain those (each walks the schema).
+        for p in problems.iter_mut().take(REPORTED) {
             explain_inherited(p, &user, &scenario);
         }
         Err(report(&src, &problems))
@@ -239,15 +239,21 @@ impl Scenario {
         p
     }
 
-    /// Problems with the model's parameters (what a single run needs).
+    /// Problems with the model's parameters (what a single run needs): each parameter's
+    /// own range, the model's cross-field limits ([`limits::RULES`]), and what the model
+    /// needs to make sense (shares that add up, names that exist).
     pub fn model_problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         for param in self.params() {
-            if param.path.starts_with("experiment.") {
-                continue;
+            if !is_experiment_path(&param.path) {
+                check_bounds(&param, &mut out);
             }
-            check_bounds(&param, &mut out);
         }
+        out.extend(
+            limits::problems(self, limits::Part::Model)
+                .into_iter()
+                .map(Problem::from_limit),
+        );
         let w = &self.world;
         let age = w.young_share + w.middle_share + w.elder_share;
         if (age - 1.0).abs() > 1e-6 {
@@ -263,98 +269,27 @@ impl Scenario {
                 "conditional_cooperators + free_riders must not exceed 1 (the rest are unconditional cooperators)",
             ));
         }
-        for (label, n, above, min) in [
-            (
-                "world.communities",
-                w.communities,
-                "world.streets",
-                w.streets,
-            ),
-            ("world.grids", w.grids, "world.communities", w.communities),
-            ("world.residents", w.residents, "world.grids", w.grids),
-        ] {
-            if n < min {
-                out.push(
-                    Problem::new(
-                        label,
-                        format!("{n} is fewer than the level above (`{above}` = {min}); each place needs at least one below it"),
-                    )
-                    .involving(above),
-                );
-            }
-        }
-        if let Some(panel) = &self.output.panel
-            && panel.sample > w.residents
-        {
-            out.push(Problem::new(
-                "output.panel.sample",
-                format!(
-                    "{} residents in the panel, but the world has {}; allowed 1 to {}",
-                    panel.sample, w.residents, w.residents
-                ),
-            ));
-        }
-        if w.service_complexes > w.communities {
-            out.push(
-                Problem::new(
-                    "world.service_complexes",
-                    format!(
-                        "{} service complexes exceed the {} communities (`world.communities`); allowed 0 to {}",
-                        w.service_complexes, w.communities, w.communities
-                    ),
-                )
-                .involving("world.communities"),
-            );
-        }
         if self.government.community_max_complexity > self.government.street_max_complexity {
             out.push(Problem::new(
                 "government.community_max_complexity",
                 "must not exceed government.street_max_complexity",
             ));
         }
-        if self.domains.is_empty() {
-            out.push(Problem::new(
-                "domains",
-                "at least one issue domain is required",
-            ));
-        }
-        for (name, d) in &self.domains {
-            // With no departments at all, the bounds check above has said so already.
-            if d.department >= w.departments && w.departments > 0 {
-                out.push(Problem::new(
-                    format!("domains.{name}.department"),
-                    format!(
-                        "department {} does not exist; allowed 0 to {}",
-                        d.department,
-                        w.departments.saturating_sub(1)
-                    ),
-                ));
-            }
-        }
         let domain_names: BTreeSet<&str> = self.domains.keys().map(String::as_str).collect();
-        let domain_list = || domain_names.iter().copied().collect::<Vec<_>>().join(", ");
+        // Named once, at most 20 of them: a message per bad entry stays short.
+        let known = {
+            let mut names: Vec<&str> = domain_names.iter().copied().take(20).collect();
+            if domain_names.len() > 20 {
+                names.push("...");
+            }
+            names.join(", ")
+        };
+        let domain_list = || known.clone();
         for (k, p) in self.projects.iter().enumerate() {
             if !domain_names.contains(p.domain.as_str()) {
                 out.push(Problem::new(
                     format!("projects[{k}].domain"),
                     format!("unknown domain \"{}\"; known: {}", p.domain, domain_list()),
-                ));
-            }
-            if let Some(c) = p.communities.iter().find(|&&c| c >= w.communities)
-                && w.communities > 0
-            {
-                out.push(Problem::new(
-                    format!("projects[{k}].communities"),
-                    format!(
-                        "community {c} does not exist; allowed 0 to {}",
-                        w.communities.saturating_sub(1)
-                    ),
-                ));
-            }
-            if p.communities.is_empty() {
-                out.push(Problem::new(
-                    format!("projects[{k}].communities"),
-                    "a project needs at least one community",
                 ));
             }
         }
@@ -376,14 +311,20 @@ impl Scenario {
         out
     }
 
-    /// Problems with the experiment part: policies, baseline, sweeps.
+    /// Problems with the experiment part: policies, baseline, sweeps, designs and
+    /// calibration. Linear in the number of policies, sweep keys and design parameters.
     pub fn experiment_problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         for param in self.params() {
-            if param.path.starts_with("experiment.") {
+            if is_experiment_path(&param.path) {
                 check_bounds(&param, &mut out);
             }
         }
+        out.extend(
+            limits::problems(self, limits::Part::Experiment)
+                .into_iter()
+                .map(Problem::from_limit),
+        );
         let e = &self.experiment;
         if e.record_every > self.ticks && self.ticks > 0 {
             out.push(Problem::new(
@@ -394,6 +335,15 @@ impl Scenario {
                 ),
             ));
         }
+        // One table, one index of its leaves and one of the parameters' own ranges for
+        // every policy, sweep key and design parameter.
+        let table = self.to_table();
+        let leaves = overrides::Leaves::of(&table);
+        let ranges: HashMap<String, schema::Bounds> = self
+            .params()
+            .into_iter()
+            .map(|p| (p.path, p.meta.bounds))
+            .collect();
         let mut seen = BTreeSet::new();
         for (k, p) in self.policy.iter().enumerate() {
             if p.name.trim().is_empty() {
@@ -411,9 +361,12 @@ impl Scenario {
                     ),
                 ));
             }
-            let mut table = self.to_table();
             for (path, value) in &p.set {
-                if let Err(msg) = overrides::set_path(&mut table, path, value.clone()) {
+                let bad = leaves
+                    .check(&table, path, value)
+                    .err()
+                    .or_else(|| value_out_of_range(&ranges, path, value));
+                if let Some(msg) = bad {
                     out.push(Problem::new(format!("policy[{k}].set"), msg));
                 }
             }
@@ -433,20 +386,9 @@ impl Scenario {
                 ),
             ));
         }
-        let table = self.to_table();
-        let leaves: Vec<String> = overrides::leaf_paths(&table)
-            .into_iter()
-            .filter(|l| !l.starts_with("sweep.") && !l.starts_with("policy"))
-            .collect();
         for (path, spec) in &self.sweep {
-            if !leaves.iter().any(|l| l == path)
-                || path.starts_with("sweep.")
-                || path.starts_with("policy")
-            {
-                out.push(Problem::new(
-                    format!("sweep.{path}"),
-                    overrides::unknown_path(path, &leaves),
-                ));
+            if path.starts_with("sweep.") || path.starts_with("policy") || !leaves.contains(path) {
+                out.push(Problem::new(format!("sweep.{path}"), leaves.unknown(path)));
             }
             if spec.is_empty() {
                 out.push(Problem::new(
@@ -462,15 +404,33 @@ impl Scenario {
                     "from and to must be finite numbers",
                 ));
             }
+            // Every value of a list, or both ends of a range (the values lie between).
+            let ends = match spec {
+                SweepSpec::Range { from, to, .. } => {
+                    vec![toml::Value::Float(*from), toml::Value::Float(*to)]
+                }
+                SweepSpec::Values(v) => v.clone(),
+            };
+            if let Some(msg) = ends
+                .iter()
+                .find_map(|v| value_out_of_range(&ranges, path, v))
+            {
+                out.push(Problem::new(format!("sweep.{path}"), msg));
+            }
         }
-        out.extend(self.sensitivity_problems(&table));
+        out.extend(self.sensitivity_problems(&leaves, &table, &ranges));
         out.extend(crate::experiment::factorial::problems(self));
         out
     }
 
     /// Problems with the `[sensitivity]` and `[calibration]` sections (and their link to
     /// `experiment.design`).
-    fn sensitivity_problems(&self, table: &toml::Table) -> Vec<Problem> {
+    fn sensitivity_problems(
+        &self,
+        leaves: &overrides::Leaves,
+        table: &toml::Table,
+        ranges: &HashMap<String, schema::Bounds>,
+    ) -> Vec<Problem> {
         let mut out = Vec::new();
         let design = self.experiment.design.as_str();
         let gsa = matches!(design, "morris" | "sobol");
@@ -501,7 +461,13 @@ impl Scenario {
             }
             for (path, &[low, high]) in &c.parameters {
                 let key = format!("sensitivity.parameters.{path}");
-                if let Err(msg) = numeric_parameter(table, path) {
+                if let Err(msg) = numeric_parameter(leaves, table, path) {
+                    out.push(Problem::new(key.clone(), msg));
+                }
+                if let Some(msg) = [low, high]
+                    .iter()
+                    .find_map(|&v| value_out_of_range(ranges, path, &toml::Value::Float(v)))
+                {
                     out.push(Problem::new(key.clone(), msg));
                 }
                 if !low.is_finite() || !high.is_finite() || low >= high {
@@ -524,16 +490,11 @@ impl Scenario {
                     format!("{} is not a power of two; allowed: 2, 4, 8, ..., e.g. 64 or 256 (Sobol' sequences need N = 2^m)", c.n),
                 ));
             }
-            if method == crate::sensitivity::Method::Morris {
-                if c.r == 0 {
-                    out.push(Problem::new("sensitivity.r", "needs at least 1 trajectory"));
-                }
-                if c.levels < 2 || c.levels % 2 == 1 {
-                    out.push(Problem::new(
-                        "sensitivity.levels",
-                        format!("{} levels; allowed: an even number ≥ 2, e.g. 4", c.levels),
-                    ));
-                }
+            if method == crate::sensitivity::Method::Morris && c.levels % 2 == 1 {
+                out.push(Problem::new(
+                    "sensitivity.levels",
+                    format!("{} levels; allowed: an even number ≥ 2, e.g. 4", c.levels),
+                ));
             }
             for (i, m) in c.metrics.iter().enumerate() {
                 if let Some(msg) = unknown_metric(m) {
@@ -565,7 +526,14 @@ impl Scenario {
             }
             for (path, p) in &c.priors {
                 let key = format!("calibration.priors.{path}");
-                if let Err(msg) = numeric_parameter(table, path) {
+                if let Err(msg) = numeric_parameter(leaves, table, path) {
+                    out.push(Problem::new(key.clone(), msg));
+                }
+                if let Some(msg) = [p.low, p.high]
+                    .iter()
+                    .flatten()
+                    .find_map(|&v| value_out_of_range(ranges, path, &toml::Value::Float(v)))
+                {
                     out.push(Problem::new(key.clone(), msg));
                 }
                 if let Err(e) = p.prior(path) {
@@ -586,51 +554,55 @@ impl Scenario {
     }
 }
 
+/// Whether a key path belongs to the experiment part (checked once per experiment, not for
+/// every policy and sweep point).
+fn is_experiment_path(path: &str) -> bool {
+    ["experiment.", "sensitivity.", "calibration."]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
 /// The model-parameter leaves a design or prior may vary (not the experiment machinery).
 pub fn model_leaf_paths(table: &toml::Table) -> Vec<String> {
-    const NOT_MODEL: [&str; 8] = [
-        "output",
-        "experiment",
-        "policy",
-        "sweep",
-        "plot",
-        "sensitivity",
-        "calibration",
-        "seed",
-    ];
     overrides::leaf_paths(table)
         .into_iter()
         .filter(|p| {
             let head = p.split(['.', '[']).next().unwrap_or(p);
-            !NOT_MODEL.contains(&head)
+            !MODEL_EXCLUDED.contains(&head)
         })
         .collect()
 }
 
+/// Top-level keys that are not model parameters.
+const MODEL_EXCLUDED: [&str; 8] = [
+    "output",
+    "experiment",
+    "policy",
+    "sweep",
+    "plot",
+    "sensitivity",
+    "calibration",
+    "seed",
+];
+
 /// Checks that `path` names a numeric model parameter (float or integer).
-fn numeric_parameter(table: &toml::Table, path: &str) -> std::result::Result<(), String> {
-    let leaves = model_leaf_paths(table);
-    if !leaves.iter().any(|l| l == path) {
-        return Err(overrides::unknown_path(path, &leaves));
+fn numeric_parameter(
+    leaves: &overrides::Leaves,
+    table: &toml::Table,
+    path: &str,
+) -> std::result::Result<(), String> {
+    let head = path.split(['.', '[']).next().unwrap_or(path);
+    if !leaves.contains(path) || MODEL_EXCLUDED.contains(&head) {
+        return Err(overrides::unknown_path(path, &model_leaf_paths(table)));
     }
-    let mut cur = table;
-    let mut keys = path.split('.').peekable();
-    while let Some(k) = keys.next() {
-        match cur.get(k) {
-            Some(toml::Value::Table(t)) if keys.peek().is_some() => cur = t,
-            Some(toml::Value::Float(_) | toml::Value::Integer(_)) if keys.peek().is_none() => {
-                return Ok(());
-            }
-            Some(v) if keys.peek().is_none() => {
-                return Err(format!(
-                    "\"{path}\" is a {}; only numeric parameters can be varied",
-                    v.type_str()
-                ));
-            }
-            _ => break,
-        }
+    match overrides::get(table, path) {
+        Some(toml::Value::Float(_) | toml::Value::Integer(_)) => Ok(()),
+        Some(v) => Err(format!(
+            "\"{path}\" is a {}; only numeric parameters can be varied",
+            v.type_str()
+        )),
+        None => Err(format!("no parameter \"{path}\"")),
     }
-    Err(format!("no parameter \"{path}\""))
 }
 
 /// Why `name` is not a known metric or summary column (None when it is one).
@@ -643,6 +615,26 @@ pub fn unknown_metric(name: &str) -> Option<String> {
     Some(format!(
         "unknown metric \"{name}\"; use a summary column such as {} or a metric name (its `_final` value)",
         near.join(", ")
+    ))
+}
+
+/// Why a policy, sweep or design would set the parameter at `path` to `value` outside its
+/// own range (`None` when inside, not a number, or not a parameter).
+fn value_out_of_range(
+    ranges: &HashMap<String, schema::Bounds>,
+    path: &str,
+    value: &toml::Value,
+) -> Option<String> {
+    let v = match value {
+        toml::Value::Float(f) => *f,
+        toml::Value::Integer(i) => *i as f64,
+        _ => return None,
+    };
+    let bounds = ranges.get(path)?;
+    let what = bounds.check_number(v)?;
+    Some(format!(
+        "\"{path}\" = {v}: {what}; allowed: {}",
+        bounds.describe()
     ))
 }
 
@@ -811,8 +803,11 @@ fn syntax_error(src: &Source<'_>, e: &toml::de::Error) -> Error {
     ))
 }
 
+/// Problems a message lists (the rest are counted).
+const REPORTED: usize = 8;
+
 fn report(src: &Source<'_>, problems: &[Problem]) -> Error {
-    const MAX: usize = 8;
+    const MAX: usize = REPORTED;
     let mut lines: Vec<String> = problems
         .iter()
         .take(MAX)

@@ -2,6 +2,7 @@
 //! serve (event histories of issues, panel models of residents). They do not change the
 //! run: the panel's sample comes from its own seeded stream.
 
+use crate::scenario::limits::{RESIDENTS, TICKS};
 use crate::section;
 
 section! {
@@ -20,8 +21,8 @@ section! {
     /// `[output] panel`: the resident panel.
     pub struct Panel {
         /// Residents in the sample, drawn once per run (without replacement).
-        pub sample: u32 = 100, "count", AtLeast(1.0);
+        pub sample: u32 = 100, "count", Range(1.0, RESIDENTS);
         /// Days between observations: days 0, every, 2 × every, ... after the warm-up.
-        pub every: u32 = 7, "days", AtLeast(1.0);
+        pub every: u32 = 7, "days", Range(1.0, TICKS);
     }
 }

@@ -35,6 +35,59 @@ pub fn leaf_paths(table: &Table) -> Vec<String> {
     out
 }
 
+/// The leaf paths of a table, indexed once so that checking many overrides (policies,
+/// sweep keys, design parameters) takes time linear in their number. Lists and the
+/// experiment's own `policy` and `sweep` entries are not overridable leaves.
+#[derive(Debug, Clone)]
+pub struct Leaves {
+    list: Vec<String>,
+    set: std::collections::HashSet<String>,
+}
+
+impl Leaves {
+    /// Indexes the leaves of `table`.
+    pub fn of(table: &Table) -> Leaves {
+        let list: Vec<String> = leaf_paths(table)
+            .into_iter()
+            .filter(|l| !l.starts_with("sweep.") && !l.starts_with("policy"))
+            .collect();
+        let set = list.iter().cloned().collect();
+        Leaves { list, set }
+    }
+
+    /// Whether `path` is a leaf.
+    pub fn contains(&self, path: &str) -> bool {
+        self.set.contains(path)
+    }
+
+    /// Why `path` is not a leaf: what replaced it, or the nearest leaves.
+    pub fn unknown(&self, path: &str) -> String {
+        unknown_path(path, &self.list)
+    }
+
+    /// Checks that `value` may be set at `path` of `table` (the table these leaves index)
+    /// without changing anything: the path exists and the type fits.
+    pub fn check(&self, table: &Table, path: &str, value: &Value) -> Result<(), String> {
+        if !self.contains(path) {
+            return Err(self.unknown(path));
+        }
+        let old = get(table, path).ok_or_else(|| format!("no parameter \"{path}\""))?;
+        coerce(old, value.clone())
+            .map(|_| ())
+            .map_err(|want| format!("\"{path}\" takes {want}, not a {}", value.type_str()))
+    }
+}
+
+/// The value at dotted `path`, if there is one.
+pub fn get<'a>(table: &'a Table, path: &str) -> Option<&'a Value> {
+    let mut keys = path.split('.');
+    let mut cur = table.get(keys.next()?)?;
+    for k in keys {
+        cur = cur.as_table()?.get(k)?;
+    }
+    Some(cur)
+}
+
 /// Why `path` is not a parameter: what replaced it, if an earlier model had it, else the
 /// nearest valid paths among `leaves`.
 pub fn unknown_path(path: &str, leaves: &[String]) -> String {
@@ -49,11 +102,16 @@ pub fn unknown_path(path: &str, leaves: &[String]) -> String {
 
 /// Sets the leaf at dotted `path` to `value`. Errs with the nearest valid paths when the
 /// path does not exist, or when the value's type differs from the current one (integers
-/// and floats may stand for each other).
+/// and floats may stand for each other). Walks the path only (the leaves are listed for the
+/// message alone), so setting k paths costs time linear in k.
 pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), String> {
-    let all = leaf_paths(table);
-    if !all.iter().any(|p| p == path) {
-        return Err(unknown_path(path, &all));
+    let missing = |table: &Table| unknown_path(path, &leaf_paths(table));
+    let is_leaf = match get(table, path) {
+        Some(Value::Table(_)) | None => false,
+        Some(_) => true,
+    };
+    if !is_leaf {
+        return Err(missing(table));
     }
     let mut cur = &mut *table;
     let mut keys = path.split('.').peekable();

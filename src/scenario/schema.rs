@@ -18,8 +18,10 @@ pub enum Bounds {
     Range(f64, f64),
     /// At least this value.
     AtLeast(f64),
-    /// Strictly positive.
+    /// Strictly positive (no upper bound: give new parameters [`Bounds::Above`]).
     Positive,
+    /// Greater than the first value and at most the second: (lo, hi].
+    Above(f64, f64),
     /// One of these strings.
     OneOf(&'static [&'static str]),
 }
@@ -27,12 +29,13 @@ pub enum Bounds {
 impl Bounds {
     /// Says what is allowed, for error messages and the ODD table.
     pub fn describe(&self) -> String {
-        match self {
+        match *self {
             Bounds::Any => "any value of this type".into(),
             Bounds::Unit => "a number in [0, 1]".into(),
-            Bounds::Range(lo, hi) => format!("a number in [{lo}, {hi}]"),
-            Bounds::AtLeast(lo) => format!("a number ≥ {lo}"),
+            Bounds::Range(lo, hi) => format!("a number in [{}, {}]", num(lo), num(hi)),
+            Bounds::AtLeast(lo) => format!("a number ≥ {}", num(lo)),
             Bounds::Positive => "a number > 0".into(),
+            Bounds::Above(lo, hi) => format!("a number in ({}, {}]", num(lo), num(hi)),
             Bounds::OneOf(opts) => format!(
                 "one of {}",
                 opts.iter()
@@ -54,9 +57,38 @@ impl Bounds {
             Bounds::Range(lo, hi) => (lo..=hi).contains(&v),
             Bounds::AtLeast(lo) => v >= lo,
             Bounds::Positive => v > 0.0,
+            Bounds::Above(lo, hi) => v > lo && v <= hi,
         };
-        (!ok).then(|| format!("{v} is out of range"))
+        (!ok).then(|| format!("{} is out of range", num(v)))
     }
+
+    /// The largest value allowed, when there is one. Every count, rate, duration and
+    /// amount has one, so that nothing the user writes can make a run unbounded
+    /// (`every_numeric_parameter_has_an_upper_bound` checks the schema).
+    pub fn upper(&self) -> Option<f64> {
+        match *self {
+            Bounds::Unit => Some(1.0),
+            Bounds::Range(_, hi) | Bounds::Above(_, hi) => Some(hi),
+            Bounds::Any | Bounds::AtLeast(_) | Bounds::Positive | Bounds::OneOf(_) => None,
+        }
+    }
+}
+
+/// A bound as people read it: whole numbers from 10,000 grouped as TOML writes them
+/// (`50_000_000`, which can be pasted into a scenario), other numbers as Rust prints them.
+pub fn num(v: f64) -> String {
+    if v.fract() != 0.0 || !v.is_finite() || v.abs() >= 1e15 || v.abs() < 1e4 {
+        return format!("{v}");
+    }
+    let digits = format!("{}", v.abs() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('_');
+        }
+        out.push(c);
+    }
+    if v < 0.0 { format!("-{out}") } else { out }
 }
 
 /// Static facts about a field, written once in its section declaration.
@@ -161,6 +193,8 @@ leaf!(
     f64,
     u32,
     u64,
+    usize,
+    [f64; 2],
     bool,
     String,
     Vec<String>,
@@ -213,7 +247,9 @@ pub trait Section {
 
 /// Declares a scenario section: a serde struct (unknown keys are errors; missing keys take
 /// their default) and its schema walk. Each field is written
-/// `/// meaning` then `pub name: Type = default, "unit", Bounds;`.
+/// `/// meaning` then `pub name: Type = default, "unit", Bounds;`, optionally with
+/// `#[serde(...)]` attributes (e.g. an alias) after its doc comment. Give every number an
+/// upper bound (`Range`, `Unit`, `Above`): see ARCHITECTURE.md, "Bounds".
 #[macro_export]
 macro_rules! section {
     (
@@ -221,6 +257,7 @@ macro_rules! section {
         pub struct $name:ident {
             $(
                 $(#[doc = $doc:expr])*
+                $(#[serde($($sattr:tt)*)])*
                 pub $field:ident : $ty:ty = $default:expr, $unit:literal, $bounds:expr;
             )*
         }
@@ -229,7 +266,7 @@ macro_rules! section {
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(deny_unknown_fields, default)]
         pub struct $name {
-            $( $(#[doc = $doc])* pub $field: $ty, )*
+            $( $(#[doc = $doc])* $(#[serde($($sattr)*)])* pub $field: $ty, )*
         }
 
         impl Default for $name {

@@ -4,19 +4,20 @@
 use std::collections::BTreeMap;
 
 use crate::scenario::dist::Dist;
+use crate::scenario::limits::*;
 use crate::section;
 
 section! {
     /// The district's structure and population (MODEL.md §2).
     pub struct World {
         /// Streets (街道). Seed: Shangcheng has 6.
-        pub streets: u32 = 6, "count", AtLeast(1.0);
+        pub streets: u32 = 6, "count", Range(1.0, OFFICES);
         /// Communities (社区). Seed: 54.
-        pub communities: u32 = 54, "count", AtLeast(1.0);
+        pub communities: u32 = 54, "count", Range(1.0, COMMUNITIES);
         /// Grids (网格). Seed: 268.
-        pub grids: u32 = 268, "count", AtLeast(1.0);
+        pub grids: u32 = 268, "count", Range(1.0, RESIDENTS);
         /// Residents. Seed: about 340,000 before the 2021 merger.
-        pub residents: u32 = 340_000, "count", Range(2.0, 50_000_000.0);
+        pub residents: u32 = 340_000, "count", Range(2.0, RESIDENTS);
         /// Mean household size. Seed: about 140,000 households, so 340,000 / 140,000 ≈ 2.43.
         pub household_size_mean: f64 = 2.43, "residents", Range(1.0, 10.0);
         /// Mean households per building (楼). Assumption: a six-storey walk-up block.
@@ -24,16 +25,16 @@ section! {
         /// Coefficient of variation of community population. Assumption.
         pub community_size_cv: f64 = 0.3, "ratio", Range(0.0, 2.0);
         /// District departments (区级部门). Seed: 17.
-        pub departments: u32 = 17, "count", AtLeast(1.0);
+        pub departments: u32 = 17, "count", Range(1.0, OFFICES);
         /// Department staff who can be sunk into the street platforms (agents with the
         /// department's skill and `government.staff_capacity` each). Seed: 261 from 10
         /// departments.
-        pub department_staff: u32 = 261, "count", AtLeast(0.0);
+        pub department_staff: u32 = 261, "count", Range(0.0, RESIDENTS);
         /// Departments whose staff are sunk into the platforms (the first ones by index).
         /// Seed: 10 of the 17.
-        pub platform_departments: u32 = 10, "count", AtLeast(0.0);
+        pub platform_departments: u32 = 10, "count", Range(0.0, OFFICES);
         /// Communities with a 3+X service complex. Seed: 10 of 54.
-        pub service_complexes: u32 = 10, "count", AtLeast(0.0);
+        pub service_complexes: u32 = 10, "count", Range(0.0, COMMUNITIES);
         /// Share of young adults. Assumption (age shares sum to 1).
         pub young_share: f64 = 0.30, "share", Unit;
         /// Share of middle-aged residents. Assumption.
@@ -48,13 +49,13 @@ section! {
         pub threshold: Dist = Dist::Normal(0.25, 0.1), "share", Any;
         /// Social workers (社工): agents with skill and a caseload, attached to a community
         /// station or an organisation of their community. Assumption: 3 per community.
-        pub social_workers: u32 = 162, "count", AtLeast(0.0);
+        pub social_workers: u32 = 162, "count", Range(0.0, RESIDENTS);
         /// Social organisations (社会组织) at the start. Assumption: 5 per community.
-        pub organisations: u32 = 270, "count", AtLeast(0.0);
+        pub organisations: u32 = 270, "count", Range(0.0, RESIDENTS);
         /// Property-management companies (物业). Assumption.
-        pub property_companies: u32 = 60, "count", AtLeast(0.0);
+        pub property_companies: u32 = 60, "count", Range(0.0, RESIDENTS);
         /// Local businesses that may fund community work. Assumption: 10 per community.
-        pub businesses: u32 = 540, "count", AtLeast(0.0);
+        pub businesses: u32 = 540, "count", Range(0.0, RESIDENTS);
     }
 }
 
@@ -83,7 +84,7 @@ section! {
         pub seed_active_share: f64 = 0.15, "share", Unit;
         /// Warm-up ticks run before recording starts, without linkage mechanisms: the world
         /// before the reform, in which stocks settle.
-        pub warmup: u32 = 0, "days", AtLeast(0.0);
+        pub warmup: u32 = 0, "days", Range(0.0, TICKS);
     }
 }
 
@@ -106,9 +107,9 @@ section! {
         pub org_member_degree: f64 = 2.0, "ties", Range(0.0, 100.0);
         /// Days between rebuilds of the network (ties formed since the last rebuild are added,
         /// idle ties may decay, everyday use is drawn).
-        pub rebuild_period: u32 = 30, "days", AtLeast(1.0);
+        pub rebuild_period: u32 = 30, "days", Range(1.0, TICKS);
         /// A tie not used for this many days is idle and may decay.
-        pub idle_days: u32 = 180, "days", AtLeast(1.0);
+        pub idle_days: u32 = 180, "days", Range(1.0, TICKS);
         /// Probability that an idle tie decays at a rebuild (household ties never decay).
         pub decay_probability: f64 = 0.3, "probability", Unit;
         /// Daily probability that two tied residents of one building meet in everyday life
@@ -198,16 +199,16 @@ section! {
         /// residents would join (a threshold on their count, as in activation).
         pub petition_share: f64 = 0.08, "share", Unit;
         /// Minimum number of residents for a collective petition.
-        pub petition_min_count: u32 = 10, "count", AtLeast(1.0);
+        pub petition_min_count: u32 = 10, "count", Range(1.0, RESIDENTS);
         /// Days after which an unresolved known issue counts as stalled.
-        pub stall_days: u32 = 45, "days", AtLeast(1.0);
+        pub stall_days: u32 = 45, "days", Range(1.0, TICKS);
         /// Online sentiment gained per online resident reached by a negative post, relative to
         /// the community's online residents (the contention index is that stock).
         pub sentiment_spread: f64 = 1.0, "ratio", Range(0.0, 100.0);
         /// Daily decay of online sentiment.
         pub sentiment_decay: f64 = 0.05, "1/day", Unit;
         /// Days before the same issue can give rise to another petition.
-        pub petition_cooldown: u32 = 60, "days", AtLeast(1.0);
+        pub petition_cooldown: u32 = 60, "days", Range(1.0, TICKS);
         /// Daily probability that a resident affected by a contested issue talks it over with
         /// a tied resident affected by the same issue (bounded confidence, Deffuant et al.
         /// 2000): opinions spread through ties between forums.
@@ -233,24 +234,24 @@ section! {
     pub struct Government {
         /// Days of coordination delay when an issue crosses departments (the "silo" value).
         /// Assumption.
-        pub coordination_delay: f64 = 12.0, "days", AtLeast(0.0);
+        pub coordination_delay: f64 = 12.0, "days", Range(0.0, TICKS);
         /// Cases per day a community committee (居委会) takes on, per 10,000 residents of
         /// the community. Assumption: 2 a day for Shangcheng's mean community of 6,300.
-        pub community_capacity_per_10k: f64 = 3.2, "cases/day/10k residents", AtLeast(0.0);
+        pub community_capacity_per_10k: f64 = 3.2, "cases/day/10k residents", Range(0.0, CAPACITY);
         /// Cases per day a street office takes on, per 10,000 residents of the street.
         /// Assumption: 8 a day for a street of 56,700.
-        pub street_capacity_per_10k: f64 = 1.4, "cases/day/10k residents", AtLeast(0.0);
+        pub street_capacity_per_10k: f64 = 1.4, "cases/day/10k residents", Range(0.0, CAPACITY);
         /// Cases per day the district departments take on together, per 10,000 residents
         /// of the district, shared equally among departments. Assumption: 3 a day for each
         /// of 17 departments.
-        pub department_capacity_per_10k: f64 = 1.5, "cases/day/10k residents", AtLeast(0.0);
+        pub department_capacity_per_10k: f64 = 1.5, "cases/day/10k residents", Range(0.0, CAPACITY);
         /// Cases per day one department staff member handles (platform staff carry this
         /// capacity from their department to the street).
-        pub staff_capacity: f64 = 0.1, "cases/day", AtLeast(0.0);
+        pub staff_capacity: f64 = 0.1, "cases/day", Range(0.0, CAPACITY);
         /// Days a routed issue waits for its handler before it is passed on: an
         /// organisation hands it back to the community, the community passes it to the
         /// street, the street (or its platform) to the department.
-        pub queue_patience: u32 = 30, "days", AtLeast(1.0);
+        pub queue_patience: u32 = 30, "days", Range(1.0, TICKS);
         /// Probability that the community refers a known issue to a social organisation of
         /// its community and domain that has room (before any linkage). Assumption.
         pub organisation_referral: f64 = 0.1, "probability", Unit;
@@ -261,13 +262,13 @@ section! {
         /// Skill of departments (and of their staff on the platforms).
         pub department_skill: f64 = 0.7, "index", Unit;
         /// Logistic scale of success against the skill − complexity gap.
-        pub success_scale: f64 = 0.12, "index", Positive;
+        pub success_scale: f64 = 0.12, "index", Above(0.0, 10.0);
         /// Complexity up to which the community handles an issue itself.
         pub community_max_complexity: f64 = 0.4, "index", Unit;
         /// Complexity up to which the street handles an issue (above: a department).
         pub street_max_complexity: f64 = 0.65, "index", Unit;
         /// Escalations allowed after a failed attempt (community → street → district).
-        pub max_escalations: u32 = 2, "count", AtLeast(0.0);
+        pub max_escalations: u32 = 2, "count", Range(0.0, 1000.0);
         /// Probability per day that a handler answers (acknowledges) a known issue it holds;
         /// an answered issue imposes no hardship until it stalls.
         pub responsiveness: f64 = 0.6, "probability/day", Unit;
@@ -292,9 +293,9 @@ section! {
         /// Complexity at or above which an issue counts as high-complexity (P4).
         pub high_complexity: f64 = 0.6, "index", Unit;
         /// Days an issue waits for funds before it fails.
-        pub funding_patience: u32 = 120, "days", AtLeast(1.0);
+        pub funding_patience: u32 = 120, "days", Range(1.0, TICKS);
         /// Days an issue may stay open in all before it fails.
-        pub max_open_days: u32 = 540, "days", AtLeast(1.0);
+        pub max_open_days: u32 = 540, "days", Range(1.0, TICKS);
         /// Share of residents who are conditional cooperators in co-funding
         /// (Fischbacher, Gächter & Fehr 2001: about half).
         pub conditional_cooperators: f64 = 0.5, "share", Unit;
@@ -307,7 +308,7 @@ section! {
         /// without matchmaking, scaled by its social orientation.
         pub enterprise_base_response: f64 = 0.3, "probability", Unit;
         /// Days an issue waits for funds before enterprises are asked again.
-        pub ask_again_days: u32 = 30, "days", AtLeast(1.0);
+        pub ask_again_days: u32 = 30, "days", Range(1.0, TICKS);
     }
 }
 
@@ -315,7 +316,7 @@ section! {
     /// An issue domain (data, not code): where issues arise, how hard and costly they are.
     pub struct Domain {
         /// Expected issues per location per year (Poisson). 0 means only scheduled projects.
-        pub rate: f64 = 0.5, "1/year", AtLeast(0.0);
+        pub rate: f64 = 0.5, "1/year", Range(0.0, RATE);
         /// Level at which an issue arises and whom it affects.
         pub scope: String = "building".into(), "", OneOf(&["household", "building", "grid", "community"]);
         /// Only households with an elder (for elder care).
@@ -323,7 +324,7 @@ section! {
         /// Hardship the issue imposes on the affected while unresolved.
         pub severity: f64 = 0.3, "index", Unit;
         /// Mean cost per issue.
-        pub cost: f64 = 20_000.0, "yuan", AtLeast(0.0);
+        pub cost: f64 = 20_000.0, "yuan", Range(0.0, YUAN);
         /// Cost per affected household, added to `cost` (for work that scales with the
         /// place, such as renovating a community).
         pub cost_per_household: f64 = 0.0, "yuan/household", Range(0.0, 1e7);
@@ -336,9 +337,9 @@ section! {
         /// Share of affected households that must agree (0: no consent needed).
         pub consent_share: f64 = 0.0, "share", Unit;
         /// Responsible department (index from 0).
-        pub department: u32 = 0, "index", AtLeast(0.0);
+        pub department: u32 = 0, "index", Range(0.0, OFFICES);
         /// Days of work once started.
-        pub duration: f64 = 7.0, "days", Positive;
+        pub duration: f64 = 7.0, "days", Above(0.0, TICKS);
         /// Share of cost residents are asked to co-fund.
         pub resident_share: f64 = 0.0, "share", Unit;
         /// Share of cost enterprises (property companies, businesses) are asked to fund.
@@ -492,7 +493,7 @@ section! {
         /// Domain of the project's issues.
         pub domain: String = "renovation".into(), "", Any;
         /// Day it starts, counted from the end of the warm-up.
-        pub start: u32 = 0, "day", AtLeast(0.0);
+        pub start: u32 = 0, "day", Range(0.0, TICKS);
         /// Communities it covers (indices from 0); one issue per community.
         pub communities: Vec<u32> = Vec::new(), "", Any;
     }
@@ -504,11 +505,11 @@ section! {
         /// Domain affected.
         pub domain: String = "elder_care".into(), "", Any;
         /// First day, counted from the end of the warm-up.
-        pub start: u32 = 0, "day", AtLeast(0.0);
+        pub start: u32 = 0, "day", Range(0.0, TICKS);
         /// Last day (inclusive), counted from the end of the warm-up.
-        pub end: u32 = 0, "day", AtLeast(0.0);
+        pub end: u32 = 0, "day", Range(0.0, TICKS);
         /// Rate multiplier.
-        pub multiplier: f64 = 2.0, "ratio", AtLeast(0.0);
+        pub multiplier: f64 = 2.0, "ratio", Range(0.0, RATIO);
     }
 }
 
@@ -535,7 +536,7 @@ section! {
         /// Mean members (residents) of a new organisation.
         pub members: f64 = 12.0, "residents", Range(0.0, 10_000.0);
         /// An organisation with fewer members than this dissolves.
-        pub min_members: u32 = 4, "residents", AtLeast(0.0);
+        pub min_members: u32 = 4, "residents", Range(0.0, MEMBERS);
         /// Daily probability that an organisation recruits a member, times (0.5 +
         /// reputation): good work attracts members.
         pub recruit_probability: f64 = 0.06, "probability/day", Unit;

@@ -82,6 +82,7 @@ pub fn calibrate(
             "calibration: the scenario has no [calibration] section (targets, priors, draws)",
         )
     })?;
+    crate::footprint::refuse_if_too_large(&crate::footprint::calibration(s, jobs), None)?;
     let seed = s.experiment.seed;
     let design = config.design(seed)?;
     let targets = config.targets()?;

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::abc::{AbcDesign, AbcResult, Prior, Target, check_quantile, sample_priors};
 use super::check_range;
+use crate::scenario::limits::RUNS;
 use crate::scenario::schema::KeyDoc;
+use crate::scenario::schema::{Meta, Param};
 use crate::{Error, Result};
 
 /// Which sensitivity method to run.
@@ -20,43 +22,37 @@ pub enum Method {
     Sobol,
 }
 
-/// The `[sensitivity]` section.
-///
-/// ```toml
-/// [sensitivity]
-/// method = "sobol"
-/// n = 1024
-/// parameters = { "activation.threshold" = [0.1, 0.4], "trust.alpha_plus" = [0.01, 0.1] }
-/// metrics = ["active_share_mean"]
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SensitivityConfig {
-    /// `"morris"` (default) or `"sobol"`; may also be written `design`. In a scenario,
-    /// `[experiment] design = "morris"` / `"sobol"` decides and this field is ignored.
-    #[serde(default, alias = "design")]
-    pub method: Method,
-    /// Morris: number of trajectories r (cost r(k + 1) runs); may be written `trajectories`.
-    #[serde(default = "default_r", alias = "trajectories")]
-    pub r: usize,
-    /// Morris: number of grid levels p (even; the step is p / (2(p − 1)) of the range).
-    #[serde(default = "default_levels")]
-    pub levels: usize,
-    /// Sobol: base sample size N, a power of two (cost N(k + 2) runs, N(2k + 2) with S2).
-    #[serde(default = "default_n")]
-    pub n: usize,
-    /// Sobol: also estimate second-order indices S2.
-    #[serde(default)]
-    pub second_order: bool,
-    /// Bootstrap resamples for the 95% intervals (0: no intervals, written NA).
-    #[serde(default = "default_bootstrap")]
-    pub bootstrap: usize,
-    /// Parameter path → `[low, high]`, sampled uniformly over the range.
-    #[serde(default)]
-    pub parameters: BTreeMap<String, [f64; 2]>,
-    /// Output metrics (per-run summary columns) to analyse (empty: [`DEFAULT_METRICS`]).
-    #[serde(default)]
-    pub metrics: Vec<String>,
+crate::section! {
+    /// The `[sensitivity]` section.
+    ///
+    /// ```toml
+    /// [sensitivity]
+    /// method = "sobol"
+    /// n = 1024
+    /// parameters = { "activation.threshold" = [0.1, 0.4], "trust.alpha_plus" = [0.01, 0.1] }
+    /// metrics = ["active_share_mean"]
+    /// ```
+    pub struct SensitivityConfig {
+        /// `"morris"` (default) or `"sobol"`; may also be written `design`. In a scenario,
+        /// `[experiment] design = "morris"` / `"sobol"` decides and this field is ignored.
+        #[serde(alias = "design")]
+        pub method: Method = Method::Morris, "", OneOf(&["morris", "sobol"]);
+        /// Morris: number of trajectories r (cost r(k + 1) runs); may be written `trajectories`.
+        #[serde(alias = "trajectories")]
+        pub r: usize = 20, "count", Range(2.0, RUNS);
+        /// Morris: number of grid levels p (even; the step is p / (2(p − 1)) of the range).
+        pub levels: usize = 4, "count", Range(2.0, 1000.0);
+        /// Sobol: base sample size N, a power of two (cost N(k + 2) runs, N(2k + 2) with S2).
+        pub n: usize = 256, "count", Range(2.0, 65_536.0);
+        /// Sobol: also estimate second-order indices S2.
+        pub second_order: bool = false, "", Any;
+        /// Bootstrap resamples for the 95% intervals (0: no intervals, written NA).
+        pub bootstrap: usize = 1000, "count", Range(0.0, 10_000.0);
+        /// Parameter path → `[low, high]`, sampled uniformly over the range.
+        pub parameters: BTreeMap<String, [f64; 2]> = BTreeMap::new(), "", Any;
+        /// Output metrics (per-run summary columns) to analyse (empty: [`DEFAULT_METRICS`]).
+        pub metrics: Vec<String> = Vec::new(), "", Any;
+    }
 }
 
 /// The `[sensitivity]` keys for the ODD (kept in step with the struct by a test).
@@ -141,22 +137,19 @@ pub const DEFAULT_METRICS: [&str; 5] = [
     "resolution_days_mean_final",
 ];
 
-impl Default for SensitivityConfig {
-    fn default() -> Self {
-        SensitivityConfig {
-            method: Method::default(),
-            r: default_r(),
-            levels: default_levels(),
-            n: default_n(),
-            second_order: false,
-            bootstrap: default_bootstrap(),
-            parameters: BTreeMap::new(),
-            metrics: Vec::new(),
+impl SensitivityConfig {
+    /// Points of the design, counted without sampling it: `r(k + 1)` for Morris, `N(k + 2)`
+    /// (`N(2k + 2)` with second-order indices) for Sobol' (saturating).
+    pub fn design_points(&self, sobol: bool) -> u64 {
+        let k = self.parameters.len() as u64;
+        if sobol {
+            let block = if self.second_order { 2 * k + 2 } else { k + 2 };
+            (self.n as u64).saturating_mul(block)
+        } else {
+            (self.r as u64).saturating_mul(k + 1)
         }
     }
-}
 
-impl SensitivityConfig {
     /// The metrics to analyse: `metrics`, or [`DEFAULT_METRICS`] when empty.
     pub fn metric_names(&self) -> Vec<String> {
         if self.metrics.is_empty() {
@@ -165,19 +158,6 @@ impl SensitivityConfig {
             self.metrics.clone()
         }
     }
-}
-
-fn default_r() -> usize {
-    20
-}
-fn default_levels() -> usize {
-    4
-}
-fn default_n() -> usize {
-    256
-}
-fn default_bootstrap() -> usize {
-    1000
 }
 
 /// One calibration target: an observed summary statistic and its tolerance.
@@ -222,53 +202,51 @@ pub struct PriorConfig {
     pub sd: Option<f64>,
 }
 
-/// The `[calibration]` section: ABC rejection.
-///
-/// ```toml
-/// [calibration]
-/// draws = 2000
-/// acceptance_quantile = 0.05
-/// targets = { active_share_mean = { observed = 0.18, tolerance = 0.02 } }
-/// priors = { "activation.threshold" = { dist = "uniform", low = 0.1, high = 0.5 } }
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CalibrationConfig {
-    /// Metric → observed value and tolerance.
-    #[serde(default)]
-    pub targets: BTreeMap<String, TargetConfig>,
-    /// Parameter path → prior.
-    #[serde(default)]
-    pub priors: BTreeMap<String, PriorConfig>,
-    /// Number of draws from the prior (each is one model evaluation).
-    #[serde(default = "default_draws")]
-    pub draws: usize,
-    /// Fraction of draws with the smallest distance that is accepted, in (0, 1].
-    #[serde(default = "default_acceptance")]
-    pub acceptance_quantile: f64,
-    /// Model runs per draw, averaged (each run with its own seed); 0: use
-    /// `experiment.replicates`.
-    #[serde(default)]
-    pub replicates: u32,
-}
-
-impl Default for CalibrationConfig {
-    fn default() -> Self {
-        CalibrationConfig {
-            targets: BTreeMap::new(),
-            priors: BTreeMap::new(),
-            draws: default_draws(),
-            acceptance_quantile: default_acceptance(),
-            replicates: 0,
-        }
+crate::section! {
+    /// The `[calibration]` section: ABC rejection.
+    ///
+    /// ```toml
+    /// [calibration]
+    /// draws = 2000
+    /// acceptance_quantile = 0.05
+    /// targets = { active_share_mean = { observed = 0.18, tolerance = 0.02 } }
+    /// priors = { "activation.threshold" = { dist = "uniform", low = 0.1, high = 0.5 } }
+    /// ```
+    pub struct CalibrationConfig {
+        /// Metric → observed value and tolerance.
+        pub targets: BTreeMap<String, TargetConfig> = BTreeMap::new(), "", Any;
+        /// Parameter path → prior.
+        pub priors: BTreeMap<String, PriorConfig> = BTreeMap::new(), "", Any;
+        /// Number of draws from the prior (each is one model evaluation).
+        pub draws: usize = 1000, "count", Range(1.0, RUNS);
+        /// Fraction of draws with the smallest distance that is accepted, in (0, 1].
+        pub acceptance_quantile: f64 = 0.05, "share", Above(0.0, 1.0);
+        /// Model runs per draw, averaged (each run with its own seed); 0: use
+        /// `experiment.replicates`.
+        pub replicates: u32 = 0, "count", Range(0.0, RUNS);
     }
 }
 
-fn default_draws() -> usize {
-    1000
+// Targets and priors are keyed by the user's metric and parameter names; their own fields
+// are checked by `Target::new` and `PriorConfig::prior`.
+impl crate::scenario::schema::Node for BTreeMap<String, TargetConfig> {
+    fn visit_node(&self, _: &Self, _: &str, _: Meta, _: &mut Vec<Param>) {}
 }
-fn default_acceptance() -> f64 {
-    0.05
+
+impl crate::scenario::schema::Node for BTreeMap<String, PriorConfig> {
+    fn visit_node(&self, _: &Self, _: &str, _: Meta, _: &mut Vec<Param>) {}
+}
+
+impl crate::scenario::schema::Node for Method {
+    fn visit_node(&self, default: &Self, path: &str, meta: Meta, out: &mut Vec<Param>) {
+        let text = |m: &Method| toml::Value::String(format!("{m:?}").to_lowercase());
+        out.push(Param {
+            path: path.to_string(),
+            value: text(self),
+            default: text(default),
+            meta,
+        });
+    }
 }
 
 impl PriorConfig {

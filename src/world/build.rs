@@ -15,30 +15,16 @@ use crate::world::{
     Arrangements, Capital, Contacts, InstitutionNodes, PlaceStats, World, organisations,
 };
 
-/// Bytes a world of this scenario needs at most, estimated before allocating: resident
-/// columns, the network while it is built (edge list plus CSR), and per-place tables.
-pub fn estimate_bytes(s: &Scenario) -> u64 {
-    let n = s.world.residents as u64;
-    let degree = 2.0 * s.network.building_degree
-        + s.network.grid_ring_degree as f64
-        + s.world.household_size_mean
-        + 2.0;
-    let ties = (n as f64 * degree / 2.0) as u64;
-    let columns = n * 60;
-    let network = ties * 2 * (16 + 7) + n * 4;
-    let places = (n as f64 / s.world.household_size_mean) as u64 * 16;
-    columns + network + places
-}
-
 /// Splits `total` into `parts` integer shares proportional to `weights` (largest remainder),
 /// each at least `min`.
 fn apportion(total: u32, weights: &[f64], min: u32) -> Vec<u32> {
     let parts = weights.len() as u32;
-    let spare = total.saturating_sub(min * parts);
+    let spare = total.saturating_sub(min.saturating_mul(parts));
     let wsum: f64 = weights.iter().sum::<f64>().max(1e-12);
     let raw: Vec<f64> = weights.iter().map(|w| spare as f64 * w / wsum).collect();
     let mut out: Vec<u32> = raw.iter().map(|r| min + r.floor() as u32).collect();
-    let mut left = total.saturating_sub(out.iter().sum());
+    let placed: u64 = out.iter().map(|&x| x as u64).sum();
+    let mut left = (total as u64).saturating_sub(placed);
     let mut order: Vec<usize> = (0..weights.len()).collect();
     order.sort_by(|&a, &b| {
         (raw[b] - raw[b].floor())
@@ -82,7 +68,7 @@ pub fn build(s: &Scenario, seed: u64) -> World {
         .map(|c| (c as u64 * w.streets as u64 / w.communities as u64) as u32)
         .collect();
 
-    let mut r = Residents::default();
+    let mut r = Residents::with_capacity(w.residents as usize);
     let mut p = Places::default();
     p.households.starts.push(0);
     p.buildings.starts.push(0);
@@ -100,6 +86,8 @@ pub fn build(s: &Scenario, seed: u64) -> World {
     ];
     let mut grid_id = 0u32;
     for c in 0..nc {
+        // Validation keeps communities within the 16-bit column (limits::COMMUNITIES).
+        let c16 = u16::try_from(c).expect("more communities than a u16 holds; not validated");
         let grids = community_grids[c];
         let per_grid = apportion(community_residents[c], &vec![1.0; grids as usize], 1);
         for &grid_size in &per_grid {
@@ -125,7 +113,7 @@ pub fn build(s: &Scenario, seed: u64) -> World {
                     r.household.push(household);
                     r.building.push(building);
                     r.grid.push(grid_id);
-                    r.community.push(c as u16);
+                    r.community.push(c16);
                     r.age.push(age as u8);
                     let mut roles = 0u8;
                     if rng::unit_f64(&mut rng) < w.party_share {
@@ -194,10 +182,16 @@ pub fn build(s: &Scenario, seed: u64) -> World {
         party: n,
         ..Default::default()
     };
-    nodes.grid_leader = nodes.party + w.communities;
-    nodes.committee = nodes.grid_leader + w.grids;
-    nodes.social_worker = nodes.committee + w.communities;
-    nodes.end = nodes.social_worker + w.social_workers;
+    // Node ids are u32; validation bounds each count (limits.rs), and the sums are checked
+    // so that nothing wraps into a wrong id.
+    let next = |base: u32, count: u32| {
+        base.checked_add(count)
+            .expect("institutional node ids exceed u32; the scenario was not validated")
+    };
+    nodes.grid_leader = next(nodes.party, w.communities);
+    nodes.committee = next(nodes.grid_leader, w.grids);
+    nodes.social_worker = next(nodes.committee, w.communities);
+    nodes.end = next(nodes.social_worker, w.social_workers);
 
     let network = build_network(s, seed, &r, &p, &nodes);
     let nb = p.buildings.len();
@@ -288,8 +282,8 @@ pub fn build(s: &Scenario, seed: u64) -> World {
             .push(o.social_worker_skill.sample_unit(&mut org_rng));
         sw.cases.push(0);
     }
-    for k in 0..(w.property_companies + w.businesses) {
-        let property = k < w.property_companies;
+    for k in 0..(w.property_companies as u64 + w.businesses as u64) {
+        let property = k < w.property_companies as u64;
         world.enterprises.push(Enterprise {
             community: (rng::index(&mut org_rng, nc)) as u32,
             property,

@@ -32,6 +32,15 @@ macro_rules! columns {
         pub struct $name { $( $(#[doc = $doc])* pub $field: Vec<$ty>, )* }
 
         impl $name {
+            /// Bytes one resident takes in all columns (for the memory estimate).
+            pub const BYTES: usize = 0 $(+ std::mem::size_of::<$ty>())*;
+
+            /// Empty columns with room for `n` residents, so that building a world of a
+            /// known size allocates each column once.
+            pub fn with_capacity(n: usize) -> Self {
+                Self { $($field: Vec::with_capacity(n),)* }
+            }
+
             /// The state-variable table for the ODD: (name, fixed or dynamic, type, range, meaning).
             pub const COLUMNS: &'static [(&'static str, &'static str, &'static str, &'static str, &'static str)] =
                 &[$( (stringify!($field), stringify!($kind), stringify!($ty), $range, concat!($($doc),*)), )*];
