@@ -174,7 +174,7 @@ fn a_full_factorial_shards_merges_and_resumes_to_the_same_bytes() {
         assert!(one.join("figures").join(f).exists(), "{f}");
     }
     let html = std::fs::read_to_string(one.join("report.html")).unwrap();
-    assert!(html.contains("Factorial effects") && html.contains("grid:online"));
+    assert!(html.contains("Factorial effects") && html.contains("<td><code>party_masses</code></td>"));
     std::fs::remove_dir_all(&d).unwrap();
 }
 

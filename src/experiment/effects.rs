@@ -130,17 +130,17 @@ pub fn estimate(
         }
         let rows = load(c)?;
         for (r, row) in rows.iter().enumerate().take(replicates) {
-            for o in 0..outcomes {
+            for (o, first) in shift.iter_mut().enumerate() {
                 let y = row.get(o).copied().unwrap_or(f64::NAN);
                 let at = idx(o, r);
                 if !y.is_finite() {
                     valid[at] = false;
                     continue;
                 }
-                if shift[o].is_nan() {
-                    shift[o] = y;
+                if first.is_nan() {
+                    *first = y;
                 }
-                let d = y - shift[o];
+                let d = y - *first;
                 s1[at] += d;
                 s2[at] += d * d;
                 let acc = &mut contrast[at * nw..(at + 1) * nw];
