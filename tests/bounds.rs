@@ -422,4 +422,3 @@ fn scenario_bytes_cover_a_resolved_scenario() {
         "a resolved scenario holds {held} bytes, estimated {est}"
     );
 }
-

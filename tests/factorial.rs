@@ -174,7 +174,9 @@ fn a_full_factorial_shards_merges_and_resumes_to_the_same_bytes() {
         assert!(one.join("figures").join(f).exists(), "{f}");
     }
     let html = std::fs::read_to_string(one.join("report.html")).unwrap();
-    assert!(html.contains("Factorial effects") && html.contains("<td><code>party_masses</code></td>"));
+    assert!(
+        html.contains("Factorial effects") && html.contains("<td><code>party_masses</code></td>")
+    );
     std::fs::remove_dir_all(&d).unwrap();
 }
 
@@ -253,4 +255,25 @@ fn the_tutorial_factorial_runs_as_described() {
             .exists()
     );
     std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// `cogov verify factorial` through the binary: every check passes, and a run count that
+/// leaves no interval is refused as bad input.
+#[test]
+fn the_verify_case_passes_and_refuses_one_replicate() {
+    let o = cogov(&["verify", "factorial", "--json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&o.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(v["case"], "factorial");
+    assert_eq!(v["pass"], true);
+    assert_eq!(v["checks"].as_array().unwrap().len(), 8);
+    let o = cogov(&["verify", "factorial", "--runs", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--runs"));
 }

@@ -613,9 +613,7 @@ impl Scenario {
         let policies = self.policy.len().max(1) as u64;
         let points = match e.design.as_str() {
             "latin_hypercube" => e.samples as u64,
-            "factorial" if !e.switches.is_empty() => {
-                crate::experiment::factorial::planned_cells(e)
-            }
+            "factorial" if !e.switches.is_empty() => crate::experiment::factorial::planned_cells(e),
             design @ ("morris" | "sobol") => self
                 .sensitivity
                 .as_ref()
