@@ -1,11 +1,12 @@
-//! `[linkage] ties` and `action` remove exactly the two ingredients issue 14 names: the ties
-//! mechanisms form (when the reform starts and every day after), and the mobilisation
-//! pressure they add beyond residents' own thresholds. Each check also runs with the
-//! ingredient on, so that it can fail.
+//! `[linkage] ties` and `action` remove exactly the two ingredients issue 14 names: the
+//! bridging and linking ties mechanisms form (when the reform starts and every day after),
+//! and the mobilisation pressure they add beyond residents' own thresholds. Each check also
+//! runs with the ingredient on, so that it can fail.
 
 use std::sync::Arc;
 
 use super::{Engine, SCHEDULE};
+use crate::network::{Edge, TieKind};
 use crate::observer::Observer;
 use crate::scenario::{Mechanisms, Scenario};
 
@@ -26,7 +27,23 @@ fn engine(ties: bool, action: bool) -> Engine {
     crate::mechanisms::engine(Arc::new(s), 11)
 }
 
-/// Ties the reform's start adds to the network (other queued ties set aside).
+/// Bridging and linking ties among `ties`.
+fn linkage_ties(ties: &[Edge]) -> usize {
+    ties.iter().filter(|t| t.kind != TieKind::Bonding).count()
+}
+
+/// Bridging and linking ties in the network.
+fn network_linkage_ties(e: &Engine) -> usize {
+    e.world
+        .network
+        .kinds()
+        .iter()
+        .filter(|&&k| k != TieKind::Bonding)
+        .count()
+}
+
+/// Bridging and linking ties the reform's start adds to the network (other queued ties
+/// set aside).
 fn ties_at_start(ties: bool) -> usize {
     let mut e = engine(ties, true);
     let mut obs = Observer::new(1, WARMUP);
@@ -34,13 +51,14 @@ fn ties_at_start(ties: bool) -> usize {
         e.step(&mut obs);
     }
     e.world.new_ties.clear();
-    let before = e.world.network.n_ties();
+    let before = network_linkage_ties(&e);
     e.start_mechanisms();
-    e.world.network.n_ties() - before
+    network_linkage_ties(&e) - before
 }
 
-/// Over 40 recorded days, the ties the mechanisms queue and the largest mobilisation
-/// pressure they leave, when they act once more in every phase after each day.
+/// Over 40 recorded days, the bridging and linking ties the mechanisms queue and the
+/// largest mobilisation pressure they leave, when they act once more in every phase after
+/// each day.
 fn daily(ties: bool, action: bool) -> (usize, f32) {
     let mut e = engine(ties, action);
     let mut obs = Observer::new(1, WARMUP);
@@ -53,7 +71,7 @@ fn daily(ties: bool, action: bool) -> (usize, f32) {
         for &(phase, _) in SCHEDULE {
             let before = e.world.new_ties.len();
             e.mechanisms_act(phase);
-            added += e.world.new_ties.len() - before;
+            added += linkage_ties(&e.world.new_ties[before..]);
             let c = &e.world.contacts;
             let most = c.mobilisation.iter().copied().fold(0.0f32, f32::max);
             pressure = pressure.max(most).max(c.online_call).max(c.party_duty);
@@ -63,7 +81,7 @@ fn daily(ties: bool, action: bool) -> (usize, f32) {
 }
 
 #[test]
-fn ties_off_removes_the_ties_mechanisms_form() {
+fn ties_off_removes_the_bridging_and_linking_ties_mechanisms_form() {
     assert!(ties_at_start(true) > 0, "the reform's start forms ties");
     assert_eq!(ties_at_start(false), 0);
     let (on, _) = daily(true, true);
