@@ -881,18 +881,18 @@ mod tests {
     #[test]
     fn switches_resolve_to_parameters_with_two_levels() {
         let s = scenario(
-            "[experiment]\nswitches = [\"grid\", \"linkage.ties\", \"world.residents\"]\nlevels = { \"world.residents\" = [600, 900] }\n",
+            "[experiment]\nswitches = [\"grid\", \"linkage.ties\", \"residents.report_probability\"]\nlevels = { \"residents.report_probability\" = [0.1, 0.3] }\n",
         )
         .unwrap();
         let p = FactorialPlan::new(&s).unwrap();
-        assert_eq!(p.labels(), ["grid", "ties", "residents"]);
+        assert_eq!(p.labels(), ["grid", "ties", "report_probability"]);
         assert_eq!(p.paths()[0], "mechanisms.grid.enabled");
         assert_eq!(p.design, Design::full(3));
         let pts = p.points();
         assert_eq!(pts.len(), 8);
         assert_eq!(
             pts[1],
-            [false.into(), false.into(), toml::Value::Integer(900)]
+            [false.into(), false.into(), toml::Value::Float(0.3)]
         );
     }
 
@@ -902,7 +902,7 @@ mod tests {
         assert!(
             e.contains("experiment.switches[1]")
                 && e.contains("not a switch")
-                && e.contains("integer"),
+                && e.contains("a whole number"),
             "{e}"
         );
         let e = scenario("[experiment]\nswitches = [\"grid\", \"mechanisms.grid.enabled\"]\n")
