@@ -344,6 +344,12 @@ pub fn run(s: &Scenario) -> Footprint {
             p.grids * (sz::<Vec<u32>>() + 2.0 * (m.grid.volunteers_per_grid as f64 + 1.0) * 4.0),
         );
     }
+    // Each department's case credit and daily capacity (kept twice at most while rebuilt).
+    f.add(
+        "departments",
+        "world.departments",
+        2.0 * s.world.departments.max(1) as f64 * 2.0 * sz::<f64>(),
+    );
     let enterprises = s.world.property_companies as f64 + s.world.businesses as f64;
     f.add(
         "enterprises",
@@ -506,13 +512,6 @@ pub fn machine_memory() -> Option<Memory> {
 /// message names the file and the position of the key driving the largest part when the
 /// file states it. No option overrides this.
 pub fn check_fits(f: &Footprint, memory: Option<&Memory>, file: Option<&Path>) -> Result<()> {
-    let Some(mem) = memory else {
-        return Ok(());
-    };
-    let need = f.bytes();
-    if need <= mem.bytes {
-        return Ok(());
-    }
     let (name, text) = match file {
         Some(p) => (
             p.display().to_string(),
@@ -520,20 +519,38 @@ pub fn check_fits(f: &Footprint, memory: Option<&Memory>, file: Option<&Path>) -
         ),
         None => ("(scenario)".to_string(), String::new()),
     };
+    check_fits_in(f, memory, &name, &text)
+}
+
+/// Like [`check_fits`] for a scenario given as `text` named `name` (a file or the Python
+/// package's scenario text): the refusal is a [`Error::Scenario`] located at the key that
+/// drives the estimate when the text states it.
+pub fn check_fits_in(f: &Footprint, memory: Option<&Memory>, name: &str, text: &str) -> Result<()> {
+    let Some(mem) = memory else {
+        return Ok(());
+    };
+    let need = f.bytes();
+    if need <= mem.bytes {
+        return Ok(());
+    }
     let key = f
         .largest()
         .map(|i| i.key.as_str())
-        .filter(|k| crate::scenario::locate::span_of(&text, k, true).is_some())
+        .filter(|k| crate::scenario::locate::span_of(text, k, true).is_some())
         .unwrap_or("world.residents");
-    let place = crate::scenario::locate::where_is(&name, &text, key);
-    Err(Error::input(format!(
-        "{place}: `{key}`: {} needs about {} ({}; estimated before anything is built), more than the {} of memory available on this machine ({}); allowed: a scenario that fits: fewer residents or ties, lower issue rates or a shorter max_open_days, fewer runs at once (--jobs); --force does not override memory",
-        f.label,
-        size(need as f64),
-        f.breakdown(),
-        size(mem.bytes as f64),
-        mem.source
-    )))
+    let at = crate::scenario::locate::location(name, text, key);
+    let place = crate::scenario::locate::place(&at);
+    Err(Error::Scenario {
+        message: format!(
+            "{place}: `{key}`: {} needs about {} ({}; estimated before anything is built), more than the {} of memory available on this machine ({}); allowed: a scenario that fits: fewer residents or ties, lower issue rates or a shorter max_open_days, fewer runs at once (--jobs); --force does not override memory",
+            f.label,
+            size(need as f64),
+            f.breakdown(),
+            size(mem.bytes as f64),
+            mem.source
+        ),
+        at,
+    })
 }
 
 /// [`check_fits`] against this machine's memory ([`machine_memory`]).

@@ -13,6 +13,7 @@ const EXAMPLES: &str = "Examples:
   cogov experiment scenarios/policies.toml -j 2  compare linkage policies
   cogov plot results/policies                    redraw figures from CSV
   cogov verify                                   run the docking suite
+  cogov serve scenarios/all_on.toml              explore a scenario live in the browser
   cogov odd --out docs/ODD.md                    write the model's ODD description";
 
 /// cogov: an agent-based simulator of community co-governance (共建共治共享) and its
@@ -48,6 +49,8 @@ enum Command {
     Screen(cli::screen::Args),
     /// Run the pattern suite (P1–P7) at the defaults and across the uncertain parameters.
     Validate(cli::validate::Args),
+    /// Explore a scenario live in the browser: steer it, compare it with a reference, export it.
+    Serve(cli::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Calibrate(a) => cli::calibrate::run(a).map(|_| ExitCode::SUCCESS),
         Command::Screen(a) => cli::screen::run(a),
         Command::Validate(a) => cli::validate::run(a),
+        Command::Serve(a) => cli::serve::run(a).map(|_| ExitCode::SUCCESS),
     };
     match outcome {
         Ok(code) => code,
@@ -75,9 +79,10 @@ fn main() -> ExitCode {
 
 /// Prints an error the user can act on and picks the exit code: 2 for bad input.
 fn report(err: &anyhow::Error) -> ExitCode {
-    let input = err
-        .chain()
-        .any(|e| matches!(e.downcast_ref(), Some(cogov::Error::Input(_))));
+    let input = err.chain().any(|e| {
+        e.downcast_ref::<cogov::Error>()
+            .is_some_and(cogov::Error::is_input)
+    });
     eprintln!("error: {err}");
     // Library errors already show their source ("path: os error"): print each text once.
     let mut last = err.to_string();
@@ -112,12 +117,22 @@ fn panic_on_request() {
     }
 }
 
-/// A panic is a bug in cogov, never the user's fault: say so plainly and exit 70. Only the
+/// A panic is a bug in cogov, never the user's fault: say so plainly and exit 70 (under
+/// `cogov serve`, only the failing request or session stops). Only the
 /// first panic reports; a panic on another thread meanwhile waits for the exit, so the user
 /// sees one message even when several rayon workers fail at once.
 fn install_panic_policy() {
     static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     std::panic::set_hook(Box::new(|info| {
+        // `cogov serve` contains panics: the request or session fails, the server goes on.
+        if cogov::serve::security::panics_contained() {
+            let place = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            eprintln!("internal error{place}: {info}");
+            return;
+        }
         if REPORTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
             loop {
                 std::thread::park();

@@ -346,11 +346,15 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+/// The codebook's file name: CSV whatever the format of the tables (it documents them; it
+/// is not one of them).
+pub const CODEBOOK_FILE: &str = "metrics.csv";
+
 /// Writes the codebook as `dir/metrics.csv`.
 pub fn write_codebook(dir: &Path) -> crate::Result<()> {
     let header: Vec<String> = CODEBOOK_COLUMNS.iter().map(|s| s.to_string()).collect();
     crate::output::write_csv(
-        &dir.join("metrics.csv"),
+        &dir.join(CODEBOOK_FILE),
         &header,
         codebook().into_iter().map(|r| r.to_vec()),
     )

@@ -205,7 +205,11 @@ fn phase_name(phase: Phase) -> String {
 
 /// The ODD document in Markdown for `scenario`; `source` names where it came from
 /// (`None`: the documented defaults).
-pub fn render(scenario: &Scenario, source: Option<&str>) -> String {
+pub fn render(
+    scenario: &Scenario,
+    source: Option<&str>,
+    measured: Option<&crate::targets::Measured>,
+) -> String {
     let rules = mechanisms::rules();
     let mut o = String::new();
     o.push_str("# cogov: ODD description\n\n");
@@ -478,9 +482,81 @@ pub fn render(scenario: &Scenario, source: Option<&str>) -> String {
             e.seed
         );
     }
+    calibration(&mut o, scenario, measured);
     o.push_str("\n## References\n\n");
     o.push_str(REFERENCES);
     o
+}
+
+/// Section 7.5: the defaults taken from the seed text, and the default district's targets
+/// with the values its runs give.
+fn calibration(o: &mut String, scenario: &Scenario, measured: Option<&crate::targets::Measured>) {
+    o.push_str(
+        "\n### 7.5 Calibration\n\nDefaults taken from the seed text (a parameter whose \
+         documentation states `Seed:`; the others are assumptions, stated as such in the \
+         table of section 7.4):\n\n| path | default | fact in the seed |\n|---|---|---|\n",
+    );
+    for p in scenario.params() {
+        if let Some((_, fact)) = p.meta.doc.split_once("Seed:") {
+            let _ = writeln!(
+                o,
+                "| `{}` | {} | {} |",
+                p.path,
+                cell(&value_text(&p.default)),
+                cell(fact.trim())
+            );
+        }
+    }
+    let runs = match measured {
+        Some(m) => format!(
+            "the mean of {} seeds of `scenarios/shangcheng.toml` (`scenarios/calibration.toml`, \
+             its `aggregate.csv` given to `cogov odd --targets`) with its 95% confidence \
+             interval (Student t)",
+            m.replicates()
+        ),
+        None => "not measured here (`cogov odd --targets FILE` fills this column)".into(),
+    };
+    let _ = writeln!(
+        o,
+        "\nTargets of the default district (all mechanisms on, 340,000 residents, three \
+         recorded years after a warm-up of 730 days). Measured: {runs}. A value outside its \
+         target is a finding, reported as measured; no parameter was tuned to reach it.\n\n\
+         | target | summary column | target value | measured [95% CI] | source |\n|---|---|---|---|---|"
+    );
+    for t in crate::targets::TARGETS {
+        let value = measured
+            .and_then(|m| m.of(t))
+            .map_or("not measured".into(), |(v, lo, hi)| {
+                format!("{} [{}, {}]", sig(v), sig(lo), sig(hi))
+            });
+        let per = match t.per {
+            crate::targets::Per::Run => "",
+            crate::targets::Per::Year => " per year",
+            crate::targets::Per::ResidentYear => " per resident and year",
+            crate::targets::Per::Community => " per community",
+        };
+        let _ = writeln!(
+            o,
+            "| {} | `{}`{per} | {} | {value} | {} |",
+            t.what,
+            t.metric,
+            cell(t.target),
+            cell(t.source)
+        );
+    }
+}
+
+/// Three significant figures, without a trailing `.0`.
+fn sig(x: f64) -> String {
+    if !x.is_finite() {
+        return "NA".into();
+    }
+    let digits = if x == 0.0 {
+        0
+    } else {
+        (2 - x.abs().log10().floor() as i32).max(0) as usize
+    };
+    format!("{x:.digits$}")
 }
 
 /// `n word` with the word in the plural unless n is 1 (`1 street`, `6 streets`).
@@ -553,13 +629,13 @@ mod tests {
         assert_eq!(plural(2, "community"), "2 communities");
         let mut s = Scenario::default();
         s.world.streets = 1;
-        let odd = render(&s, None);
+        let odd = render(&s, None, None);
         assert!(odd.contains("1 street,") && !odd.contains("1 streets"));
     }
 
     #[test]
     fn analysis_keys_and_the_codebook_appear() {
-        let odd = render(&Scenario::default(), None);
+        let odd = render(&Scenario::default(), None, None);
         for key in [
             "sensitivity.r",
             "sensitivity.parameters",
@@ -589,7 +665,7 @@ mod tests {
     #[test]
     fn every_parameter_path_appears() {
         let s = Scenario::default();
-        let odd = render(&s, None);
+        let odd = render(&s, None, None);
         for p in s.params() {
             assert!(
                 odd.contains(&format!("| `{}` |", p.path)),
@@ -601,7 +677,7 @@ mod tests {
 
     #[test]
     fn one_section_per_mechanism_with_its_rule() {
-        let odd = render(&Scenario::default(), None);
+        let odd = render(&Scenario::default(), None, None);
         let sections = odd
             .lines()
             .filter(|l| l.starts_with(MECHANISM_HEADING))
@@ -616,7 +692,7 @@ mod tests {
 
     #[test]
     fn every_phase_and_state_variable_appears() {
-        let odd = render(&Scenario::default(), None);
+        let odd = render(&Scenario::default(), None, None);
         for (phase, what) in engine::SCHEDULE {
             assert!(odd.contains(what), "{phase:?}");
         }

@@ -33,7 +33,7 @@ impl OutKind {
 }
 
 /// The kind of results `dir` holds: the manifest's `kind`, else what its files show
-/// (`runs.csv` or `parts/`: an experiment; `summary.csv`: a run). None for an empty or
+/// (`runs.csv`/`.parquet` or `parts/`: an experiment; `summary.csv`/`.parquet`: a run). None for an empty or
 /// missing directory, or one that holds neither.
 pub fn kind_of(dir: &Path) -> Option<OutKind> {
     let manifest = std::fs::read_to_string(dir.join("manifest.json"))
@@ -48,9 +48,9 @@ pub fn kind_of(dir: &Path) -> Option<OutKind> {
         Some("experiment") => return Some(OutKind::Experiment),
         _ => {}
     }
-    if dir.join("runs.csv").exists() || dir.join("parts").is_dir() {
+    if crate::tables::find(dir, "runs").is_some() || dir.join("parts").is_dir() {
         Some(OutKind::Experiment)
-    } else if dir.join("summary.csv").exists() {
+    } else if crate::tables::find(dir, "summary").is_some() {
         Some(OutKind::Run)
     } else {
         None

@@ -17,6 +17,14 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// Cents as yuan with exactly two decimals (`-12.05`), so that sums of money hold to the
+/// cent in the text too.
+pub fn yuan(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let a = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
 /// Formats an optional number for CSV.
 pub fn opt(x: Option<f64>) -> String {
     x.map(num).unwrap_or_else(|| "NA".into())
@@ -32,19 +40,77 @@ pub fn write_atomic(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    let tmp = temp_name(path);
-    let result = (|| {
-        let file = std::fs::File::create(&tmp)?;
-        let mut w = std::io::BufWriter::new(file);
-        fill(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
+    let mut file = AtomicFile::create(path)?;
+    fill(&mut file).map_err(|e| Error::io(path, e))?;
+    file.commit()
+}
+
+/// A file written under a temporary name and renamed to its final name by
+/// [`AtomicFile::commit`]; dropped uncommitted (an error, a panic, Ctrl-C), it removes its
+/// temporary file, so no file under the final name is ever incomplete. For writers that
+/// need to own their sink (the Parquet writer) or write over time (experiment tables).
+#[derive(Debug)]
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    w: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path` (under a temporary name beside it).
+    pub fn create(path: &Path) -> Result<AtomicFile> {
+        let tmp = temp_name(path);
+        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(path, e))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            w: Some(std::io::BufWriter::new(file)),
+        })
+    }
+
+    /// The final path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes, syncs and renames the file to its final name.
+    pub fn commit(mut self) -> Result<()> {
+        let w = self.w.take();
+        let result = (|| {
+            let w = w.ok_or_else(|| std::io::Error::other("already committed"))?;
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            std::fs::rename(&self.tmp, &self.path)
+        })();
+        result.map_err(|e| {
+            let _ = std::fs::remove_file(&self.tmp);
+            Error::io(&self.path, e)
+        })
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.w {
+            Some(w) => w.write(buf),
+            None => Err(std::io::Error::other("write after commit")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.w {
+            Some(w) => w.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.w.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// Writes CSV rows atomically: a header, then rows of already formatted fields.
@@ -54,6 +120,18 @@ pub fn write_csv(
     rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<()> {
     try_write_csv(path, header, rows.map(Ok))
+}
+
+/// CSV text in memory, byte for byte what [`write_csv`] writes to a file (the server
+/// sends it; nothing touches the disk).
+pub fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = csv.write_record(header);
+    for row in rows {
+        let _ = csv.write_record(&row);
+    }
+    csv.into_inner().unwrap_or_default()
 }
 
 /// Writes CSV rows atomically as they are produced; the first failing row aborts the write
@@ -115,6 +193,10 @@ mod tests {
         assert_eq!(opt(None), "NA");
         let x = 1.0 / 3.0;
         assert_eq!(num(x).parse::<f64>().unwrap(), x);
+        assert_eq!(
+            (yuan(1205), yuan(-5), yuan(0)),
+            ("12.05".into(), "-0.05".into(), "0.00".into())
+        );
     }
 
     #[test]
@@ -130,6 +212,23 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
             .collect();
         assert!(leftovers.is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn uncommitted_atomic_file_leaves_nothing() {
+        let dir = std::env::temp_dir().join(format!("cogov-atomic-{}", std::process::id()));
+        ensure_dir(&dir).unwrap();
+        let p = dir.join("t.bin");
+        {
+            let mut f = AtomicFile::create(&p).unwrap();
+            f.write_all(b"half").unwrap();
+        }
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        let mut f = AtomicFile::create(&p).unwrap();
+        f.write_all(b"whole").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"whole");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,15 +1,19 @@
-//! Records below the district, written when `[output]` asks for them: one row per issue
-//! (`issues.csv`: its attributes and the tick of each stage change) and a resident panel
-//! (`panel.csv`: a fixed random sample of residents every few days). The column lists
-//! below are also the codebook the ODD prints.
+//! Records below the district, kept when `[output]` asks for them: one row per issue
+//! (the `issues` table: its attributes and the tick of each stage change) and a resident
+//! panel (the `panel` table: a fixed random sample of residents every few days). They are
+//! run tables like the others (`issues.csv` or `.parquet`); the column lists below are also
+//! the codebook the ODD prints.
 //!
-//! Ticks are days after the warm-up, as in `timeseries.csv` (negative: during the warm-up).
+//! Ticks are days after the warm-up, as in `timeseries` (negative: during the warm-up). A
+//! tick that never came, a handler never assigned or an id of nothing is missing (`NA`,
+//! null).
 
 use crate::engine::Engine;
 use crate::issues::{Issue, Stage};
 
 use crate::rng::{self, Purpose};
 use crate::scenario::output::Panel;
+use crate::tables::{Column, Table};
 use crate::world::institutions::Handler;
 use crate::world::places::Scope;
 use crate::world::residents::{Age, role};
@@ -133,10 +137,6 @@ pub const PANEL_COLUMNS: &[(&str, &str)] = &[
     ("degree", "ties in the network"),
 ];
 
-fn handler_name(h: Handler) -> &'static str {
-    h.name()
-}
-
 fn scope_name(s: Scope) -> &'static str {
     match s {
         Scope::Household => "household",
@@ -146,21 +146,19 @@ fn scope_name(s: Scope) -> &'static str {
     }
 }
 
-/// An `f32` state in its shortest round-trip form (as an `f64` it would print 17 digits).
-fn num32(x: f32) -> String {
+/// An `f32` state as the `f64` of its shortest decimal form, so that the tables show
+/// `0.3`, not the 17 digits of the `f32` widened (`0.30000001192092896`), in every format.
+fn widen(x: f32) -> f64 {
     if x.is_finite() {
-        format!("{x}")
+        format!("{x}").parse().unwrap_or(f64::NAN)
     } else {
-        "NA".into()
+        f64::NAN
     }
 }
 
-fn id_or_na(x: u32) -> String {
-    if x == u32::MAX {
-        "NA".into()
-    } else {
-        x.to_string()
-    }
+/// An id where `u32::MAX` means none.
+fn id_or_none(x: u32) -> Option<i64> {
+    (x != u32::MAX).then_some(x as i64)
 }
 
 /// The issues of a run that `issues.csv` holds: those closed after the warm-up, in the
@@ -191,69 +189,97 @@ impl IssueLog {
     }
 }
 
-/// The CSV fields of one issue, in the order of [`ISSUE_COLUMNS`]; `domains` names the
-/// domain indices and ticks are shifted by `warmup`.
-pub fn issue_row(i: &Issue, domains: &[String], warmup: u32) -> Vec<String> {
-    let t = |x: u32| (x as i64 - warmup as i64).to_string();
-    let ot = |x: Option<u32>| x.map_or_else(|| "NA".to_string(), t);
-    let routed = i.routed.is_some();
-    let outcome = match i.stage {
-        Stage::Resolved => "resolved",
-        Stage::Failed => "failed",
-        _ => "open",
+/// Columns named in order by `names`, as a table called `name`.
+fn named(name: &str, names: &[(&str, &str)], columns: Vec<Column>) -> Table {
+    assert_eq!(names.len(), columns.len(), "{name}: one column per name");
+    names
+        .iter()
+        .zip(columns)
+        .fold(Table::new(name), |t, ((n, _), c)| t.with(*n, c))
+}
+
+/// The `issues` table (columns of [`ISSUE_COLUMNS`]); `domains` names the domain indices and
+/// ticks are shifted by `warmup`.
+pub fn issue_table(issues: &[Issue], domains: &[String], warmup: u32) -> Table {
+    let t = |x: u32| x as i64 - warmup as i64;
+    let int = |f: &dyn Fn(&Issue) -> i64| Column::I64(issues.iter().map(f).collect());
+    let tick = |f: &dyn Fn(&Issue) -> Option<u32>| {
+        Column::OptI64(issues.iter().map(|i| f(i).map(t)).collect())
     };
-    vec![
-        i.id.to_string(),
-        domains
-            .get(i.domain as usize)
-            .cloned()
-            .unwrap_or_else(|| i.domain.to_string()),
-        scope_name(i.scope).into(),
-        i.place.to_string(),
-        i.community.to_string(),
-        i.street.to_string(),
-        i.households.to_string(),
-        num32(i.severity),
-        num32(i.complexity),
-        crate::run::yuan_text(i.cost),
-        num32(i.consent_share),
-        (i.top_down as u8).to_string(),
-        (i.elder_care as u8).to_string(),
-        (i.online as u8).to_string(),
-        t(i.arisen),
-        ot(i.detected),
-        ot(i.routed),
-        if routed {
-            handler_name(i.routed_to).into()
-        } else {
-            "NA".into()
-        },
-        ot(i.taken),
-        i.votes.to_string(),
-        i.forums.to_string(),
-        ot(i.deliberated),
-        ot(i.funded),
-        crate::run::yuan_text(i.funding.public),
-        crate::run::yuan_text(i.funding.social),
-        crate::run::yuan_text(i.funding.enterprise),
-        crate::run::yuan_text(i.funding.resident),
-        id_or_na(i.enterprise),
-        i.escalations.to_string(),
-        ot(i.escalated),
-        if routed {
-            handler_name(i.handler).into()
-        } else {
-            "NA".into()
-        },
-        if i.handler == Handler::Organisation {
-            id_or_na(i.organisation)
-        } else {
-            "NA".into()
-        },
-        ot(i.petitioned),
-        outcome.into(),
-        ot(i.closed),
-    ]
+    let state =
+        |f: &dyn Fn(&Issue) -> f32| Column::F64(issues.iter().map(|i| widen(f(i))).collect());
+    let money = |f: &dyn Fn(&Issue) -> i64| Column::Cents(issues.iter().map(f).collect());
+    let flag =
+        |f: &dyn Fn(&Issue) -> bool| Column::I64(issues.iter().map(|i| f(i) as i64).collect());
+    let text = |f: &dyn Fn(&Issue) -> String| Column::Str(issues.iter().map(f).collect());
+    // The handler only means something once the issue was routed.
+    let handler = |f: &dyn Fn(&Issue) -> Handler| {
+        Column::OptStr(
+            issues
+                .iter()
+                .map(|i| i.routed.is_some().then(|| f(i).name().to_string()))
+                .collect(),
+        )
+    };
+    let columns = vec![
+        int(&|i| i.id as i64),
+        text(&|i| {
+            domains
+                .get(i.domain as usize)
+                .cloned()
+                .unwrap_or_else(|| i.domain.to_string())
+        }),
+        text(&|i| scope_name(i.scope).into()),
+        int(&|i| i.place as i64),
+        int(&|i| i.community as i64),
+        int(&|i| i.street as i64),
+        int(&|i| i.households as i64),
+        state(&|i| i.severity),
+        state(&|i| i.complexity),
+        money(&|i| i.cost),
+        state(&|i| i.consent_share),
+        flag(&|i| i.top_down),
+        flag(&|i| i.elder_care),
+        flag(&|i| i.online),
+        int(&|i| t(i.arisen)),
+        tick(&|i| i.detected),
+        tick(&|i| i.routed),
+        handler(&|i| i.routed_to),
+        tick(&|i| i.taken),
+        int(&|i| i.votes as i64),
+        int(&|i| i.forums as i64),
+        tick(&|i| i.deliberated),
+        tick(&|i| i.funded),
+        money(&|i| i.funding.public),
+        money(&|i| i.funding.social),
+        money(&|i| i.funding.enterprise),
+        money(&|i| i.funding.resident),
+        Column::OptI64(issues.iter().map(|i| id_or_none(i.enterprise)).collect()),
+        int(&|i| i.escalations as i64),
+        tick(&|i| i.escalated),
+        handler(&|i| i.handler),
+        Column::OptI64(
+            issues
+                .iter()
+                .map(|i| {
+                    (i.handler == Handler::Organisation)
+                        .then(|| id_or_none(i.organisation))
+                        .flatten()
+                })
+                .collect(),
+        ),
+        tick(&|i| i.petitioned),
+        text(&|i| {
+            match i.stage {
+                Stage::Resolved => "resolved",
+                Stage::Failed => "failed",
+                _ => "open",
+            }
+            .into()
+        }),
+        tick(&|i| i.closed),
+    ];
+    named("issues", ISSUE_COLUMNS, columns)
 }
 
 /// One resident on one observation day.
@@ -347,31 +373,42 @@ impl ResidentPanel {
     }
 }
 
-/// The CSV fields of one panel row, in the order of [`PANEL_COLUMNS`].
-pub fn panel_row(p: &PanelRow) -> Vec<String> {
-    let bit = |b: u8| ((p.roles & b != 0) as u8).to_string();
-    let age = match p.age {
-        x if x == Age::Young as u8 => "young",
-        x if x == Age::Middle as u8 => "middle",
-        _ => "elder",
-    };
-    let mut row = vec![
-        p.tick.to_string(),
-        p.resident.to_string(),
-        p.places[0].to_string(),
-        p.places[1].to_string(),
-        p.places[2].to_string(),
-        p.community.to_string(),
-        age.into(),
+/// The `panel` table (columns of [`PANEL_COLUMNS`]).
+pub fn panel_table(rows: &[PanelRow]) -> Table {
+    let int = |f: &dyn Fn(&PanelRow) -> i64| Column::I64(rows.iter().map(f).collect());
+    let bit = |b: u8| Column::I64(rows.iter().map(|p| (p.roles & b != 0) as i64).collect());
+    let mut columns = vec![
+        int(&|p| p.tick as i64),
+        int(&|p| p.resident as i64),
+        int(&|p| p.places[0] as i64),
+        int(&|p| p.places[1] as i64),
+        int(&|p| p.places[2] as i64),
+        int(&|p| p.community as i64),
+        Column::Str(
+            rows.iter()
+                .map(|p| {
+                    match p.age {
+                        x if x == Age::Young as u8 => "young",
+                        x if x == Age::Middle as u8 => "middle",
+                        _ => "elder",
+                    }
+                    .to_string()
+                })
+                .collect(),
+        ),
         bit(role::PARTY),
         bit(role::ONLINE),
         bit(role::GRID_VOLUNTEER),
-        id_or_na(p.organisation),
-        (p.active as u8).to_string(),
+        Column::OptI64(rows.iter().map(|p| id_or_none(p.organisation)).collect()),
+        int(&|p| p.active as i64),
     ];
-    row.extend(p.states.iter().map(|&x| num32(x)));
-    row.push(p.degree.to_string());
-    row
+    for k in 0..6 {
+        columns.push(Column::F64(
+            rows.iter().map(|p| widen(p.states[k])).collect(),
+        ));
+    }
+    columns.push(int(&|p| p.degree as i64));
+    named("panel", PANEL_COLUMNS, columns)
 }
 
 /// Header names of a column list.

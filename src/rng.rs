@@ -44,6 +44,8 @@ pub enum Purpose {
     Records = 13,
     /// Bootstrap intervals drawn in figures; never read by the model.
     Figures = 14,
+    /// A mechanism set up again by a `[[change]]` (`a` = tick, `b` = its registry index).
+    Steering = 15,
 }
 
 /// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mixer.

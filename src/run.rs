@@ -11,10 +11,11 @@ use crate::error::{Error, Result};
 use crate::metrics::{METRICS, Row, summary_columns};
 use crate::observer::Observer;
 use crate::outdir::{self, OutKind};
-use crate::output::{self, num};
+use crate::output;
 use crate::provenance::{self, Clock};
 use crate::records::{self, IssueLog, ResidentPanel};
 use crate::scenario::Scenario;
+use crate::tables::{self, Column, Format, Table};
 use crate::world::residents::role;
 
 /// Columns of `communities.csv` after `community`.
@@ -46,11 +47,11 @@ pub struct RunOutput {
     pub summary: Vec<f64>,
     /// Final state per community, in the order of [`COMMUNITY_COLUMNS`].
     pub communities: Vec<Vec<f64>>,
-    /// The ledger's rows over the recorded days (`ledger.csv`).
+    /// The ledger's rows over the recorded days (the `ledger` table).
     pub ledger: Vec<crate::observer::LedgerRow>,
     /// Whether the run stopped early because it was cancelled.
     pub cancelled: bool,
-    /// The issues of `issues.csv`, when `[output] issues = true`.
+    /// The issues of the `issues` table, when `[output] issues = true`.
     pub issues: Option<Vec<crate::issues::Issue>>,
     /// The resident panel's rows, when `[output] panel` is set.
     pub panel: Option<Vec<crate::records::PanelRow>>,
@@ -109,7 +110,8 @@ pub fn simulate(
     }
 }
 
-fn communities(e: &Engine) -> Vec<Vec<f64>> {
+/// The state of each community, in the order of [`COMMUNITY_COLUMNS`].
+pub fn communities(e: &Engine) -> Vec<Vec<f64>> {
     let w = &e.world;
     let p = &w.places;
     (0..p.communities.len())
@@ -166,63 +168,232 @@ pub fn timeseries_header(lead: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// Writes the outputs of a single run (`cogov run`) into `dir`: `timeseries.csv`,
-/// `summary.csv`, `communities.csv`, the codebook `metrics.csv`, the optional records and
-/// `manifest.json` with the provenance block. Refuses a directory that holds an experiment.
+/// One row of a run's `timeseries.csv` (as [`RunOutput::tables`] gives it; `cogov serve`
+/// builds its downloads of a live run from these).
+pub fn timeseries_record((tick, row): &(u32, Row)) -> Vec<String> {
+    std::iter::once(tick.to_string())
+        .chain(row.iter().map(|&v| output::num(v)))
+        .collect()
+}
+
+/// The row of a run's `summary.csv` (as [`RunOutput::tables`] gives it).
+pub fn summary_record(summary: &[f64]) -> Vec<String> {
+    summary.iter().map(|&v| output::num(v)).collect()
+}
+
+/// The tables a run produces, by name, in the order of [`RunOutput::tables`]. A new output
+/// table is one more entry here and one more table there.
+pub const TABLES: &[&str] = &[
+    "timeseries",
+    "summary",
+    "communities",
+    "ledger",
+    "issues",
+    "panel",
+];
+
+/// Tables a run has only when its scenario's `[output]` asks for them (the records).
+pub const OPTIONAL_TABLES: &[&str] = &["issues", "panel"];
+
+/// Tables of single runs only: an experiment does not keep them for each of its runs (the
+/// ledger's rows per day, pool and counterpart would swamp it; its summaries carry the
+/// money flows).
+pub const SINGLE_RUN_TABLES: &[&str] = &["ledger"];
+
+impl RunOutput {
+    /// The run's tables: `timeseries` (`tick`, then every metric), `summary` (one row: each
+    /// metric's `_final`, `_mean`, `_total`), `communities` (`community`, then
+    /// [`COMMUNITY_COLUMNS`]), `ledger` ([`LEDGER_COLUMNS`]: each pool's flows by
+    /// direction and counterpart per recorded day, amounts and balances in yuan to the
+    /// cent), then the records the run kept: `issues` ([`records::ISSUE_COLUMNS`]) and
+    /// `panel` ([`records::PANEL_COLUMNS`]). `scenario` is the one that ran (it names the
+    /// issue domains and the warm-up the records' ticks count from).
+    pub fn tables(&self, scenario: &Scenario) -> Vec<Table> {
+        let mut ts = Table::new("timeseries").with(
+            "tick",
+            Column::I64(self.rows.iter().map(|(t, _)| *t as i64).collect()),
+        );
+        for (k, m) in METRICS.iter().enumerate() {
+            ts.push(
+                m.name,
+                Column::F64(self.rows.iter().map(|(_, r)| r[k]).collect()),
+            );
+        }
+        let mut summary = Table::new("summary");
+        for (name, &v) in summary_columns().into_iter().zip(&self.summary) {
+            summary.push(name, Column::F64(vec![v]));
+        }
+        let mut communities = Table::new("communities").with(
+            "community",
+            Column::I64((0..self.communities.len() as i64).collect()),
+        );
+        for (k, name) in COMMUNITY_COLUMNS.iter().enumerate() {
+            communities.push(
+                *name,
+                Column::F64(self.communities.iter().map(|c| c[k]).collect()),
+            );
+        }
+        let l = &self.ledger;
+        let [tick, pool, direction, counterpart, amount, balance] = LEDGER_COLUMNS else {
+            unreachable!("six ledger columns")
+        };
+        let ledger = Table::new("ledger")
+            .with(
+                *tick,
+                Column::I64(l.iter().map(|r| r.tick as i64).collect()),
+            )
+            .with(
+                *pool,
+                Column::Str(l.iter().map(|r| r.pool.name()).collect()),
+            )
+            .with(
+                *direction,
+                Column::Str(l.iter().map(|r| r.direction.name().to_string()).collect()),
+            )
+            .with(
+                *counterpart,
+                Column::Str(l.iter().map(|r| r.counterpart.name()).collect()),
+            )
+            .with(*amount, Column::Cents(l.iter().map(|r| r.amount).collect()))
+            .with(
+                *balance,
+                Column::Cents(l.iter().map(|r| r.balance).collect()),
+            );
+        let mut all = vec![ts, summary, communities, ledger];
+        if let Some(issues) = &self.issues {
+            all.push(records::issue_table(
+                issues,
+                &domain_names(scenario),
+                scenario.init.warmup,
+            ));
+        }
+        if let Some(rows) = &self.panel {
+            all.push(records::panel_table(rows));
+        }
+        all
+    }
+}
+
+/// The columns of a run's tables, without rows: they do not depend on the run. `issues`
+/// and `panel` say whether the optional records are among them.
+pub fn table_schemas(issues: bool, panel: bool) -> Vec<Table> {
+    let none = RunOutput {
+        rows: Vec::new(),
+        summary: vec![f64::NAN; summary_columns().len()],
+        communities: Vec::new(),
+        ledger: Vec::new(),
+        cancelled: false,
+        issues: issues.then(Vec::new),
+        panel: panel.then(Vec::new),
+    };
+    none.tables(&Scenario::default())
+        .iter()
+        .map(Table::empty_like)
+        .collect()
+}
+
+/// Names of the scenario's issue domains, by index.
+pub fn domain_names(s: &Scenario) -> Vec<String> {
+    s.domains.keys().cloned().collect()
+}
+
+/// The manifest of a single run: what ran (scenario, seed), whether it finished, the
+/// provenance block (cogov's build, start, cores, wall time, peak memory: see
+/// [`provenance::block`]), and the tables with their columns' types. `format` is how the
+/// tables are written (`None`: kept in memory, as the Python package does, until saved:
+/// [`set_format`]).
+pub fn manifest(
+    scenario: &Scenario,
+    seed: u64,
+    complete: bool,
+    tables: &[Table],
+    format: Option<Format>,
+    clock: &Clock,
+) -> Result<serde_json::Value> {
+    let hash = scenario_hash(scenario);
+    let mut m = serde_json::json!({
+        "kind": OutKind::Run.name(),
+        "scenario_name": scenario.name,
+        "description": scenario.description,
+        "seed": seed,
+        "ticks": scenario.ticks,
+        "complete": complete,
+        "scenario_hash": hash,
+        "provenance": provenance::block(clock, &hash, serde_json::json!(seed), rayon::current_num_threads()),
+        "scenario_toml": scenario.to_toml(),
+        "plot": serde_json::to_value(&scenario.plot).map_err(|e| Error::input(e.to_string()))?,
+        "scenario": serde_json::to_value(scenario).map_err(|e| Error::input(e.to_string()))?,
+    });
+    set_format(&mut m, tables, format);
+    Ok(m)
+}
+
+/// Sets the manifest's `format`, `files` (each table's file, then the codebook
+/// `metrics.csv`, which is CSV in either format; none while the tables are in memory) and
+/// `tables` (their columns and types) for `tables` written in `format`.
+pub fn set_format(manifest: &mut serde_json::Value, tables: &[Table], format: Option<Format>) {
+    let files: Vec<String> = match format {
+        Some(f) => tables
+            .iter()
+            .map(|t| f.file_name(&t.name))
+            .chain(std::iter::once(crate::metrics::CODEBOOK_FILE.to_string()))
+            .collect(),
+        None => Vec::new(),
+    };
+    manifest["format"] = serde_json::to_value(format).unwrap_or_default();
+    manifest["files"] = serde_json::json!(files);
+    manifest["tables"] = describe(tables, format);
+}
+
+/// The manifest's `tables` entry: each table (in order) with its name, file and columns
+/// with their types.
+pub fn describe(tables: &[Table], format: Option<Format>) -> serde_json::Value {
+    serde_json::Value::Array(tables.iter().map(|t| t.describe(format)).collect())
+}
+
+/// Writes the outputs of a single run (`cogov run`) into `dir`: every table in `format`
+/// (the records when the run kept them), the codebook `metrics.csv`, then `manifest.json`
+/// with the provenance block. Refuses a directory that holds an experiment.
 pub fn write_run(
     dir: &Path,
     scenario: &Scenario,
     seed: u64,
     out: &RunOutput,
     clock: &Clock,
+    format: Format,
+) -> Result<()> {
+    outdir::guard(dir, OutKind::Run)?;
+    let tables = out.tables(scenario);
+    let manifest = manifest(scenario, seed, !out.cancelled, &tables, Some(format), clock)?;
+    write_tables(dir, &tables, &manifest, format)
+}
+
+/// Writes a run's `tables` into `dir` in `format` (removing copies in the other format, and
+/// optional tables this run did not keep, left by an earlier run, so that the directory's
+/// files all come from one run), the codebook `metrics.csv`, then `manifest` as
+/// `manifest.json`, last, so a directory whose manifest is there has all its tables.
+/// Refuses a directory that holds an experiment.
+pub fn write_tables(
+    dir: &Path,
+    tables: &[Table],
+    manifest: &serde_json::Value,
+    format: Format,
 ) -> Result<()> {
     outdir::guard(dir, OutKind::Run)?;
     output::ensure_dir(dir)?;
-    output::write_csv(
-        &dir.join("timeseries.csv"),
-        &timeseries_header(&[]),
-        out.rows.iter().map(|(t, row)| {
-            std::iter::once(t.to_string())
-                .chain(row.iter().map(|&v| num(v)))
-                .collect()
-        }),
-    )?;
-    output::write_csv(
-        &dir.join("summary.csv"),
-        &summary_columns(),
-        std::iter::once(out.summary.iter().map(|&v| num(v)).collect()),
-    )?;
-    let header: Vec<String> = std::iter::once("community")
-        .chain(COMMUNITY_COLUMNS.iter().copied())
-        .map(str::to_string)
-        .collect();
-    output::write_csv(
-        &dir.join("communities.csv"),
-        &header,
-        out.communities.iter().enumerate().map(|(c, row)| {
-            std::iter::once(c.to_string())
-                .chain(row.iter().map(|&v| num(v)))
-                .collect()
-        }),
-    )?;
-    write_ledger(&dir.join("ledger.csv"), &out.ledger)?;
+    for t in tables {
+        tables::write(&format.path(dir, &t.name), t, format)?;
+        tables::remove_other_format(dir, &t.name, format);
+    }
+    for name in OPTIONAL_TABLES {
+        if !tables.iter().any(|t| t.name == *name) {
+            let stale: Vec<String> = Format::ALL.iter().map(|f| f.file_name(name)).collect();
+            let stale: Vec<&str> = stale.iter().map(String::as_str).collect();
+            outdir::remove_stale(dir, &stale)?;
+        }
+    }
     crate::metrics::write_codebook(dir)?;
-    write_records(dir, scenario, out)?;
-    let manifest = serde_json::json!({
-        "kind": OutKind::Run.name(),
-        "scenario_name": scenario.name,
-        "description": scenario.description,
-        "seed": seed,
-        "ticks": scenario.ticks,
-        "complete": !out.cancelled,
-        "scenario_hash": scenario_hash(scenario),
-        "provenance": provenance::block(clock, &scenario_hash(scenario), serde_json::json!(seed), rayon::current_num_threads()),
-        "files": written_files(out),
-        "scenario_toml": scenario.to_toml(),
-        "plot": serde_json::to_value(&scenario.plot).map_err(|e| Error::input(e.to_string()))?,
-        "scenario": serde_json::to_value(scenario).map_err(|e| Error::input(e.to_string()))?,
-    });
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::input(e.to_string()))?;
+    let text = serde_json::to_string_pretty(manifest).map_err(|e| Error::input(e.to_string()))?;
     output::write_atomic(&dir.join("manifest.json"), |w| w.write_all(text.as_bytes()))
 }
 
@@ -236,85 +407,64 @@ pub const LEDGER_COLUMNS: &[&str] = &[
     "balance",
 ];
 
-/// Cents as yuan with exactly two decimals, so the ledger identity holds to the cent in
-/// the file too.
-pub fn yuan_text(c: i64) -> String {
-    let sign = if c < 0 { "-" } else { "" };
-    let a = c.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
-}
-
-/// Writes the ledger's rows: tidy and long, one row per pool, direction and counterpart
-/// with movement in a tick.
-pub fn write_ledger(path: &Path, rows: &[crate::observer::LedgerRow]) -> Result<()> {
-    let header: Vec<String> = LEDGER_COLUMNS.iter().map(|s| s.to_string()).collect();
-    output::write_csv(
-        path,
-        &header,
-        rows.iter().map(|r| {
-            vec![
-                r.tick.to_string(),
-                r.pool.name(),
-                r.direction.name().to_string(),
-                r.counterpart.name(),
-                yuan_text(r.amount),
-                yuan_text(r.balance),
-            ]
-        }),
-    )
-}
-
-fn written_files(out: &RunOutput) -> Vec<&'static str> {
-    let mut f = vec![
-        "timeseries.csv",
-        "summary.csv",
-        "communities.csv",
-        "ledger.csv",
-        "metrics.csv",
-    ];
-    if out.issues.is_some() {
-        f.push("issues.csv");
-    }
-    if out.panel.is_some() {
-        f.push("panel.csv");
-    }
-    f
-}
-
-/// Names of the scenario's issue domains, by index.
-pub fn domain_names(s: &Scenario) -> Vec<String> {
-    s.domains.keys().cloned().collect()
-}
-
-/// Writes `issues.csv` and `panel.csv` of a single run, and removes those this run did not
-/// write (left by an earlier run in the same directory).
-fn write_records(dir: &Path, s: &Scenario, out: &RunOutput) -> Result<()> {
-    let domains = domain_names(s);
-    let warmup = s.init.warmup;
-    match &out.issues {
-        Some(issues) => output::write_csv(
-            &dir.join("issues.csv"),
-            &records::header(&[], records::ISSUE_COLUMNS),
-            issues
-                .iter()
-                .map(|i| records::issue_row(i, &domains, warmup)),
-        )?,
-        None => outdir::remove_stale(dir, &["issues.csv"])?,
-    }
-    match &out.panel {
-        Some(rows) => output::write_csv(
-            &dir.join("panel.csv"),
-            &records::header(&[], records::PANEL_COLUMNS),
-            rows.iter().map(records::panel_row),
-        )?,
-        None => outdir::remove_stale(dir, &["panel.csv"])?,
-    }
-    Ok(())
-}
-
 /// SHA-256 of the resolved scenario's TOML text, in hex.
 pub fn scenario_hash(s: &Scenario) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(s.to_toml().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_listed_in_order_with_their_columns() {
+        let out = RunOutput {
+            rows: vec![
+                (0, [0.5; crate::metrics::N_METRICS]),
+                (1, [1.5; crate::metrics::N_METRICS]),
+            ],
+            summary: vec![2.0; summary_columns().len()],
+            communities: vec![vec![3.0; COMMUNITY_COLUMNS.len()]; 4],
+            ledger: Vec::new(),
+            cancelled: false,
+            issues: None,
+            panel: None,
+        };
+        let tables = out.tables(&Scenario::default());
+        let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, TABLES[..4]);
+        assert_eq!(tables[0].names(), timeseries_header(&[]));
+        assert_eq!(tables[0].rows(), 2);
+        assert_eq!(tables[1].rows(), 1);
+        assert_eq!(tables[1].names(), summary_columns());
+        assert_eq!(tables[2].rows(), 4);
+        assert_eq!(tables[2].csv_record(3)[0], "3");
+        let schemas: Vec<_> = table_schemas(false, false)
+            .iter()
+            .map(Table::schema)
+            .collect();
+        assert_eq!(
+            schemas,
+            tables.iter().map(Table::schema).collect::<Vec<_>>()
+        );
+        // The CSV rows `cogov serve` builds are the tables' cells.
+        assert_eq!(timeseries_record(&out.rows[1]), tables[0].csv_record(1));
+        assert_eq!(summary_record(&out.summary), tables[1].csv_record(0));
+        // The records, when kept, follow in the order of TABLES.
+        let with: Vec<String> = table_schemas(true, true)
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
+        assert_eq!(with, TABLES);
+        assert_eq!(
+            table_schemas(true, true)[4].names(),
+            records::header(&[], records::ISSUE_COLUMNS)
+        );
+        assert_eq!(
+            table_schemas(false, true)[4].names(),
+            records::header(&[], records::PANEL_COLUMNS)
+        );
+    }
 }

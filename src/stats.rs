@@ -22,6 +22,17 @@ pub struct Summary {
 
 /// The two-sided 95% Student-t critical value with `df` degrees of freedom.
 pub fn t_critical_95(df: usize) -> f64 {
+    // Live views summarise thousands of small samples a second: the usual sample sizes are
+    // computed once (the same numbers).
+    const CACHED: usize = 128;
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    if df < CACHED {
+        return TABLE.get_or_init(|| (0..CACHED).map(t_quantile).collect())[df];
+    }
+    t_quantile(df)
+}
+
+fn t_quantile(df: usize) -> f64 {
     StudentsT::new(0.0, 1.0, df as f64)
         .map(|t| t.inverse_cdf(0.975))
         .unwrap_or(f64::NAN)

@@ -188,7 +188,7 @@ fn resume_after_lost_parts_matches_uninterrupted_run() {
     experiment(&s, &r, &["-j", "2"]);
     for id in ["000001", "000007", "000011"] {
         std::fs::remove_file(r.join("parts").join(format!("{id}.done"))).unwrap();
-        std::fs::remove_file(r.join("parts").join(format!("{id}.ts.csv"))).unwrap();
+        std::fs::remove_file(r.join("parts").join(format!("{id}.timeseries.csv"))).unwrap();
     }
     for f in EXPERIMENT_FILES {
         std::fs::remove_file(r.join(f)).unwrap();

@@ -13,13 +13,15 @@ use crate::experiment::{Options, run_experiment};
 #[command(after_help = "Examples:
   cogov experiment scenarios/policies.toml -j 2
   cogov experiment scenarios/policies.toml --resume           continue after Ctrl-C or a crash
+  cogov experiment scenarios/policies.toml --format parquet   tables as zstd Parquet files
   cogov experiment scenarios/policies.toml --shard 1/4 --out results/p_s1
   cogov merge results/p_s1 results/p_s2 results/p_s3 results/p_s4 --out results/policies
 
 Output (in --out, default results/<name>/): runs.csv, timeseries.csv, communities.csv,
 aggregate.csv, contrasts.csv, metrics.csv (the codebook), manifest.json (with provenance);
 issues.csv and panel.csv when [output] asks; per-run parts in parts/ (dropped after a
-complete run with --keep-parts=false). A run's output directory is refused. With
+complete run with --keep-parts=false). With --format parquet the tables are .parquet
+files (metrics.csv stays CSV). A run's output directory is refused. With
 [experiment] design = \"morris\" or \"sobol\" the points come from [sensitivity] and
 sensitivity.csv (metric,parameter,index,value,ci95_low,ci95_high) is written too.
 run_id is the run's zero-padded index in the order (policy, sweep point, replicate).")]
@@ -45,6 +47,10 @@ pub struct Args {
     /// directory, which `cogov merge` does unless --no-plot).
     #[arg(long)]
     pub no_plot: bool,
+    /// File format of the tables: csv (default) or parquet (zstd; same columns and types).
+    /// `--resume` redoes runs whose parts are in the other format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::tables::Format,
     /// Keep parts/ once the final files are written; `--keep-parts=false` drops it after a
     /// complete, unsharded experiment (parts/ is what --resume and merge need).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
@@ -86,6 +92,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         resume: args.resume,
         shard: args.shard,
         force: args.force,
+        format: args.format,
         scenario_file: Some(args.scenario.clone()),
         keep_parts: args.keep_parts,
     };

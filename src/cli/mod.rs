@@ -10,6 +10,7 @@ pub mod odd;
 pub mod plot;
 pub mod run;
 pub mod screen;
+pub mod serve;
 pub mod validate;
 pub mod verify;
 

@@ -16,10 +16,12 @@ use crate::scenario::Scenario;
   cogov run scenarios/all_on.toml --seed 7 --out results/all_on_seed7
   cogov run scenarios/policies.toml --policy grid --out results/grid_run
   cogov run scenarios/shangcheng.toml --set ticks=365 --set mechanisms.grid.enabled=true
+  cogov run scenarios/all_on.toml --format parquet     tables as zstd Parquet files
 
 Output (in --out, default results/<name>/): timeseries.csv, summary.csv, communities.csv,
-metrics.csv (the codebook), manifest.json (with provenance), figures/ and report.html;
-issues.csv and panel.csv when [output] asks for them.")]
+ledger.csv, metrics.csv (the codebook), manifest.json (with provenance), figures/ and
+report.html; issues.csv and panel.csv when [output] asks for them. With --format parquet
+the tables are .parquet files (metrics.csv, the codebook, stays CSV).")]
 pub struct Args {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
@@ -35,6 +37,9 @@ pub struct Args {
     /// Overwrite an output directory that holds results of a different scenario.
     #[arg(long)]
     pub force: bool,
+    /// File format of the tables: csv (default) or parquet (zstd; same columns and types).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::tables::Format,
     /// Set a parameter, e.g. `--set world.residents=3000` (repeatable; the value is TOML:
     /// a number, true/false, or a quoted string).
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -137,20 +142,8 @@ pub fn locate_note(note: &str, path: &std::path::Path) -> String {
 /// Adds `file:line:col` and a quoted key path to an input error whose message starts with
 /// a key path (`experiment.max_runs: ...`), as the scenario loader's messages have them.
 pub fn locate_error(err: crate::Error, path: &std::path::Path) -> crate::Error {
-    let crate::Error::Input(msg) = &err else {
-        return err;
-    };
-    let Some((key, rest)) = msg.split_once(": ") else {
-        return err;
-    };
-    // Keys hold no spaces, backticks or colons; a message that starts with `file:line:col`
-    // is located already.
-    if key.is_empty() || key.contains(char::is_whitespace) || key.contains(['`', ':']) {
-        return err;
-    }
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let place = crate::scenario::locate::where_is(&path.display().to_string(), &text, key);
-    crate::Error::input(format!("{place}: `{key}`: {rest}"))
+    crate::scenario::locate::locate_input(err, &path.display().to_string(), &text)
 }
 
 /// Refuses to write into `dir` when its manifest records a different scenario, unless
@@ -192,7 +185,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         progress.set(t as u64)
     });
     progress.finish();
-    crate::run::write_run(&dir, &scenario, seed, &out, &clock)
+    crate::run::write_run(&dir, &scenario, seed, &out, &clock, args.format)
         .with_context(|| format!("writing results to {}", dir.display()))?;
     eprintln!(
         "{} ticks in {:.2} s → {}",

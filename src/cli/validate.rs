@@ -116,6 +116,8 @@ fn experiment(s: &Scenario, out: &Path, jobs: usize) -> anyhow::Result<()> {
         shard: None,
         force: true,
         keep_parts: false,
+        // The checks read runs.csv and timeseries.csv.
+        format: crate::tables::Format::Csv,
     };
     let cancel = AtomicBool::new(false);
     run_experiment(s, &opts, &cancel, &|_, _| {})

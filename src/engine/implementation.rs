@@ -1,5 +1,5 @@
 //! Phase 6, implementation and resolution. Work proceeds one day at a time (elder care by
-//! the care-days it receives, [`care`](super::care)); at completion the case succeeds with
+//! the care-days it receives, [`care`]); at completion the case succeeds with
 //! probability σ((skill − complexity)/scale), a logistic in the gap between the skill of
 //! whoever works it (the handler's, or its social worker's where one works it) and the
 //! issue's complexity. Success resolves the issue; failure escalates it community → street

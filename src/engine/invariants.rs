@@ -80,15 +80,15 @@ mod tests {
         s.world.communities = 2;
         s.world.grids = 4;
         s.world.service_complexes = 1;
-        let fresh = Engine::new(Arc::new(s), 1, Vec::new());
+        let fresh = Engine::new(Arc::new(s), 1, crate::engine::no_mechanisms);
         fresh.check_invariants().unwrap();
-        let mut e = Engine::new(fresh.scenario.clone(), 1, Vec::new());
+        let mut e = Engine::new(fresh.scenario.clone(), 1, crate::engine::no_mechanisms);
         e.world.residents.grievance[3] = 1.5;
         assert!(e.check_invariants().unwrap_err().contains("grievance"));
-        let mut e = Engine::new(fresh.scenario.clone(), 1, Vec::new());
+        let mut e = Engine::new(fresh.scenario.clone(), 1, crate::engine::no_mechanisms);
         e.world.organisations[0].funds += 1;
         assert!(e.check_invariants().unwrap_err().contains("ledger"));
-        let mut e = Engine::new(fresh.scenario.clone(), 1, Vec::new());
+        let mut e = Engine::new(fresh.scenario.clone(), 1, crate::engine::no_mechanisms);
         e.record.cumulative.arisen += 1;
         assert!(e.check_invariants().unwrap_err().contains("arisen"));
     }

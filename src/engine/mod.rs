@@ -21,6 +21,7 @@ pub mod record;
 pub mod residents;
 pub mod resourcing;
 pub mod routing;
+pub mod steering;
 pub mod ties;
 
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use std::sync::Arc;
 use crate::issues::Issue;
 use crate::observer::Observer;
 use crate::rng::{self, Purpose, Rng};
+use crate::scenario::mechanisms::Mechanisms;
 use crate::scenario::{Domain, Scenario};
 use crate::world::World;
 use crate::world::places::Scope;
@@ -114,6 +116,14 @@ pub struct DomainSpec {
     pub scope: Scope,
 }
 
+/// Builds the enabled mechanisms of a scenario's `[mechanisms]`, with their registry index.
+pub type BuildMechanisms = fn(&Mechanisms) -> Vec<(usize, Box<dyn Mechanism>)>;
+
+/// A world without linkage mechanisms (for tests of the core rules).
+pub fn no_mechanisms(_: &Mechanisms) -> Vec<(usize, Box<dyn Mechanism>)> {
+    Vec::new()
+}
+
 /// A run in progress: the world plus everything the phases need.
 pub struct Engine {
     /// The validated scenario.
@@ -124,6 +134,10 @@ pub struct Engine {
     pub world: World,
     /// Enabled mechanisms, in registry order, with their registry index.
     pub mechanisms: Vec<(usize, Box<dyn Mechanism>)>,
+    /// Builds the enabled mechanisms of a scenario (`mechanisms::build`; passed in, so the
+    /// engine does not import the mechanisms that implement its trait). Steering rebuilds
+    /// with it.
+    pub build: BuildMechanisms,
     /// What happened: this tick's tally, the run's totals, outcome events.
     pub record: Record,
     /// Scratch buffers of the resident phase (kept to avoid per-tick allocation).
@@ -135,14 +149,11 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Builds the world for `scenario` and `seed`, with the given mechanisms (built from
-    /// the scenario's switches by `mechanisms::build`); they start acting on the first
-    /// recorded day.
-    pub fn new(
-        scenario: Arc<Scenario>,
-        seed: u64,
-        mechanisms: Vec<(usize, Box<dyn Mechanism>)>,
-    ) -> Engine {
+    /// Builds the world for `scenario` and `seed`, with the mechanisms `build` makes of the
+    /// scenario's switches (`mechanisms::build`, or [`no_mechanisms`]); they start acting on
+    /// the first recorded day.
+    pub fn new(scenario: Arc<Scenario>, seed: u64, build: BuildMechanisms) -> Engine {
+        let mechanisms = build(&scenario.mechanisms);
         let world = crate::world::build::build(&scenario, seed);
         let domains: Vec<DomainSpec> = scenario
             .domains
@@ -156,6 +167,7 @@ impl Engine {
         let (nb, nc) = (world.places.buildings.len(), world.places.communities.len());
         let mut engine = Engine {
             mechanisms,
+            build,
             domains,
             record: Record::new(nb, nc, scenario.issues.high_complexity as f32),
             scratch: residents::Scratch::new(&world),
@@ -195,8 +207,8 @@ impl Engine {
 
     /// Runs one tick: every phase of [`SCHEDULE`] in order.
     pub fn step(&mut self, observer: &mut Observer) {
-        let warmup = self.scenario.init.warmup;
-        if self.world.tick == warmup {
+        steering::apply_due(self);
+        if self.world.tick == self.scenario.init.warmup {
             // The record covers recorded days only: the warm-up's counts are dropped.
             self.record.reset_cumulative();
             self.open_at_reform = self.world.issues.len();
@@ -330,7 +342,7 @@ pub(crate) mod testkit {
         for d in s.domains.values_mut() {
             d.rate = 0.0;
         }
-        Engine::new(Arc::new(s), 5, Vec::new())
+        Engine::new(Arc::new(s), 5, super::no_mechanisms)
     }
 
     /// Adds a latent issue of `domain` at a place and returns its index.

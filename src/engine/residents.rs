@@ -319,6 +319,7 @@ fn update_residents(e: &mut Engine) {
         success: &ev.success,
         failure: &ev.failure,
         trust_rest: s.init.trust_institutional.mean() as f32,
+        trust_neighbour_rest: s.init.trust_neighbour.mean() as f32,
     };
     views
         .into_par_iter()
@@ -370,6 +371,7 @@ struct Fixed<'a> {
     success: &'a [f32],
     failure: &'a [f32],
     trust_rest: f32,
+    trust_neighbour_rest: f32,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -477,6 +479,9 @@ fn update_chunk(
         if all > 0 {
             tn += learn * (tn_sum / all as f32 - tn);
         }
+        // Like institutional trust, it drifts back towards its initial mean without the
+        // events that move it, so it settles where gains and losses balance.
+        tn += drift * (f.trust_neighbour_rest - tn);
         let tn = tn.clamp(0.0, 1.0);
 
         // Grievance = smoothed hardship × (1 − legitimacy) (Epstein 2002).

@@ -13,6 +13,7 @@ use crate::rng::{self, Purpose};
 use crate::scenario::Scenario;
 use crate::scenario::experiment::SweepSpec;
 use crate::sensitivity::{Design, Method, metric_column};
+use crate::tables::Column;
 
 /// One run of the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,6 +235,47 @@ impl Plan {
     /// The sweep columns' values of point `k`, formatted for CSV.
     pub fn point_fields(&self, k: usize) -> Vec<String> {
         self.points[k].iter().map(value_field).collect()
+    }
+
+    /// The sweep columns holding point `k`'s values `rows` times. A column's type is the
+    /// same at every point (see [`sweep_column`]), so tables of all runs and cells line up.
+    pub fn sweep_columns(&self, k: usize, rows: usize) -> Vec<(String, Column)> {
+        self.sweep_keys
+            .iter()
+            .enumerate()
+            .map(|(j, key)| {
+                let all: Vec<&toml::Value> = self.points.iter().map(|p| &p[j]).collect();
+                (key.clone(), sweep_column(&all).repeat(k, rows))
+            })
+            .collect()
+    }
+}
+
+/// One sweep parameter's values at every point as a typed column: whole numbers stay
+/// `int64`, numbers (whole or not) `float64`, switches `bool`; anything else (text, mixed)
+/// is `string` in its CSV form. The CSV text of each value is that of [`value_field`].
+pub fn sweep_column(values: &[&toml::Value]) -> Column {
+    use toml::Value as V;
+    if values.iter().all(|v| v.is_integer()) {
+        Column::I64(values.iter().filter_map(|v| v.as_integer()).collect())
+    } else if values
+        .iter()
+        .all(|v| matches!(v, V::Integer(_) | V::Float(_)))
+    {
+        Column::F64(
+            values
+                .iter()
+                .map(|v| match v {
+                    V::Integer(i) => *i as f64,
+                    V::Float(f) => *f,
+                    _ => f64::NAN,
+                })
+                .collect(),
+        )
+    } else if values.iter().all(|v| v.is_bool()) {
+        Column::Bool(values.iter().filter_map(|v| v.as_bool()).collect())
+    } else {
+        Column::Str(values.iter().map(|v| value_field(v)).collect())
     }
 }
 
@@ -514,6 +556,26 @@ mod tests {
         );
         let again = Plan::new(&s, false).unwrap();
         assert_eq!(plan.points, again.points);
+    }
+
+    #[test]
+    fn sweep_columns_are_typed_alike_at_every_point_and_print_as_before() {
+        use toml::Value as V;
+        let ints = [V::Integer(1), V::Integer(20)];
+        let c = sweep_column(&ints.iter().collect::<Vec<_>>());
+        assert_eq!(c, Column::I64(vec![1, 20]));
+        let mixed = [V::Integer(1), V::Float(0.5)];
+        let c = sweep_column(&mixed.iter().collect::<Vec<_>>());
+        assert_eq!(c.type_name(), "float64");
+        assert_eq!(
+            (c.cell(0), c.cell(1)),
+            (value_field(&mixed[0]), value_field(&mixed[1]))
+        );
+        let text = [V::String("a".into()), V::Boolean(true)];
+        let c = sweep_column(&text.iter().collect::<Vec<_>>());
+        assert_eq!(c, Column::Str(vec!["a".into(), "true".into()]));
+        let b = [V::Boolean(false)];
+        assert_eq!(sweep_column(&b.iter().collect::<Vec<_>>()).cell(0), "false");
     }
 
     #[test]

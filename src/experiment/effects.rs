@@ -393,6 +393,9 @@ pub fn write_attribution(
     )
 }
 
+/// The files [`write_outputs`] may write (CSV in either output format).
+pub const FILES: [&str; 2] = ["effects.csv", "attribution.csv"];
+
 /// Estimates every summary column's effects from the cells `load` reads (one policy, cell by
 /// cell) and writes `effects.csv` and, for a full design, `attribution.csv` into `out`.
 pub fn write_outputs(

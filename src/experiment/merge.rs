@@ -11,6 +11,7 @@ use crate::output;
 use crate::provenance::Clock;
 use crate::run;
 use crate::scenario::Scenario;
+use crate::tables::Format;
 
 /// What a merge did.
 #[derive(Debug, Clone)]
@@ -29,9 +30,17 @@ pub fn merge(dirs: &[PathBuf], out: &Path, keep_parts: bool) -> Result<Merged> {
     let first = dirs
         .first()
         .ok_or_else(|| Error::input("merge: give at least one shard directory"))?;
-    let scenario = load_manifest_scenario(first)?;
+    let (scenario, format) = load_manifest_scenario(first)?;
     let hash = run::scenario_hash(&scenario);
     for d in dirs {
+        let (_, f) = load_manifest_scenario(d)?;
+        if f != format {
+            return Err(Error::input(format!(
+                "{}: its tables are {f}, those of {} are {format}; run every shard with the same --format",
+                d.display(),
+                first.display()
+            )));
+        }
         let h = runner::recorded_hash(d).ok_or_else(|| {
             Error::input(format!(
                 "{}: no manifest.json with a scenario_hash; not an experiment output",
@@ -52,23 +61,20 @@ pub fn merge(dirs: &[PathBuf], out: &Path, keep_parts: bool) -> Result<Merged> {
     let mut done = 0;
     for i in 0..plan.len() {
         let id = plan.run_id(i);
-        if runner::is_done(out, &id, &hash) {
+        if runner::is_done(out, &id, &hash, format) {
             done += 1;
             continue;
         }
-        if let Some(src) = dirs.iter().find(|d| runner::is_done(d, &id, &hash)) {
-            for kind in [
-                "run.csv",
-                "ts.csv",
-                "comm.csv",
-                "issues.csv",
-                "panel.csv",
-                "done",
-            ] {
-                let name = format!("{id}.{kind}");
+        if let Some(src) = dirs.iter().find(|d| runner::is_done(d, &id, &hash, format)) {
+            // The marker last: a merge killed midway leaves no run that looks done.
+            let names = runner::run_tables()
+                .into_iter()
+                .map(|t| runner::part_name(&id, t, format))
+                .chain(std::iter::once(runner::marker_name(&id)));
+            for name in names {
                 let from = parts_dir(src).join(&name);
-                if matches!(kind, "issues.csv" | "panel.csv") && !from.exists() {
-                    continue; // optional records
+                if !from.is_file() && !name.ends_with(".done") {
+                    continue; // a table this run does not produce
                 }
                 let to = parts_dir(out).join(&name);
                 let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
@@ -78,7 +84,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, keep_parts: bool) -> Result<Merged> {
         }
     }
     if done == plan.len() {
-        runner::finalize(out, &plan)?;
+        runner::finalize(out, &plan, format)?;
     }
     let shards = dirs
         .iter()
@@ -91,7 +97,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, keep_parts: bool) -> Result<Merged> {
             serde_json::json!({"dir": d.display().to_string(), "provenance": provenance})
         })
         .collect();
-    runner::write_merged_manifest(out, &scenario, &plan, done, &clock, shards)?;
+    runner::write_merged_manifest(out, &scenario, &plan, done, &clock, shards, format)?;
     let parts_dropped = done == plan.len() && !keep_parts;
     if parts_dropped {
         runner::drop_parts(out)?;
@@ -109,7 +115,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path, keep_parts: bool) -> Result<Merged> {
     })
 }
 
-fn load_manifest_scenario(dir: &Path) -> Result<Scenario> {
+/// The scenario and table format a shard's manifest records.
+fn load_manifest_scenario(dir: &Path) -> Result<(Scenario, Format)> {
     let path = dir.join("manifest.json");
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
     let v: serde_json::Value = serde_json::from_str(&text)
@@ -118,5 +125,10 @@ fn load_manifest_scenario(dir: &Path) -> Result<Scenario> {
         .get("scenario_toml")
         .and_then(|t| t.as_str())
         .ok_or_else(|| Error::input(format!("{}: no scenario_toml", path.display())))?;
-    Scenario::from_toml(toml, &path.display().to_string())
+    let format =
+        Format::of_manifest(&v).map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
+    Ok((
+        Scenario::from_toml(toml, &path.display().to_string())?,
+        format,
+    ))
 }

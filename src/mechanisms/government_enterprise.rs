@@ -2,8 +2,8 @@
 //!
 //! Every `matchmaking_period` days each street holds a matchmaking session (资本相亲会). The
 //! community projects of the street still short of money (issues waiting for funds, the
-//! longest-waiting first) are paired with the `matches_per_session` local enterprises of
-//! the street with the highest social orientation that have resources left: each matched
+//! longest-waiting first) are paired with `matches_per_10k` local enterprises per 10,000
+//! residents of the street with the highest social orientation that have resources left: each matched
 //! enterprise commits up to `pledge_share` of its remaining resources to its project,
 //! paid straight into the project's work, so projects that would fail for lack of money
 //! get done. Property companies at the session co-operate with owners: their social
@@ -11,6 +11,7 @@
 
 use crate::engine::{Ctx, Mechanism, Phase};
 use crate::issues::Stage;
+use crate::rng;
 use crate::scenario::mechanisms::GovernmentEnterprise;
 use crate::world::money::{Pool, share_of};
 
@@ -51,7 +52,9 @@ impl Mechanism for GovernmentEnterpriseLinkage {
             firms.sort_by(|&a, &b| {
                 w.enterprises[b].orientation.total_cmp(&w.enterprises[a].orientation).then(a.cmp(&b))
             });
-            firms.truncate(self.p.matches_per_session as usize);
+            let size = w.places.streets.size(street as usize) as f64;
+            let matches = rng::round_random(self.p.matches_per_10k * size / 1e4, ctx.rng);
+            firms.truncate(matches as usize);
             for (&f, &k) in firms.iter().zip(projects.iter()) {
                 let en = &mut w.enterprises[f];
                 let issue = &mut w.issues[k];

@@ -3,7 +3,7 @@
 //! Each grid has a grid leader and `volunteers_per_grid` volunteer grid members, recruited
 //! when the reform starts among its most engaged residents (drawn with probability equal to
 //! engagement), each with a skill drawn from `volunteer_skill` and a linking tie to the grid
-//! leader. Every day they patrol: a latent issue in the grid is detected with hazard
+//! leader (a relaunch by a `[[change]]` tops them up to that number). Every day they patrol: a latent issue in the grid is detected with hazard
 //! `patrol_detection` + `volunteer_detection` × volunteers (halved inside a household). A
 //! found issue whose cost is at most `fix_cost` is fixed on the spot when the grid's most
 //! skilled volunteer succeeds against its complexity (the same logistic as any handler),
@@ -53,6 +53,8 @@ impl Mechanism for GridManagement {
         for g in 0..grids {
             let range = w.places.grids.residents(g);
             let len = (range.end - range.start) as usize;
+            // Volunteers recruited before (a relaunch by a `[[change]]`) still serve.
+            self.volunteers[g] = range.clone().filter(|&i| w.residents.roles[i as usize] & role::GRID_VOLUNTEER != 0).collect();
             let mut tries = 0;
             while self.volunteers[g].len() < want && tries < 50 * want && len > 0 {
                 tries += 1;

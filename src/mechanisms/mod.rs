@@ -89,8 +89,7 @@ registry! {
 
 /// The engine for `scenario` and `seed` with the scenario's enabled mechanisms.
 pub fn engine(scenario: Arc<Scenario>, seed: u64) -> Engine {
-    let mechanisms = build(&scenario.mechanisms);
-    Engine::new(scenario, seed, mechanisms)
+    Engine::new(scenario, seed, build)
 }
 
 #[cfg(test)]

@@ -1,8 +1,11 @@
-//! Reading a run or experiment directory's CSV files (the figures never re-run anything).
+//! Reading a run or experiment directory's tables, CSV or Parquet (the figures never re-run
+//! anything). Parquet cells are turned into the text the CSV file would hold, so the
+//! figures do not depend on the format.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::tables::{self, Format};
 use crate::{Error, Result};
 
 /// Parses a CSV cell; `NA`, empty and unparsable cells are NaN.
@@ -22,27 +25,47 @@ pub struct Table {
 }
 
 impl Table {
-    /// Reads `dir/name`; `Ok(None)` if the file does not exist, an input error if it is empty.
+    /// Reads table `name` (a file stem such as `runs`) from `dir`, in whichever format it
+    /// was written; `Ok(None)` if there is no such file, an input error if it has no rows.
     pub fn read(dir: &Path, name: &str) -> Result<Option<Table>> {
-        let path = dir.join(name);
-        if !path.exists() {
-            return Ok(None);
-        }
-        let mut rdr = open(&path)?;
-        let headers: Vec<String> = headers(&mut rdr, &path)?;
-        let mut rows = Vec::new();
-        for rec in rdr.records() {
-            rows.push(rec.map_err(|e| Error::Csv {
-                path: path.clone(),
-                source: e,
-            })?);
-        }
-        if rows.is_empty() {
+        let t = Table::read_maybe_empty(dir, name)?;
+        if let Some(t) = &t
+            && t.rows.is_empty()
+        {
             return Err(Error::input(format!(
                 "{} has a header but no rows",
-                path.display()
+                t.path.display()
             )));
         }
+        Ok(t)
+    }
+
+    /// Like [`Table::read`], but a table with columns and no rows is returned as such.
+    pub fn read_maybe_empty(dir: &Path, name: &str) -> Result<Option<Table>> {
+        let Some((path, format)) = tables::find(dir, name) else {
+            return Ok(None);
+        };
+        let (headers, rows) = match format {
+            Format::Csv => {
+                let mut rdr = open(&path)?;
+                let headers: Vec<String> = headers(&mut rdr, &path)?;
+                let mut rows = Vec::new();
+                for rec in rdr.records() {
+                    rows.push(rec.map_err(|e| Error::Csv {
+                        path: path.clone(),
+                        source: e,
+                    })?);
+                }
+                (headers, rows)
+            }
+            Format::Parquet => {
+                let t = tables::parquet_format::read(&path, None)?;
+                let rows = (0..t.rows())
+                    .map(|i| csv::StringRecord::from(t.csv_record(i)))
+                    .collect();
+                (t.names(), rows)
+            }
+        };
         Ok(Some(Table {
             path,
             headers,
@@ -142,8 +165,9 @@ pub fn short_param(path: &str) -> &str {
 }
 
 impl Dataset {
-    /// Reads `dir`: an experiment if it has `runs.csv`, a single run if it has
-    /// `timeseries.csv`, else an input error. `policies` filters and orders the groups.
+    /// Reads `dir`: an experiment if it has a `runs` table, a single run if it has a
+    /// `timeseries` table (CSV or Parquet), else an input error. `policies` filters and
+    /// orders the groups.
     pub fn load(dir: &Path, policies: &[String]) -> Result<Dataset> {
         if !dir.is_dir() {
             return Err(Error::input(format!(
@@ -160,10 +184,10 @@ impl Dataset {
             })?,
             Err(_) => serde_json::Value::Null,
         };
-        let Some(runs) = Table::read(dir, "runs.csv")? else {
-            if !dir.join("timeseries.csv").exists() {
+        let Some(runs) = Table::read(dir, "runs")? else {
+            if tables::find(dir, "timeseries").is_none() {
                 return Err(Error::input(format!(
-                    "{} holds neither runs.csv (an experiment) nor timeseries.csv (a single run); nothing to plot",
+                    "{} holds neither runs.csv/.parquet (an experiment) nor timeseries.csv/.parquet (a single run); nothing to plot",
                     dir.display()
                 )));
             }
@@ -392,18 +416,20 @@ pub struct TimeSeries {
     pub by_group: Vec<std::collections::BTreeMap<i64, Vec<Vec<f64>>>>,
 }
 
-/// Reads the chosen metric columns of `timeseries.csv`, parsing only those cells.
-/// Metrics missing from the file are left out (the caller reports them).
+/// Reads the chosen metric columns of the `timeseries` table (CSV: parsing only those
+/// cells; Parquet: reading only those columns). Metrics missing from the file are left out
+/// (the caller reports them).
 pub fn read_timeseries(ds: &Dataset, metrics: &[String]) -> Result<TimeSeries> {
-    let path = ds.dir.join("timeseries.csv");
-    if !path.exists() {
+    let Some((path, format)) = tables::find(&ds.dir, "timeseries") else {
         return Err(Error::input(format!(
             "{} is missing; the time-series figures need it",
-            path.display()
+            ds.dir.join("timeseries.csv").display()
         )));
-    }
-    let mut rdr = open(&path)?;
-    let headers = headers(&mut rdr, &path)?;
+    };
+    let headers = match format {
+        Format::Csv => headers(&mut open(&path)?, &path)?,
+        Format::Parquet => tables::parquet_format::column_names(&path)?,
+    };
     let col = |n: &str| headers.iter().position(|h| h == n);
     let c_tick = col("tick")
         .ok_or_else(|| Error::input(format!("{} has no `tick` column", path.display())))?;
@@ -418,46 +444,55 @@ pub fn read_timeseries(ds: &Dataset, metrics: &[String]) -> Result<TimeSeries> {
         .iter()
         .filter_map(|m| col(m).map(|c| (m.clone(), c)))
         .collect();
-    let mut by_group =
-        vec![std::collections::BTreeMap::<i64, Vec<Vec<f64>>>::new(); ds.groups.len()];
-    let mut rec = csv::ByteRecord::new();
-    let mut rows = 0usize;
-    let mut last_run: Option<(Vec<u8>, Option<usize>)> = None;
-    while rdr.read_byte_record(&mut rec).map_err(|e| Error::Csv {
-        path: path.clone(),
-        source: e,
-    })? {
-        rows += 1;
-        let g = match c_run {
-            None => Some(0),
-            Some(c) => {
-                let id = &rec[c];
-                match &last_run {
-                    Some((prev, g)) if prev.as_slice() == id => *g,
-                    _ => {
-                        let g = ds.group_of(std::str::from_utf8(id).ok());
-                        last_run = Some((id.to_vec(), g));
-                        g
-                    }
-                }
+    let mut acc = Accumulator {
+        ds,
+        by_group: vec![std::collections::BTreeMap::new(); ds.groups.len()],
+        width: present.len(),
+        rows: 0,
+        last_run: None,
+    };
+    match format {
+        Format::Csv => {
+            let mut rdr = open(&path)?;
+            let mut rec = csv::ByteRecord::new();
+            while rdr.read_byte_record(&mut rec).map_err(|e| Error::Csv {
+                path: path.clone(),
+                source: e,
+            })? {
+                let run = c_run.map(|c| &rec[c]);
+                let tick = num(std::str::from_utf8(&rec[c_tick]).unwrap_or("NA"));
+                let values = present
+                    .iter()
+                    .map(|(_, c)| num(std::str::from_utf8(&rec[*c]).unwrap_or("NA")));
+                acc.add(run, tick, values, &path)?;
             }
-        };
-        let Some(g) = g else { continue };
-        let tick = num(std::str::from_utf8(&rec[c_tick]).unwrap_or("NA"));
-        if !tick.is_finite() {
-            return Err(Error::input(format!(
-                "{}: row {rows} has a non-numeric tick",
-                path.display()
-            )));
         }
-        let slot = by_group[g]
-            .entry(tick as i64)
-            .or_insert_with(|| vec![Vec::new(); present.len()]);
-        for (k, (_, c)) in present.iter().enumerate() {
-            slot[k].push(num(std::str::from_utf8(&rec[*c]).unwrap_or("NA")));
+        Format::Parquet => {
+            let mut wanted: Vec<&str> = vec!["tick"];
+            wanted.extend(c_run.map(|_| "run_id"));
+            wanted.extend(present.iter().map(|(m, _)| m.as_str()));
+            tables::parquet_format::for_each_batch(&path, Some(&wanted), |t| {
+                let tick = t.column("tick").and_then(|c| c.to_f64()).ok_or_else(|| {
+                    Error::input(format!("{}: `tick` is not a number column", path.display()))
+                })?;
+                let runs = match t.column("run_id") {
+                    Some(tables::Column::Str(v)) => Some(v),
+                    _ => None,
+                };
+                let cols: Vec<Vec<f64>> = present
+                    .iter()
+                    .map(|(m, _)| t.column(m).and_then(|c| c.to_f64()).unwrap_or_default())
+                    .collect();
+                for (i, &tick) in tick.iter().enumerate() {
+                    let run = runs.map(|r| r[i].as_bytes());
+                    let values = cols.iter().map(|c| c.get(i).copied().unwrap_or(f64::NAN));
+                    acc.add(run, tick, values, &path)?;
+                }
+                Ok(())
+            })?;
         }
     }
-    if rows == 0 {
+    if acc.rows == 0 {
         return Err(Error::input(format!(
             "{} has a header but no rows",
             path.display()
@@ -465,8 +500,56 @@ pub fn read_timeseries(ds: &Dataset, metrics: &[String]) -> Result<TimeSeries> {
     }
     Ok(TimeSeries {
         metrics: present.into_iter().map(|(m, _)| m).collect(),
-        by_group,
+        by_group: acc.by_group,
     })
+}
+
+/// Gathers time-series rows into groups, whatever file they come from.
+struct Accumulator<'a> {
+    ds: &'a Dataset,
+    by_group: Vec<std::collections::BTreeMap<i64, Vec<Vec<f64>>>>,
+    width: usize,
+    rows: usize,
+    last_run: Option<(Vec<u8>, Option<usize>)>,
+}
+
+impl Accumulator<'_> {
+    fn add(
+        &mut self,
+        run: Option<&[u8]>,
+        tick: f64,
+        values: impl Iterator<Item = f64>,
+        path: &Path,
+    ) -> Result<()> {
+        self.rows += 1;
+        let g = match run {
+            None => Some(0),
+            Some(id) => match &self.last_run {
+                Some((prev, g)) if prev.as_slice() == id => *g,
+                _ => {
+                    let g = self.ds.group_of(std::str::from_utf8(id).ok());
+                    self.last_run = Some((id.to_vec(), g));
+                    g
+                }
+            },
+        };
+        let Some(g) = g else { return Ok(()) };
+        if !tick.is_finite() {
+            return Err(Error::input(format!(
+                "{}: row {} has a non-numeric tick",
+                path.display(),
+                self.rows
+            )));
+        }
+        let width = self.width;
+        let slot = self.by_group[g]
+            .entry(tick as i64)
+            .or_insert_with(|| vec![Vec::new(); width]);
+        for (k, v) in values.enumerate() {
+            slot[k].push(v);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The issue pipeline as an alluvial diagram, drawn from `issues.csv` alone: every issue
+//! The issue pipeline as an alluvial diagram, drawn from the `issues` table alone (CSV or
+//! Parquet): every issue
 //! is a path through four stages (who it was first routed to, who handled it last, who
 //! funded it, how it ended); bands between stages are as wide as the number of issues that
 //! took that step, coloured by the first handler so a path can be followed (Rosvall &
@@ -16,6 +17,7 @@ use std::path::Path;
 use super::data::{self, Dataset, Table, num};
 use super::style::{self, Scale};
 use crate::Result;
+use crate::tables::{Format, parquet_format};
 
 /// Stages (axes) of the diagram and their categories.
 pub const STAGES: [(&str, &[&str]); 4] = [
@@ -52,58 +54,121 @@ pub const MAX_PANELS: usize = 4;
 /// Issue counts by path (a category index per stage), per group of `ds`.
 pub type Paths = Vec<BTreeMap<[usize; 4], u64>>;
 
-/// Counts the paths of the issues in `path` (an `issues.csv`), per group of `ds`, reading
-/// the file row by row (it may hold millions of issues). None when the file has no rows.
-pub fn paths(ds: &Dataset, path: &Path) -> Result<Option<Paths>> {
-    let mut rdr = data::open(path)?;
-    let head = data::headers(&mut rdr, path)?;
-    let t = Table {
-        path: path.to_path_buf(),
-        headers: head,
-        rows: Vec::new(),
-    };
-    let c_run = t.col("run_id");
-    let [a, b, o] = ["routed_to", "handler", "outcome"].map(|c| t.require(c));
-    let (a, b, o) = (a?, b?, o?);
-    let [p, so, e, r] = [
-        "funded_public",
-        "funded_social",
-        "funded_enterprise",
-        "funded_resident",
-    ]
-    .map(|c| t.require(c));
-    let (p, so, e, r) = (p?, so?, e?, r?);
-    let handler = |v: &str| STAGES[0].1.iter().position(|h| *h == v).unwrap_or(4);
+/// The cells of one issue that decide its path.
+struct Step<'a> {
+    run: Option<&'a str>,
+    routed_to: &'a str,
+    handler: &'a str,
+    outcome: &'a str,
+    /// Public, social, enterprise and resident money committed.
+    funded: [f64; 4],
+}
+
+/// Counts the paths of the issues in `path` (the `issues` table, CSV or Parquet), per group
+/// of `ds`, reading the file row by row or batch by batch (it may hold millions of issues).
+/// None when the file has no rows.
+pub fn paths(ds: &Dataset, path: &Path, format: Format) -> Result<Option<Paths>> {
     let mut out: Paths = vec![BTreeMap::new(); ds.groups.len()];
-    let mut row = csv::StringRecord::new();
     let mut any = false;
-    while rdr.read_record(&mut row).map_err(|e| crate::Error::Csv {
-        path: path.to_path_buf(),
-        source: e,
-    })? {
+    let handler = |v: &str| STAGES[0].1.iter().position(|h| *h == v).unwrap_or(4);
+    let mut count = |i: Step<'_>| {
         any = true;
-        let Some(g) = ds.group_of(c_run.map(|c| &row[c])) else {
-            continue;
+        let Some(g) = ds.group_of(i.run) else {
+            return;
         };
-        let public = num(&row[p]) > 0.0;
-        let others = [so, e, r].iter().any(|&c| num(&row[c]) > 0.0);
+        let public = i.funded[0] > 0.0;
+        let others = i.funded[1..].iter().any(|&x| x > 0.0);
         let funded = match (public, others) {
             (true, false) => 0,
             (true, true) => 1,
             (false, true) => 2,
             (false, false) => 3,
         };
-        let outcome = match &row[o] {
+        let outcome = match i.outcome {
             "resolved" => 0,
             "failed" => 1,
             _ => 2,
         };
         *out[g]
-            .entry([handler(&row[a]), handler(&row[b]), funded, outcome])
+            .entry([handler(i.routed_to), handler(i.handler), funded, outcome])
             .or_insert(0) += 1;
+    };
+    match format {
+        Format::Csv => {
+            let mut rdr = data::open(path)?;
+            let head = data::headers(&mut rdr, path)?;
+            let t = Table {
+                path: path.to_path_buf(),
+                headers: head,
+                rows: Vec::new(),
+            };
+            let c_run = t.col("run_id");
+            let [a, b, o] = ["routed_to", "handler", "outcome"].map(|c| t.require(c));
+            let (a, b, o) = (a?, b?, o?);
+            let [m0, m1, m2, m3] = FUNDED.map(|c| t.require(c));
+            let money = [m0?, m1?, m2?, m3?];
+            let mut row = csv::StringRecord::new();
+            while rdr.read_record(&mut row).map_err(|e| crate::Error::Csv {
+                path: path.to_path_buf(),
+                source: e,
+            })? {
+                count(Step {
+                    run: c_run.map(|c| &row[c]),
+                    routed_to: &row[a],
+                    handler: &row[b],
+                    outcome: &row[o],
+                    funded: money.map(|c| num(&row[c])),
+                });
+            }
+        }
+        Format::Parquet => {
+            let names = parquet_format::column_names(path)?;
+            let with_run = names.iter().any(|n| n == "run_id");
+            let mut wanted = vec!["routed_to", "handler", "outcome"];
+            wanted.extend(FUNDED);
+            if with_run {
+                wanted.push("run_id");
+            }
+            parquet_format::for_each_batch(path, Some(&wanted), |t| {
+                let text = |name: &str| -> Vec<String> {
+                    let c = t.column(name);
+                    (0..t.rows())
+                        .map(|i| c.map(|c| c.cell(i)).unwrap_or_default())
+                        .collect()
+                };
+                let (a, b, o) = (text("routed_to"), text("handler"), text("outcome"));
+                let run = with_run.then(|| text("run_id"));
+                let money: Vec<Vec<f64>> = FUNDED
+                    .iter()
+                    .map(|c| {
+                        t.column(c)
+                            .and_then(|c| c.to_f64())
+                            .unwrap_or_else(|| vec![f64::NAN; t.rows()])
+                    })
+                    .collect();
+                for i in 0..t.rows() {
+                    count(Step {
+                        run: run.as_ref().map(|r| r[i].as_str()),
+                        routed_to: &a[i],
+                        handler: &b[i],
+                        outcome: &o[i],
+                        funded: [money[0][i], money[1][i], money[2][i], money[3][i]],
+                    });
+                }
+                Ok(())
+            })?;
+        }
     }
     Ok(any.then_some(out))
 }
+
+/// The money columns, public first.
+const FUNDED: [&str; 4] = [
+    "funded_public",
+    "funded_social",
+    "funded_enterprise",
+    "funded_resident",
+];
 
 /// The figure; None when no issue is recorded for any shown group.
 pub fn figure(ds: &Dataset, paths: &Paths, runs: usize, s: &Scale) -> Result<Option<Figure>> {

@@ -170,11 +170,12 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
         .map(|m| config::summary_column(m))
         .collect::<Result<_>>()?;
 
-    if dir.join("timeseries.csv").exists() {
+    if let Some((ts_path, _)) = crate::tables::find(dir, "timeseries") {
         let (f, missing) = timeseries::figures(&ds, cfg, &base, &s)?;
+        let file = ts_path.file_name().unwrap_or_default().to_string_lossy();
         for m in missing {
             notes.push(format!(
-                "timeseries.csv has no column `{m}`; its time series is left out"
+                "{file} has no column `{m}`; its time series is left out"
             ));
         }
         figs.extend(f);
@@ -185,14 +186,10 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
     let mut contrast_rows = Vec::new();
     let mut aggregate = None;
     if ds.kind == DirKind::Experiment {
-        // With one policy there is nothing to contrast: the file holds only its header.
-        let header_only = std::fs::read_to_string(dir.join("contrasts.csv"))
-            .is_ok_and(|t| t.lines().filter(|l| !l.trim().is_empty()).count() == 1);
-        let table = if header_only {
-            None
-        } else {
-            Table::read(dir, "contrasts.csv")?
-        };
+        // With one policy there is nothing to contrast: the table has columns but no rows.
+        let table = Table::read_maybe_empty(dir, "contrasts")?;
+        let header_only = table.as_ref().is_some_and(|t| t.rows.is_empty());
+        let table = table.filter(|t| !t.rows.is_empty());
         let one_policy_by_design =
             matches!(ds.design(), "morris" | "sobol") || !ds.declares_policies();
         match table {
@@ -212,13 +209,13 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
             None => notes.push("no contrasts.csv: contrast figure left out".into()),
         }
         figs.extend(sweep::figures(&ds, &columns, &s, cfg.titles)?);
-        aggregate = Table::read(dir, "aggregate.csv")?;
+        aggregate = Table::read(dir, "aggregate")?;
         if aggregate.is_none() {
             notes.push("no aggregate.csv: outcome table left out".into());
         }
     }
 
-    match Table::read(dir, "communities.csv")? {
+    match Table::read(dir, "communities")? {
         Some(t) if t.col(&cfg.community_metric).is_some() => {
             let vals = community::values(&pooled, &t, &cfg.community_metric)?;
             let over = (!ds.sweep_cols.is_empty()).then(|| ds.sweep_cols.join(", "));
@@ -241,12 +238,8 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
         None => notes.push("no communities.csv: community figure left out".into()),
     }
 
-    let issues = dir.join("issues.csv");
-    if let Some(paths) = issues
-        .exists()
-        .then(|| flow::paths(&pooled, &issues))
-        .transpose()?
-        .flatten()
+    if let Some((issues, format)) = crate::tables::find(dir, "issues")
+        && let Some(paths) = flow::paths(&pooled, &issues, format)?
     {
         let runs = ds
             .runs
@@ -257,7 +250,7 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
         }
     }
 
-    let sensitivity = Table::read(dir, "sensitivity.csv")?;
+    let sensitivity = Table::read(dir, "sensitivity")?;
     if let Some(t) = &sensitivity {
         figs.extend(sensitivity::figures(t, &columns, &s)?);
     }

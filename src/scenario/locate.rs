@@ -3,6 +3,8 @@
 
 use toml_edit::{Document, Item};
 
+use crate::error::{Error, Location};
+
 /// 1-based line and column of byte offset `pos` in `text`.
 pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
     let pos = pos.min(text.len());
@@ -87,18 +89,60 @@ fn descend_table(
 
 /// `file:line:col` for `path` when the file states it, else `file`.
 pub fn where_is(file: &str, text: &str, path: &str) -> String {
-    // A key the file does not state (an inherited default) is placed at the nearest
-    // section the file does state, e.g. its `[world]` header.
+    place(&location(file, text, path))
+}
+
+/// Where key `path` is in `text`, as data: line and column of its value when the file
+/// states it. A key the file does not state (an inherited default) is placed at the
+/// nearest section the file does state, e.g. its `[world]` header; the key path stays the
+/// key's own.
+pub fn location(file: &str, text: &str, path: &str) -> Location {
     let mut p = path;
-    loop {
+    let (line, column) = loop {
         if let Some(s) = span_of(text, p, true) {
             let (l, c) = line_col(text, s.start);
-            return format!("{file}:{l}:{c}");
+            break (Some(l), Some(c));
         }
         match p.rsplit_once('.') {
             Some((parent, _)) => p = parent,
-            None => return file.to_string(),
+            None => break (None, None),
         }
+    };
+    Location {
+        file: file.to_string(),
+        line,
+        column,
+        key_path: (!path.is_empty()).then(|| path.to_string()),
+    }
+}
+
+/// `file:line:col`, or `file` when the position is not known.
+pub fn place(at: &Location) -> String {
+    match (at.line, at.column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", at.file),
+        _ => at.file.clone(),
+    }
+}
+
+/// Turns an input error whose message starts with a key path (`experiment.max_runs: ...`,
+/// as the experiment planner's are) into a located scenario error: `file:line:col:
+/// \`key\`: ...`. Other errors are returned unchanged.
+pub fn locate_input(err: Error, file: &str, text: &str) -> Error {
+    let Error::Input(msg) = &err else {
+        return err;
+    };
+    let Some((key, rest)) = msg.split_once(": ") else {
+        return err;
+    };
+    // Keys hold no spaces, backticks or colons; a message that starts with `file:line:col`
+    // is located already.
+    if key.is_empty() || key.contains(char::is_whitespace) || key.contains(['`', ':']) {
+        return err;
+    }
+    let at = location(file, text, key);
+    Error::Scenario {
+        message: format!("{}: `{key}`: {rest}", place(&at)),
+        at,
     }
 }
 
@@ -119,6 +163,26 @@ mod tests {
         let text = "[sweep]\n\"world.party_share\" = [0.1]\n";
         let s = span_of(text, "sweep.world.party_share", false).unwrap();
         assert_eq!(line_col(text, s.start), (2, 1));
+    }
+
+    #[test]
+    fn input_errors_starting_with_a_key_are_located() {
+        let text = "[experiment]\nmax_runs = 5\n";
+        let e = locate_input(
+            Error::input("experiment.max_runs: too many"),
+            "s.toml",
+            text,
+        );
+        assert_eq!(
+            e.to_string(),
+            "s.toml:2:12: `experiment.max_runs`: too many"
+        );
+        assert_eq!(
+            e.location().unwrap().key_path.as_deref(),
+            Some("experiment.max_runs")
+        );
+        let e = locate_input(Error::input("two words: no key"), "s.toml", text);
+        assert!(e.location().is_none());
     }
 
     #[test]

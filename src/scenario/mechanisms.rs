@@ -143,8 +143,9 @@ section! {
         pub enabled: bool = false, "", Any;
         /// Days between matchmaking sessions.
         pub matchmaking_period: u32 = 90, "days", Range(0.0, 3650.0);
-        /// Enterprises matched per street per session.
-        pub matches_per_session: u32 = 10, "count", Range(0.0, 100_000.0);
+        /// Enterprises matched per session per 10,000 residents of the street (rounded at
+        /// random). Assumption: 10 a session for Shangcheng's mean street of 56,700.
+        pub matches_per_10k: f64 = 1.76, "count/10k residents", Range(0.0, 10_000.0);
         /// Largest share of its remaining resources a matched enterprise commits to its
         /// project.
         pub pledge_share: f64 = 0.4, "share", Unit;

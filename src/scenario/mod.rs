@@ -6,6 +6,7 @@
 //! differs. (3) The resolved scenario is validated against the schema's bounds and the
 //! cross-field rules. A [`Scenario`] that exists is valid.
 
+pub mod change;
 pub mod dist;
 pub mod experiment;
 pub mod limits;
@@ -20,7 +21,7 @@ pub mod sections;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::section;
 use experiment::{Experiment, Policy, SweepSpec};
 pub use mechanisms::Mechanisms;
@@ -72,6 +73,9 @@ section! {
         pub experiment: Experiment = Experiment::default(), "", Any;
         /// Policies compared in an experiment.
         pub policy: Vec<Policy> = Vec::new(), "", Any;
+        /// Steering: settings applied at the start of a recorded day (`cogov serve` writes
+        /// them; `cogov run` and `cogov experiment` apply them).
+        pub change: Vec<change::Change> = Vec::new(), "", Any;
         /// Swept parameters: dotted path → values.
         pub sweep: BTreeMap<String, SweepSpec> = BTreeMap::new(), "", Any;
         /// Optional record files: issues.csv, panel.csv.
@@ -87,6 +91,10 @@ section! {
 }
 
 impl Node for Vec<Policy> {
+    fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
+}
+
+impl Node for Vec<change::Change> {
     fn visit_node(&self, _: &Self, _: &str, _: schema::Meta, _: &mut Vec<Param>) {}
 }
 
@@ -147,8 +155,13 @@ impl Scenario {
     /// Loads, resolves and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::input(format!("{file}: cannot read scenario file: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Scenario {
+            message: format!("{file}: cannot read scenario file: {e}"),
+            at: Location {
+                file: file.clone(),
+                ..Location::default()
+            },
+        })?;
         Scenario::from_toml(&text, &file)
     }
 
@@ -188,11 +201,11 @@ impl Scenario {
         let value = toml::Value::Table(table);
         serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
-            Error::input(format!(
-                "{}: `{path}`: {}",
-                locate::where_is(src.file, src.text, &path),
-                e.inner()
-            ))
+            let at = locate_key(src, &path);
+            Error::Scenario {
+                message: format!("{}: `{path}`: {}", place(&at), e.inner()),
+                at,
+            }
         })
     }
 
@@ -207,7 +220,16 @@ impl Scenario {
     pub fn with_overrides(&self, set: &BTreeMap<String, toml::Value>) -> Result<Scenario> {
         let mut table = self.to_table();
         for (path, value) in set {
-            overrides::set_path(&mut table, path, value.clone()).map_err(Error::input)?;
+            overrides::set_path(&mut table, path, value.clone()).map_err(|message| {
+                Error::Scenario {
+                    message,
+                    at: Location {
+                        file: "(overrides)".into(),
+                        key_path: Some(path.clone()),
+                        ..Location::default()
+                    },
+                }
+            })?;
         }
         let src = Source {
             file: "(overrides)",
@@ -219,6 +241,17 @@ impl Scenario {
             Ok(s)
         } else {
             Err(report(&src, &problems))
+        }
+    }
+
+    /// Checks the whole scenario (model, experiment and figure settings) as loading does;
+    /// problems are located in `text`, the file `file` it came from.
+    pub fn check(&self, file: &str, text: &str) -> Result<()> {
+        let problems = self.problems();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(report(&Source { file, text }, &problems))
         }
     }
 
@@ -308,6 +341,7 @@ impl Scenario {
             }
         }
         out.extend(self.mechanisms.problems(self));
+        out.extend(change::problems(self));
         out
     }
 
@@ -574,7 +608,8 @@ pub fn model_leaf_paths(table: &toml::Table) -> Vec<String> {
 }
 
 /// Top-level keys that are not model parameters.
-const MODEL_EXCLUDED: [&str; 8] = [
+const MODEL_EXCLUDED: [&str; 9] = [
+    "change",
     "output",
     "experiment",
     "policy",
@@ -713,17 +748,27 @@ fn parse_as_written(src: &Source<'_>) -> Result<()> {
         Err(e) => {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let pos = inner.span().map(|s| locate::line_col(src.text, s.start));
-            let place = match pos {
-                Some((l, c)) => format!("{}:{l}:{c}", src.file),
-                None => locate::where_is(src.file, src.text, &path),
-            };
+            let mut at = locate_key(src, &path);
+            if let Some(s) = inner.span() {
+                let (l, c) = locate::line_col(src.text, s.start);
+                (at.line, at.column) = (Some(l), Some(c));
+            }
             let msg = plain_types(inner.message().trim());
             if let Some((old, new)) = old_key(&path, &msg) {
-                return Err(Error::input(format!("{place}: `{old}`: {new}")));
+                let at = Location {
+                    key_path: Some(old.clone()),
+                    ..at
+                };
+                return Err(Error::Scenario {
+                    message: format!("{}: `{old}`: {new}", place(&at)),
+                    at,
+                });
             }
             let hint = did_you_mean(&path, &msg);
-            Err(Error::input(format!("{place}: `{path}`: {msg}{hint}")))
+            Err(Error::Scenario {
+                message: format!("{}: `{path}`: {msg}{hint}", place(&at)),
+                at,
+            })
         }
     }
 }
@@ -795,17 +840,27 @@ fn did_you_mean(path: &str, msg: &str) -> String {
 }
 
 fn syntax_error(src: &Source<'_>, e: &toml::de::Error) -> Error {
-    let place = match e.span() {
-        Some(s) => {
-            let (l, c) = locate::line_col(src.text, s.start);
-            format!("{}:{l}:{c}", src.file)
-        }
-        None => src.file.to_string(),
+    let mut at = Location {
+        file: src.file.to_string(),
+        ..Location::default()
     };
-    Error::input(format!(
-        "{place}: TOML syntax error: {}",
-        e.message().trim()
-    ))
+    if let Some(s) = e.span() {
+        let (l, c) = locate::line_col(src.text, s.start);
+        (at.line, at.column) = (Some(l), Some(c));
+    }
+    Error::Scenario {
+        message: format!("{}: TOML syntax error: {}", place(&at), e.message().trim()),
+        at,
+    }
+}
+
+/// Where key `path` is in the source (line and column when the file states it).
+fn locate_key(src: &Source<'_>, path: &str) -> Location {
+    locate::location(src.file, src.text, path)
+}
+
+fn place(at: &Location) -> String {
+    locate::place(at)
 }
 
 /// Problems a message lists (the rest are counted).
@@ -819,7 +874,7 @@ fn report(src: &Source<'_>, problems: &[Problem]) -> Error {
         .map(|p| {
             format!(
                 "{}: `{}`: {}",
-                locate::where_is(src.file, src.text, &p.path),
+                place(&locate_key(src, &p.path)),
                 p.path,
                 p.message
             )
@@ -828,7 +883,13 @@ fn report(src: &Source<'_>, problems: &[Problem]) -> Error {
     if problems.len() > MAX {
         lines.push(format!("... and {} more problems", problems.len() - MAX));
     }
-    Error::input(lines.join("\n"))
+    Error::Scenario {
+        message: lines.join("\n"),
+        at: problems
+            .first()
+            .map(|p| locate_key(src, &p.path))
+            .unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]
@@ -871,6 +932,28 @@ mod tests {
         );
         let e = err("[world]\nparty_share = 1.5\n");
         assert!(e.contains("s.toml:2:15") && e.contains("[0, 1]"), "{e}");
+    }
+
+    #[test]
+    fn errors_carry_their_location_as_data() {
+        let e = Scenario::from_toml("[world]\nparty_share = 1.5\n", "s.toml").unwrap_err();
+        let at = e.location().unwrap();
+        assert_eq!(
+            (at.file.as_str(), at.line, at.column, at.key_path.as_deref()),
+            ("s.toml", Some(2), Some(15), Some("world.party_share"))
+        );
+        assert!(e.is_input());
+        let e = Scenario::from_toml("[world\n", "s.toml").unwrap_err();
+        assert_eq!(e.location().unwrap().line, Some(1));
+        assert_eq!(e.location().unwrap().key_path, None);
+        let mut set = BTreeMap::new();
+        set.insert("world.nope".to_string(), toml::Value::Integer(1));
+        let e = Scenario::default().with_overrides(&set).unwrap_err();
+        assert_eq!(
+            e.location().unwrap().key_path.as_deref(),
+            Some("world.nope")
+        );
+        assert!(e.to_string().starts_with("no parameter"), "{e}");
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub const RENAMED: &[(&str, &str)] = &[
         "renamed `government.department_capacity_per_10k`, in cases a day per 10,000 residents of the district for all departments together; the old 3 a day for each of 17 departments is 1.5",
     ),
     (
+        "mechanisms.government_enterprise.matches_per_session",
+        "renamed `mechanisms.government_enterprise.matches_per_10k`, enterprises matched per session per 10,000 residents of the street; the old 10 a session for a street of 56,700 is 1.76",
+    ),
+    (
         "organisations.birth_rate",
         "renamed `organisations.birth_rate_per_100k`, in organisations per 100,000 residents per year",
     ),

@@ -83,7 +83,9 @@ section! {
         /// a band of nearby equilibria, and a start far below it takes years to climb.
         pub seed_active_share: f64 = 0.15, "share", Unit;
         /// Warm-up ticks run before recording starts, without linkage mechanisms: the world
-        /// before the reform, in which stocks settle.
+        /// before the reform, in which stocks settle. The full baseline settles by about day
+        /// 630 (scenarios/warmup.toml, docs/figures/warmup_*.png): the shipped scenarios use
+        /// 730. The default of 0 suits only tests and checks of the initial conditions.
         pub warmup: u32 = 0, "days", Range(0.0, TICKS);
     }
 }
@@ -164,7 +166,8 @@ section! {
         pub trust_loss: f64 = 0.06, "index", Unit;
         /// Social learning: trust moves this far per day toward the mean of one's ties.
         pub trust_social_learning: f64 = 0.01, "1/day", Unit;
-        /// Daily drift of institutional trust toward its initial mean when nothing happens.
+        /// Daily drift of institutional and neighbour trust toward their initial means when
+        /// nothing happens.
         /// Assumption: memories of experiences fade over about a year.
         pub trust_drift: f64 = 0.003, "1/day", Unit;
         /// Neighbour-trust gain per day while active alongside active neighbours.

@@ -65,6 +65,14 @@ pub const ALLOWED: &[(&str, &str)] = &[
         "with budgets to spare, it only changes whose money pays",
     ),
     (
+        "issues.critical_mass",
+        "co-funders are 0.17 + 0.5 × a building's mean neighbour trust of the affected (defaults), above 0.375 wherever that trust exceeds 0.41, as in the screen's buildings; it binds in low-trust buildings",
+    ),
+    (
+        "organisations.birth_rate_per_100k",
+        "about 0.24 organisations are born a year in the screen's 12,000-resident world, so a run of two years may see none either way; it acts in larger worlds",
+    ),
+    (
         "mechanisms.deliberation.hot_topic",
         "online sentiment seldom comes near the threshold in the screen; it acts where sentiment runs high",
     ),

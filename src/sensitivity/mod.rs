@@ -11,7 +11,7 @@
 //!    [`average_replicates`];
 //! 3. **analyse**: [`Design::analyse`] or [`CalibrationConfig::analyse`] (or the per-method
 //!    `analyse`) turns the outputs, one per point and in the order of the points, into
-//!    indices ([`Analysis`], whose [`Analysis::rows`] go to [`write_sensitivity_csv`]) or
+//!    indices ([`Analysis`], whose [`Analysis::rows`] go to [`sensitivity_table`]) or
 //!    an ABC posterior ([`abc::AbcResult`], written by [`abc::write_calibration_csv`]).
 //!
 //! All randomness comes from [`crate::rng::stream`] with [`Purpose::Sensitivity`]
@@ -26,10 +26,9 @@ pub mod morris;
 pub mod sobol;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::Path;
 
 use crate::rng::{Purpose, Rng, stream};
+use crate::tables::{Column, Table};
 use crate::{Error, Result};
 
 pub use config::{CalibrationConfig, Method, SensitivityConfig};
@@ -212,31 +211,21 @@ pub const SENSITIVITY_HEADER: [&str; 6] = [
     "ci95_high",
 ];
 
-/// Writes rows as `metric,parameter,index,value,ci95_low,ci95_high` to any writer; a
-/// missing interval end is written `NA`.
-pub fn write_sensitivity<W: Write>(out: W, rows: &[SensitivityRow]) -> csv::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(SENSITIVITY_HEADER)?;
-    let opt = |x: Option<f64>| x.map_or_else(|| "NA".to_string(), |v| v.to_string());
-    for r in rows {
-        w.write_record([
-            r.metric.as_str(),
-            &r.parameter,
-            &r.index,
-            &r.value.to_string(),
-            &opt(r.ci95_low),
-            &opt(r.ci95_high),
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-/// Writes `sensitivity.csv` at `path` (see [`write_sensitivity`]).
-pub fn write_sensitivity_csv(path: &Path, rows: &[SensitivityRow]) -> Result<()> {
-    crate::output::write_atomic(path, |w| {
-        write_sensitivity(w, rows).map_err(std::io::Error::other)
-    })
+/// Rows as the `sensitivity` table: `metric,parameter,index,value,ci95_low,ci95_high`; a
+/// missing interval end is missing (`NA` in CSV).
+pub fn sensitivity_table(rows: &[SensitivityRow]) -> Table {
+    let [m, p, i, v, lo, hi] = SENSITIVITY_HEADER;
+    let text = |f: fn(&SensitivityRow) -> &str| rows.iter().map(|r| f(r).to_string()).collect();
+    let nums = |f: fn(&SensitivityRow) -> Option<f64>| {
+        rows.iter().map(|r| f(r).unwrap_or(f64::NAN)).collect()
+    };
+    Table::new("sensitivity")
+        .with(m, Column::Str(text(|r| &r.metric)))
+        .with(p, Column::Str(text(|r| &r.parameter)))
+        .with(i, Column::Str(text(|r| &r.index)))
+        .with(v, Column::F64(nums(|r| Some(r.value))))
+        .with(lo, Column::F64(nums(|r| r.ci95_low)))
+        .with(hi, Column::F64(nums(|r| r.ci95_high)))
 }
 
 /// A sampled design of either method, as chosen by a [`SensitivityConfig`].
@@ -363,13 +352,16 @@ mod tests {
     }
 
     #[test]
-    fn csv_writes_na_for_missing_intervals() {
+    fn table_has_na_for_missing_intervals() {
         let rows = [
             SensitivityRow::new("m", "x1:x2", "S2", 0.25, None),
             SensitivityRow::new("m", "x1", "S1", 0.5, Some((0.4, 0.6))),
         ];
-        let mut buf = Vec::new();
-        write_sensitivity(&mut buf, &rows).unwrap();
+        let t = sensitivity_table(&rows);
+        let mut w = csv::Writer::from_writer(Vec::new());
+        crate::tables::csv_format::write_header(&mut w, &t).unwrap();
+        crate::tables::csv_format::write_rows(&mut w, &t).unwrap();
+        let buf = w.into_inner().unwrap();
         assert_eq!(
             String::from_utf8(buf).unwrap(),
             "metric,parameter,index,value,ci95_low,ci95_high\nm,x1:x2,S2,0.25,NA,NA\nm,x1,S1,0.5,0.4,0.6\n"

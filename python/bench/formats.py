@@ -1,0 +1,102 @@
+"""CSV against Parquet for a large experiment: size on disk, write time, and the time
+pandas takes to read `timeseries`. Prints one line per measurement; nothing is asserted
+(timings belong in a report, not in a test).
+
+    nice -n 10 python python/bench/formats.py --runs 1000 --out /tmp/cogov-formats
+
+The experiment is one policy x `--runs` replicates of a reduced world (1,000 residents,
+1,095 days, every day recorded), run once per format with `cogov experiment -j 2`. Write
+time is measured twice: the whole experiment (runs + part files + final tables), and
+assembling the final tables alone (`--resume` on the finished output: every run is done,
+so only the final tables are written again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+SCENARIO = """name = "formats"
+ticks = 1095
+[world]
+residents = 1000
+streets = 2
+communities = 4
+grids = 8
+departments = 6
+department_staff = 10
+service_complexes = 1
+social_workers = 4
+organisations = 6
+property_companies = 2
+businesses = 6
+[mechanisms.grid]
+enabled = true
+[mechanisms.online]
+enabled = true
+[experiment]
+replicates = {runs}
+max_runs = {runs}
+seed = 1
+record_every = 1
+"""
+
+
+def du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def timed(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--runs", type=int, default=1000)
+    p.add_argument("--out", type=Path, default=Path("/tmp/cogov-formats"))
+    p.add_argument("--cogov", type=Path, default=REPO / "target" / "release" / "cogov")
+    p.add_argument("--reads", type=int, default=5, help="pandas reads per format (median)")
+    a = p.parse_args()
+    import pandas as pd
+    import pyarrow.parquet  # noqa: F401  (imported here, not inside the first timed read)
+
+    shutil.rmtree(a.out, ignore_errors=True)
+    a.out.mkdir(parents=True)
+    s = a.out / "formats.toml"
+    s.write_text(SCENARIO.format(runs=a.runs))
+    print(f"load before: {os.getloadavg()}")
+    tables = ["runs", "timeseries", "communities", "aggregate", "contrasts"]
+    for fmt in ["csv", "parquet"]:
+        d = a.out / fmt
+        base = [str(a.cogov), "experiment", str(s), "--out", str(d), "--no-plot", "--format", fmt]
+        whole = timed([*base, "-j", "2"])
+        final = timed([*base, "--resume"])
+        size = sum((d / f"{t}.{fmt}").stat().st_size for t in tables)
+        ts = d / f"timeseries.{fmt}"
+        reader = pd.read_csv if fmt == "csv" else pd.read_parquet
+        reader(ts)  # warm-up: page cache and lazy imports, not timed
+        reads = []
+        for _ in range(a.reads):
+            t = time.perf_counter()
+            df = reader(ts)
+            reads.append(time.perf_counter() - t)
+        print(
+            f"{fmt}: experiment {whole:.1f} s; final tables written in {final:.2f} s; "
+            f"final tables {size / 1e6:.1f} MB (timeseries {ts.stat().st_size / 1e6:.1f} MB, "
+            f"{len(df)} rows x {df.shape[1]} columns); parts {du(d / 'parts') / 1e6:.1f} MB; "
+            f"pandas reads timeseries in {statistics.median(reads):.3f} s (median of {a.reads})"
+        )
+    print(f"load after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

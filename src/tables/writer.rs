@@ -1,0 +1,240 @@
+//! Writing tables to files atomically, in one go ([`write()`]) or batch by batch
+//! ([`TableWriter`], for experiment tables assembled run by run or cell by cell). Until
+//! [`TableWriter::finish`] the data goes to a temporary file, so an error, a panic or a
+//! kill leaves no file under the final name.
+
+use std::path::Path;
+
+use arrow_array::RecordBatch;
+use parquet::arrow::ArrowWriter;
+
+use super::{Format, Table, csv_format, parquet_format};
+use crate::error::{Error, Result};
+use crate::output::AtomicFile;
+
+/// Writes `table` to `path` in `format`, atomically.
+pub fn write(path: &Path, table: &Table, format: Format) -> Result<()> {
+    let mut w = TableWriter::create(path, format, table)?;
+    w.write(table)?;
+    w.finish()
+}
+
+/// A table file being written, batch by batch; every batch has the columns (names and
+/// types) of the table given to [`TableWriter::create`].
+pub struct TableWriter {
+    schema: Vec<(String, &'static str)>,
+    arrow: arrow_schema::SchemaRef,
+    sink: Sink,
+}
+
+enum Sink {
+    Csv(Box<csv::Writer<AtomicFile>>),
+    Parquet(Box<ArrowWriter<AtomicFile>>),
+}
+
+impl std::fmt::Debug for TableWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TableWriter")
+            .field("schema", &self.schema)
+            .finish()
+    }
+}
+
+impl TableWriter {
+    /// Starts `path` with the columns of `like` (its rows are not written). The header (CSV)
+    /// or schema (Parquet) is there even if no batch follows.
+    pub fn create(path: &Path, format: Format, like: &Table) -> Result<TableWriter> {
+        let file = AtomicFile::create(path)?;
+        let sink = match format {
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(file);
+                csv_format::write_header(&mut w, like).map_err(|e| csv_err(path, e))?;
+                Sink::Csv(Box::new(w))
+            }
+            Format::Parquet => {
+                let schema = like.arrow_schema();
+                let props = parquet_format::properties(&schema);
+                let w =
+                    ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| pq_err(path, e))?;
+                Sink::Parquet(Box::new(w))
+            }
+        };
+        Ok(TableWriter {
+            schema: like.schema(),
+            arrow: like.arrow_schema(),
+            sink,
+        })
+    }
+
+    fn path(&self) -> &Path {
+        match &self.sink {
+            Sink::Csv(w) => w.get_ref().path(),
+            Sink::Parquet(w) => w.inner().path(),
+        }
+    }
+
+    /// Appends the rows of `t`.
+    pub fn write(&mut self, t: &Table) -> Result<()> {
+        if t.schema() != self.schema {
+            return Err(Error::input(format!(
+                "{}: a batch of table {} has other columns than the file",
+                self.path().display(),
+                t.name
+            )));
+        }
+        match &mut self.sink {
+            Sink::Csv(w) => csv_format::write_rows(w, t).map_err(|e| {
+                let p = w.get_ref().path().to_path_buf();
+                csv_err(&p, e)
+            }),
+            Sink::Parquet(_) => self.write_batch(&t.clone().into_record_batch()?),
+        }
+    }
+
+    /// Appends an Arrow batch (Parquet only: parts are copied batch by batch without
+    /// converting them).
+    pub fn write_batch(&mut self, batch: &RecordBatch) -> Result<()> {
+        let path = self.path().to_path_buf();
+        match &mut self.sink {
+            Sink::Parquet(w) => {
+                if batch.schema().fields() != self.arrow.fields() {
+                    return Err(Error::input(format!(
+                        "{}: a batch has other columns than the file",
+                        path.display()
+                    )));
+                }
+                w.write(batch).map_err(|e| pq_err(&path, e))
+            }
+            Sink::Csv(_) => Err(Error::input(format!(
+                "{}: Arrow batches are written to Parquet files only",
+                path.display()
+            ))),
+        }
+    }
+
+    /// Finishes the file and moves it to its final name.
+    pub fn finish(self) -> Result<()> {
+        match self.sink {
+            Sink::Csv(w) => {
+                let path = w.get_ref().path().to_path_buf();
+                let file = w
+                    .into_inner()
+                    .map_err(|e| Error::io(&path, std::io::Error::other(e.to_string())))?;
+                file.commit()
+            }
+            Sink::Parquet(w) => {
+                let path = w.inner().path().to_path_buf();
+                let file = w.into_inner().map_err(|e| pq_err(&path, e))?;
+                file.commit()
+            }
+        }
+    }
+}
+
+fn csv_err(path: &Path, e: csv::Error) -> Error {
+    Error::Csv {
+        path: path.to_path_buf(),
+        source: e,
+    }
+}
+
+fn pq_err(path: &Path, e: parquet::errors::ParquetError) -> Error {
+    Error::io(path, std::io::Error::other(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::sample;
+    use super::*;
+
+    fn dir(name: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("cogov-tables-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn parquet_round_trips_types_and_missing_values() {
+        let d = dir("pq");
+        let p = d.join("t.parquet");
+        let t = sample();
+        write(&p, &t, Format::Parquet).unwrap();
+        let back = parquet_format::read(&p, None).unwrap();
+        assert_eq!(back.schema(), t.schema());
+        for i in 0..t.rows() {
+            assert_eq!(back.csv_record(i), t.csv_record(i));
+        }
+        let x = parquet_format::read(&p, Some(&["x", "id"])).unwrap();
+        assert_eq!(x.names(), ["id", "x"], "file order is kept");
+        assert!(parquet_format::read(&p, Some(&["nope"])).is_err());
+        // Same rows, same bytes.
+        let again = d.join("again.parquet");
+        write(&again, &t, Format::Parquet).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), std::fs::read(&again).unwrap());
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn parquet_keeps_missing_ints_and_text() {
+        let d = dir("opt");
+        let p = d.join("r.parquet");
+        let t = Table::new("r")
+            .with("tick", super::super::Column::OptI64(vec![None, Some(4)]))
+            .with(
+                "who",
+                super::super::Column::OptStr(vec![Some("street".into()), None]),
+            );
+        write(&p, &t, Format::Parquet).unwrap();
+        assert_eq!(parquet_format::read(&p, None).unwrap(), t);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn batches_append_and_an_empty_table_keeps_its_header() {
+        let d = dir("batches");
+        let t = sample();
+        for format in Format::ALL {
+            let p = format.path(&d, "b");
+            let mut w = TableWriter::create(&p, format, &t).unwrap();
+            w.write(&t).unwrap();
+            w.write(&t).unwrap();
+            assert!(!p.exists(), "nothing under the final name before finish");
+            w.finish().unwrap();
+            let e = format.path(&d, "empty");
+            TableWriter::create(&e, format, &t)
+                .unwrap()
+                .finish()
+                .unwrap();
+            match format {
+                Format::Csv => {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    assert_eq!(text.lines().count(), 7);
+                    assert_eq!(
+                        std::fs::read_to_string(&e).unwrap(),
+                        "id,tick,seed,on,x,yuan\n"
+                    );
+                }
+                Format::Parquet => {
+                    assert_eq!(parquet_format::read(&p, None).unwrap().rows(), 6);
+                    let empty = parquet_format::read(&e, None).unwrap();
+                    assert_eq!((empty.rows(), empty.schema()), (0, t.schema()));
+                }
+            }
+        }
+        let mut w = TableWriter::create(&d.join("x.csv"), Format::Csv, &t).unwrap();
+        assert!(
+            w.write(&Table::new("t").with("a", super::super::Column::I64(vec![1])))
+                .is_err()
+        );
+        drop(w);
+        let left: Vec<_> = std::fs::read_dir(&d)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp-"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+}
