@@ -18,7 +18,8 @@ const EXAMPLES: &str = "Examples:
   cogov verify ba --n 20000 --m 2
   cogov verify community --residents 50000 --building-degree 5 --seed 3
   cogov verify ishigami --n 8192 --json            Sobol/Morris estimators vs the analytic Ishigami indices
-Cases: watts, granovetter, deffuant, ws, ba, gini, ci-coverage, ishigami, community (`cogov verify CASE --help`).";
+  cogov verify factorial --runs 20                 factorial effects, interactions and Shapley values of a known model
+Cases: watts, granovetter, deffuant, ws, ba, gini, ci-coverage, ishigami, community, factorial (`cogov verify CASE --help`).";
 
 /// Arguments of `cogov verify`.
 #[derive(Debug, clap::Args)]

@@ -12,6 +12,8 @@ pub mod deliberation;
 pub mod detection;
 pub mod implementation;
 mod invariants;
+#[cfg(test)]
+mod linkage_tests;
 pub mod mechanism;
 pub mod opinions;
 pub mod organisations;
@@ -262,11 +264,17 @@ impl Engine {
     }
 
     /// Removes what the mechanisms just added of an ingredient switched off (`[linkage]`):
-    /// the ties they formed since `ties_before`, or the mobilisation they added.
+    /// the bridging and linking ties they formed since `ties_before` (the ties linkage
+    /// creates; bonding ties between neighbours stay), or the mobilisation they added.
     fn linkage_ingredients(&mut self, ties_before: usize) {
         let l = &self.scenario.linkage;
-        if !l.ties {
-            self.world.new_ties.truncate(ties_before);
+        if !l.ties && self.world.new_ties.len() > ties_before {
+            let formed = self.world.new_ties.split_off(ties_before);
+            self.world.new_ties.extend(
+                formed
+                    .into_iter()
+                    .filter(|t| t.kind == crate::network::TieKind::Bonding),
+            );
         }
         if !l.action {
             let c = &mut self.world.contacts;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
+use crate::experiment::factorial::FactorialPlan;
 use crate::output::num;
 use crate::rng::{self, Purpose};
 use crate::scenario::Scenario;
@@ -47,6 +48,9 @@ pub struct Plan {
     /// The sensitivity design of a `morris` / `sobol` experiment (its points are
     /// [`Plan::points`], one policy only).
     pub sensitivity: Option<SensitivityPlan>,
+    /// The two-level design of a factorial over `experiment.switches` (its cells are
+    /// [`Plan::points`], the switches' paths [`Plan::sweep_keys`], one policy only).
+    pub factorial: Option<FactorialPlan>,
     /// What the plan changed from the file and why, each starting with a key path
     /// (`sweep.world.grids: ...`), e.g. range values of an integer parameter rounded.
     pub notes: Vec<String>,
@@ -97,10 +101,21 @@ impl Plan {
         };
         let mut sweep_keys: Vec<String> = s.sweep.keys().cloned().collect();
         let mut sensitivity = None;
+        let two_level = (!e.switches.is_empty())
+            .then(|| FactorialPlan::new(s))
+            .transpose()?;
         let table = s.to_table();
         let integer = |key: &str| crate::sensitivity::calibrate::is_integer(&table, key);
         let mut notes = Vec::new();
         let points = match e.design.as_str() {
+            "factorial" if two_level.is_some() => {
+                let (keys, points) = two_level
+                    .as_ref()
+                    .map(|f| (f.paths(), f.points()))
+                    .unwrap_or_default();
+                sweep_keys = keys;
+                points
+            }
             "factorial" => factorial(&s.sweep, &integer, &mut notes)?,
             "latin_hypercube" => {
                 latin_hypercube(&s.sweep, e.samples, e.seed, &integer, &mut notes)?
@@ -176,6 +191,7 @@ impl Plan {
             replicates: e.replicates,
             cells,
             sensitivity,
+            factorial: two_level,
             notes,
             seed: e.seed,
         })

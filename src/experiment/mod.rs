@@ -5,6 +5,8 @@
 
 pub mod aggregate;
 pub mod design;
+pub mod effects;
+pub mod factorial;
 pub mod merge;
 pub mod runner;
 

@@ -372,6 +372,9 @@ pub fn finalize(out: &Path, plan: &Plan, format: Format) -> Result<()> {
     for name in names {
         tables::remove_other_format(out, name, format);
     }
+    if let Some(f) = &plan.factorial {
+        crate::experiment::effects::write_outputs(out, f, plan.replicates, &|c| load(0, c))?;
+    }
     Ok(())
 }
 
@@ -495,9 +498,16 @@ struct Progress {
 /// The files a complete experiment directory holds: its tables in `format` (the records
 /// when they were written), then the codebook `metrics.csv`.
 fn experiment_files(out: &Path, plan: &Plan, format: Format) -> Vec<String> {
+    // A factorial's effects and attribution are CSV in either format: their header
+    // comment says what the numbers mean.
+    let factorial = plan
+        .factorial
+        .as_ref()
+        .map_or(&[][..], |_| &crate::experiment::effects::FILES[..]);
     table_schemas(plan)
         .iter()
         .map(|t| format.file_name(&t.name))
+        .chain(factorial.iter().map(|f| f.to_string()))
         .filter(|f| out.join(f).is_file())
         .chain(std::iter::once(crate::metrics::CODEBOOK_FILE.to_string()))
         .collect()
@@ -548,6 +558,9 @@ fn write_manifest(out: &Path, s: &Scenario, plan: &Plan, hash: &str, at: &Progre
             "outputs": format!("{}: indices of the mean over replicates at each design point (finite values only; a metric non-finite at some point is left out); integer parameters are rounded to whole numbers", format.file_name("sensitivity")),
         })),
     });
+    if let Some(f) = &plan.factorial {
+        manifest["factorial"] = f.manifest();
+    }
     if !info.shards.is_empty() {
         manifest["shards"] = serde_json::Value::Array(info.shards.clone());
     }

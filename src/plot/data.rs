@@ -152,8 +152,15 @@ pub struct Dataset {
     pub run_group: HashMap<String, usize>,
 }
 
-/// Short name of a dotted parameter path (its last segment).
+/// Short name of a dotted parameter path: its last segment, or the mechanism's key for a
+/// mechanism's switch (`mechanisms.grid.enabled` → `grid`).
 pub fn short_param(path: &str) -> &str {
+    if let Some(key) = path
+        .strip_prefix("mechanisms.")
+        .and_then(|r| r.strip_suffix(".enabled"))
+    {
+        return key;
+    }
     path.rsplit('.').next().unwrap_or(path)
 }
 

@@ -2,7 +2,7 @@
 //! CSV files alone (nothing is re-run).
 //!
 //! Chart types: [`timeseries`], [`contrasts`], [`sweep`], [`community`], [`sensitivity`],
-//! [`flow`];
+//! [`flow`], [`synergy`];
 //! all are built from the shared helpers in [`chart`] and styled by [`style`]. [`export`]
 //! writes SVG, PDF and PNG; [`report`] writes `report.html`. Call [`plot_dir`].
 
@@ -20,6 +20,7 @@ pub mod report;
 pub mod sensitivity;
 pub mod style;
 pub mod sweep;
+pub mod synergy;
 pub mod timeseries;
 
 use std::path::{Path, PathBuf};
@@ -113,6 +114,9 @@ pub const FIGURE_PREFIXES: &[&str] = &[
     "morris_",
     "sobol_",
     "issues_flow",
+    "interactions_",
+    "shapley",
+    "main_effects",
 ];
 
 /// Removes the figure files an earlier `cogov plot` wrote into `fig_dir` (SVG, PDF and PNG
@@ -250,6 +254,10 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
     if let Some(t) = &sensitivity {
         figs.extend(sensitivity::figures(t, &columns, &s)?);
     }
+    let factorial = synergy::Tables::read(dir)?;
+    if let Some(t) = &factorial {
+        figs.extend(synergy::figures(&ds, t, &columns, &s)?);
+    }
 
     if figs.is_empty() {
         return Err(Error::input(format!(
@@ -282,6 +290,9 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
             aggregate: aggregate.as_ref(),
             contrasts: &contrast_rows,
             sensitivity: sensitivity.as_ref(),
+            factorial: factorial
+                .as_ref()
+                .map(|t| synergy::report_section(t, &columns)),
             figures: &figures,
             notes: &notes,
         })?;

@@ -119,6 +119,8 @@ pub struct Inputs<'a> {
     pub contrasts: &'a [contrasts::Row],
     /// `sensitivity.csv`.
     pub sensitivity: Option<&'a Table>,
+    /// The factorial section (effects, interactions, Shapley values), when there is one.
+    pub factorial: Option<String>,
     /// The figures, in order.
     pub figures: &'a [WrittenFigure],
     /// Things left out and why.
@@ -168,9 +170,14 @@ pub fn html(inp: &Inputs) -> Result<String> {
                 .join(", ")
         );
     }
-    let sensitivity_design = matches!(ds.design(), "morris" | "sobol");
+    // Designs with many points show their per-point outcomes folded away.
+    let sensitivity_design =
+        matches!(ds.design(), "morris" | "sobol") || ds.manifest.get("factorial").is_some();
     if let Some(t) = inp.sensitivity {
         sensitivity_tables(&mut h, t)?;
+    }
+    if let Some(section) = &inp.factorial {
+        h.push_str(section);
     }
     if let Some(t) = inp.aggregate {
         let mut table = String::new();

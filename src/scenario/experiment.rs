@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::limits::{RUNS, TICKS};
+use crate::scenario::limits::{RUNS, SWITCHES, TICKS};
 use crate::section;
 
 section! {
@@ -25,6 +25,20 @@ section! {
         pub samples: u32 = 0, "count", Range(0.0, RUNS);
         /// Largest number of runs accepted without `--force`.
         pub max_runs: u32 = 100_000, "count", Range(1.0, RUNS);
+        /// Switches of a two-level factorial (`design = "factorial"`): mechanism keys such
+        /// as "grid", boolean parameters such as "linkage.ties", or parameters given two
+        /// levels in `levels`. Empty: the cells come from `[sweep]`.
+        pub switches: Vec<String> = Vec::new(), "", Any;
+        /// Low and high level of switches that are not booleans: `{ "path" = [low, high] }`.
+        pub levels: BTreeMap<String, Vec<toml::Value>> = BTreeMap::new(), "", Any;
+        /// Least resolution of a fractional factorial (5 = V or more); 0: the full design
+        /// for up to 10 switches, else the smallest resolution-V fraction.
+        pub resolution: u32 = 0, "", Range(0.0, SWITCHES);
+        /// Cells of a fractional factorial (a power of two); 0: as `resolution` decides.
+        pub cells: u32 = 0, "count", Range(0.0, RUNS);
+        /// Highest interaction order in effects.csv (main effects are order 1; a fraction
+        /// allows up to ⌊(resolution − 1)/2⌋).
+        pub order: u32 = 2, "", Range(1.0, SWITCHES);
     }
 }
 

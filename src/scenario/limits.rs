@@ -43,6 +43,8 @@ pub const LIST: usize = 10_000;
 /// Most runs an experiment or calibration may plan, even with `--force` (its plan is held
 /// in memory).
 pub const RUNS: f64 = 100_000_000.0;
+/// Most switches of a two-level factorial (levels are held as the bits of a `u64`).
+pub const SWITCHES: f64 = 40.0;
 /// Most parameters a sensitivity design may vary (Sobol' sequences give 2 × 128 dimensions).
 pub const DESIGN_PARAMETERS: usize = 128;
 
@@ -611,6 +613,7 @@ impl Scenario {
         let policies = self.policy.len().max(1) as u64;
         let points = match e.design.as_str() {
             "latin_hypercube" => e.samples as u64,
+            "factorial" if !e.switches.is_empty() => crate::experiment::factorial::planned_cells(e),
             design @ ("morris" | "sobol") => self
                 .sensitivity
                 .as_ref()
@@ -644,6 +647,7 @@ fn planned_runs_problem(s: &Scenario, designs: &[&str]) -> Vec<(String, String)>
         "morris" => "sensitivity.r".to_string(),
         "sobol" => "sensitivity.n".to_string(),
         "latin_hypercube" => "experiment.samples".to_string(),
+        _ if !s.experiment.switches.is_empty() => "experiment.switches".to_string(),
         _ => s
             .sweep
             .iter()

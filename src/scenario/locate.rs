@@ -49,6 +49,10 @@ pub fn span_of(text: &str, path: &str, value: bool) -> Option<std::ops::Range<us
         span = k.span();
         item = next;
         if let Some(idx) = index {
+            // An element of an array of values (`switches[3]`): its value's span.
+            if let Some(values) = item.as_array() {
+                return values.get(idx).and_then(|v| v.span()).or(span);
+            }
             let tbl = item.as_array_of_tables()?.get(idx)?;
             return descend_table(tbl, &segments[i + 1..], value)
                 .or(tbl.span())
@@ -186,5 +190,12 @@ mod tests {
         let text = "[[projects]]\nstart = 1\n[[projects]]\nstart = 2\ncommunities = [1]\n";
         let s = span_of(text, "projects[1].start", true).unwrap();
         assert_eq!(line_col(text, s.start), (4, 9));
+    }
+
+    #[test]
+    fn finds_elements_of_arrays_of_values() {
+        let text = "[experiment]\nswitches = [\"grid\",\n  \"online\"]\n";
+        let s = span_of(text, "experiment.switches[1]", true).unwrap();
+        assert_eq!(line_col(text, s.start), (3, 3));
     }
 }

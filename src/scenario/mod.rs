@@ -453,6 +453,7 @@ impl Scenario {
             }
         }
         out.extend(self.sensitivity_problems(&leaves, &table, &ranges));
+        out.extend(crate::experiment::factorial::problems(self));
         out
     }
 
@@ -693,8 +694,13 @@ fn check_bounds(param: &Param, out: &mut Vec<Problem>) {
 /// Whether the user's table sets dotted `path`.
 fn sets(user: &toml::Table, path: &str) -> bool {
     let mut cur = user;
-    let mut keys = path.split('.').peekable();
-    while let Some(k) = keys.next() {
+    let segments: Vec<&str> = path.split('.').collect();
+    let mut keys = segments.iter().copied().enumerate().peekable();
+    while let Some((i, k)) = keys.next() {
+        // A quoted dotted key (`"world.residents" = ..` under `[sweep]`) holds the rest.
+        if i + 1 < segments.len() && cur.contains_key(&segments[i..].join(".")) {
+            return true;
+        }
         match cur.get(k) {
             None => return false,
             Some(_) if keys.peek().is_none() => return true,

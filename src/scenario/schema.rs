@@ -200,6 +200,7 @@ leaf!(
     Vec<String>,
     Vec<u32>,
     Vec<f64>,
+    Vec<toml::Value>,
     toml::Value
 );
 

@@ -614,8 +614,9 @@ section! {
     /// Both on is the model; switching one off removes that ingredient of every linkage
     /// mechanism while leaving the rest of each mechanism at work.
     pub struct Linkage {
-        /// The ties linkage creates: when off, the ties mechanisms form (forum, visit,
-        /// volunteer, online-group and organisation ties) are not added to the network.
+        /// The ties linkage creates: when off, the bridging and linking ties mechanisms form
+        /// (forum, visit, volunteer, online-group and organisation ties) are not added to
+        /// the network; bonding ties between neighbours they form stay.
         pub ties: bool = true, "", Any;
         /// Actors who act beyond their own threshold: when off, the mobilisation pressure
         /// mechanisms add (visits, duty, calls) is removed, so residents act only on their

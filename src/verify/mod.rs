@@ -35,7 +35,8 @@ cases!(
     gini,
     ci_coverage,
     ishigami,
-    community
+    community,
+    factorial
 );
 
 /// A parameter a case accepts on the command line as `--name value`.
