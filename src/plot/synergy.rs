@@ -359,7 +359,8 @@ fn shapley(t: &Tables, shown: &[&String], s: &Scale) -> Result<Option<Figure>> {
         let (lo, hi) = chart::extent(rows.iter().flat_map(|r| [r.value, r.lo, r.hi, 0.0]))
             .unwrap_or((-1.0, 1.0));
         let axes = Axes {
-            x_label: format!("Shapley value, {}", axis_label(col)),
+            // The figure's title says these are Shapley values: the axis names the outcome.
+            x_label: axis_label(col),
             x: if lo == 0.0 && hi == 0.0 {
                 -1.0..1.0
             } else {

@@ -73,6 +73,10 @@ pub const ALLOWED: &[(&str, &str)] = &[
         "about 0.24 organisations are born a year in the screen's 12,000-resident world, so a run of two years may see none either way; it acts in larger worlds",
     ),
     (
+        "mechanisms.deliberation.early_warning",
+        "in the screen, would-be petitioners never reach 3% of a contested issue's affected where no other moment calls a forum (any threshold from 0.03 to 1 gives the same run, 0.025 does not): at the default 0.04 the trigger is silent; it acts where petitions brew",
+    ),
+    (
         "mechanisms.deliberation.hot_topic",
         "online sentiment seldom comes near the threshold in the screen; it acts where sentiment runs high",
     ),
