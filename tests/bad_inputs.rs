@@ -166,7 +166,7 @@ fn many_policies_are_validated_in_linear_time() {
 /// its plan, and `--force` (which lifts max_runs) does not lift it.
 #[test]
 fn experiments_that_do_not_fit_in_memory_are_refused_up_front() {
-    // The default district (about 250 MiB a run) on 4,096 workers.
+    // The default district (estimated at about 475 MiB a run) on 4,096 workers.
     let many = scenario_file(
         "mem-jobs",
         "[experiment]\nreplicates = 5000\nmax_runs = 100000\n",
