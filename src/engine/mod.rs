@@ -268,13 +268,17 @@ impl Engine {
     /// creates; bonding ties between neighbours stay), or the mobilisation they added.
     fn linkage_ingredients(&mut self, ties_before: usize) {
         let l = &self.scenario.linkage;
-        if !l.ties && self.world.new_ties.len() > ties_before {
-            let formed = self.world.new_ties.split_off(ties_before);
-            self.world.new_ties.extend(
-                formed
-                    .into_iter()
-                    .filter(|t| t.kind == crate::network::TieKind::Bonding),
-            );
+        if !l.ties {
+            // Keep the bonding ties formed since `ties_before`, in order, without allocating.
+            let ties = &mut self.world.new_ties;
+            let mut kept = ties_before;
+            for k in ties_before..ties.len() {
+                if ties[k].kind == crate::network::TieKind::Bonding {
+                    ties.swap(kept, k);
+                    kept += 1;
+                }
+            }
+            ties.truncate(kept);
         }
         if !l.action {
             let c = &mut self.world.contacts;

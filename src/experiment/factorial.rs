@@ -467,20 +467,6 @@ fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
     }
 }
 
-/// The value at dotted `path` of a scenario table (a model parameter).
-fn value_at<'a>(table: &'a toml::Table, path: &str) -> Option<&'a toml::Value> {
-    let mut cur = table;
-    let mut keys = path.split('.').peekable();
-    while let Some(k) = keys.next() {
-        let v = cur.get(k)?;
-        if keys.peek().is_none() {
-            return Some(v);
-        }
-        cur = v.as_table()?;
-    }
-    None
-}
-
 /// Problems with a factorial over switches (nothing when `experiment.switches` is empty).
 pub fn problems(s: &Scenario) -> Vec<Problem> {
     resolve(s).1
@@ -566,7 +552,7 @@ fn resolve(s: &Scenario) -> (Option<FactorialPlan>, Vec<Problem>) {
             ));
             continue;
         }
-        let value = value_at(&table, &path).cloned();
+        let value = crate::scenario::overrides::get(&table, &path).cloned();
         let given = e.levels.get(&path).or_else(|| e.levels.get(name));
         let (low, high) = match (given, &value) {
             (Some(two), _) if two.len() == 2 && two[0] != two[1] => {

@@ -124,7 +124,10 @@ fn difference(from: &Scenario, to: &Scenario) -> BTreeMap<String, toml::Value> {
     let (a, b) = (from.to_table(), to.to_table());
     let mut out = BTreeMap::new();
     for path in model_leaf_paths(&b) {
-        let (x, y) = (leaf(&a, &path), leaf(&b, &path));
+        let (x, y) = (
+            crate::scenario::overrides::get(&a, &path),
+            crate::scenario::overrides::get(&b, &path),
+        );
         if x != y
             && let Some(y) = y
         {
@@ -132,19 +135,6 @@ fn difference(from: &Scenario, to: &Scenario) -> BTreeMap<String, toml::Value> {
         }
     }
     out
-}
-
-fn leaf<'a>(table: &'a toml::Table, path: &str) -> Option<&'a toml::Value> {
-    let mut cur = table;
-    let mut keys = path.split('.').peekable();
-    while let Some(k) = keys.next() {
-        let v = cur.get(k)?;
-        if keys.peek().is_none() {
-            return Some(v);
-        }
-        cur = v.as_table()?;
-    }
-    None
 }
 
 fn changes_value(s: &Scenario) -> Result<toml::Value> {
