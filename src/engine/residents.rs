@@ -97,9 +97,8 @@ pub struct Scratch {
     resident_ranges: Vec<Range<u32>>,
     /// Community care-days asked for, per community (the implementation phase's buffer).
     pub care_need: Vec<f64>,
-    active_prev: Vec<bool>,
-    trust_prev: Vec<f32>,
-    trust_neighbour_prev: Vec<f32>,
+    /// Last tick's states that residents read of each other (synchronous update).
+    prev: Vec<Prev>,
     chunk_sums: Vec<Sums>,
     chunk_ties: Vec<Vec<Edge>>,
     /// District-wide sums of the last update.
@@ -135,12 +134,19 @@ impl Scratch {
             hardship_resident: vec![0.0; n],
             resident_ranges: Vec::new(),
             care_need: Vec::new(),
-            active_prev: vec![false; n],
-            trust_prev: vec![0.0; n],
-            trust_neighbour_prev: vec![0.0; n],
+            prev: vec![Prev::default(); n],
             sums: Sums::default(),
         }
     }
+}
+
+/// The states a resident reads of itself and its peers, as they were last tick: together,
+/// so that a peer costs one memory access.
+#[derive(Debug, Clone, Copy, Default)]
+struct Prev {
+    trust: f32,
+    trust_neighbour: f32,
+    active: bool,
 }
 
 /// Mutable views of one chunk's resident columns and building stats.
@@ -238,9 +244,18 @@ fn prepare_fields(e: &mut Engine) {
         }
     }
     let r = &e.world.residents;
-    sc.active_prev.copy_from_slice(&r.active);
-    sc.trust_prev.copy_from_slice(&r.trust_institutional);
-    sc.trust_neighbour_prev.copy_from_slice(&r.trust_neighbour);
+    sc.prev
+        .par_iter_mut()
+        .zip(&r.trust_institutional)
+        .zip(&r.trust_neighbour)
+        .zip(&r.active)
+        .for_each(|(((p, &trust), &trust_neighbour), &active)| {
+            *p = Prev {
+                trust,
+                trust_neighbour,
+                active,
+            }
+        });
 }
 
 fn update_residents(e: &mut Engine) {
@@ -293,7 +308,6 @@ fn update_residents(e: &mut Engine) {
         tick,
         r_building: &r.building,
         r_grid: &r.grid,
-        r_community: &r.community,
         r_household: &r.household,
         r_roles: &r.roles,
         r_threshold: &r.threshold,
@@ -307,9 +321,7 @@ fn update_residents(e: &mut Engine) {
         hh: &sc.hardship_household,
         hr: &sc.hardship_resident,
         strife: &sc.strife_building,
-        active_prev: &sc.active_prev,
-        trust_prev: &sc.trust_prev,
-        trust_neighbour_prev: &sc.trust_neighbour_prev,
+        prev: &sc.prev,
         mobilisation: &contacts.mobilisation,
         online_mobilisation: contacts.online_call,
         party_duty: contacts.party_duty,
@@ -345,7 +357,6 @@ struct Fixed<'a> {
     tick: u32,
     r_building: &'a [u32],
     r_grid: &'a [u32],
-    r_community: &'a [u16],
     r_household: &'a [u32],
     r_roles: &'a [u8],
     r_threshold: &'a [f32],
@@ -359,9 +370,7 @@ struct Fixed<'a> {
     hh: &'a [f32],
     hr: &'a [f32],
     strife: &'a [f32],
-    active_prev: &'a [bool],
-    trust_prev: &'a [f32],
-    trust_neighbour_prev: &'a [f32],
+    prev: &'a [Prev],
     mobilisation: &'a [f32],
     online_mobilisation: f32,
     party_duty: f32,
@@ -374,7 +383,12 @@ struct Fixed<'a> {
     trust_neighbour_rest: f32,
 }
 
+/// Updates one chunk's residents, building by building: the terms that depend only on a
+/// resident's building, grid or community are computed once per building, as the same
+/// floating-point operations in the same order, so the results are those of computing
+/// them per resident.
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 fn update_chunk(
     f: &Fixed<'_>,
     k: usize,
@@ -409,139 +423,155 @@ fn update_chunk(
     let form_p =
         f.s.network.formation_probability as f32 / f.s.network.rebuild_period.max(1) as f32;
     let mut rng = rng::stream(f.seed, Purpose::Residents, f.tick as u64, k as u64);
-    let b0 = brange.start as usize;
-    c.buildings.fill(BuildingSums::default());
+    let places = f.places;
     ties.clear();
     let mut sm = Sums::default();
     let net = f.network;
-    for i in range.clone() {
-        let iu = i as usize;
-        let li = (i - range.start) as usize;
-        let b = f.r_building[iu] as usize;
-        let g = f.r_grid[iu] as usize;
-        let cm = f.r_community[iu] as usize;
-        let roles = f.r_roles[iu];
-        let online = roles & role::ONLINE != 0;
-        let party = roles & role::PARTY != 0;
+    for (b, bsums) in brange.clone().map(|b| b as usize).zip(c.buildings.iter_mut()) {
+        // What every resident of the building shares.
+        let g = places.building_grid[b] as usize;
+        let cm = places.grid_community[g] as usize;
+        let mobilisation = f.mobilisation[b];
+        let success = eta_up * f.success[b].min(1.0);
+        let failure = eta_down * f.failure[b].min(1.0);
+        let good = a_up * f.good[b].min(1.0);
+        let bad = a_down * f.bad[b].min(1.0);
+        let contact = f.contact[b];
+        let strife = nt_loss * f.strife[b].min(1.0);
+        let hardship_place = f.hb[b] + f.hg[g] + f.hc[cm];
+        let performance = f.performance[cm];
+        let mut building = BuildingSums::default();
+        for i in places.buildings.residents(b) {
+            let iu = i as usize;
+            let li = (i - range.start) as usize;
+            debug_assert_eq!(f.r_building[iu] as usize, b);
+            debug_assert_eq!(f.r_grid[iu] as usize, g);
+            let roles = f.r_roles[iu];
+            let online = roles & role::ONLINE != 0;
+            let party = roles & role::PARTY != 0;
 
-        // Peers: activity and trust of resident neighbours, read from last tick.
-        let (on, all) = activation::neighbour_activity(net, i, f.active_prev);
-        let (mut t_sum, mut tn_sum) = (0.0f32, 0.0f32);
-        for &j in net.neighbours(i) {
-            if j < net.n_residents() {
-                t_sum += f.trust_prev[j as usize];
-                tn_sum += f.trust_neighbour_prev[j as usize];
+            // Peers: activity and trust of resident neighbours, read from last tick.
+            let (mut t_sum, mut tn_sum) = (0.0f32, 0.0f32);
+            let (on, all) = activation::neighbour_activity_with(net, i, |j| {
+                let p = &f.prev[j];
+                t_sum += p.trust;
+                tn_sum += p.trust_neighbour;
+                p.active
+            });
+            let me = f.prev[iu];
+
+            // Activation (threshold cascade with mobilisation and efficacy).
+            let mut e = c.engagement[li];
+            let was = me.active;
+            let outside = mobilisation
+                + if online { f.online_mobilisation } else { 0.0 }
+                + if party { f.party_duty } else { 0.0 }
+                + w_eff * (e - e_ref);
+            let lapses = was && rng::unit_f32(&mut rng) < lapse_p;
+            let act = activation::next_active(
+                was,
+                activation::active_fraction(on, all),
+                outside,
+                f.r_threshold[iu],
+                lapses,
+            );
+
+            // Engagement: rest, learning by doing, efficacy and frustration.
+            e += relax * (f.r_engagement_rest[iu] - e);
+            if act {
+                e += gain_active * (1.0 - e);
+                e += success * (1.0 - e);
+                e -= failure * e;
             }
-        }
+            let e = e.clamp(0.0, 1.0);
 
-        // Activation (threshold cascade with mobilisation and efficacy).
-        let mut e = c.engagement[li];
-        let was = f.active_prev[iu];
-        let outside = f.mobilisation[b]
-            + if online { f.online_mobilisation } else { 0.0 }
-            + if party { f.party_duty } else { 0.0 }
-            + w_eff * (e - e_ref);
-        let lapses = was && rng::unit_f32(&mut rng) < lapse_p;
-        let act = activation::next_active(
-            was,
-            activation::active_fraction(on, all),
-            outside,
-            f.r_threshold[iu],
-            lapses,
-        );
-
-        // Engagement: rest, learning by doing, efficacy and frustration.
-        e += relax * (f.r_engagement_rest[iu] - e);
-        if act {
-            e += gain_active * (1.0 - e);
-            e += eta_up * f.success[b].min(1.0) * (1.0 - e);
-            e -= eta_down * f.failure[b].min(1.0) * e;
-        }
-        let e = e.clamp(0.0, 1.0);
-
-        // Institutional trust (Slovic 1993 asymmetry, contact, social learning, drift).
-        let mut t = f.trust_prev[iu];
-        t += a_up * f.good[b].min(1.0) * (1.0 - t);
-        t -= a_down * f.bad[b].min(1.0) * t;
-        t += f.contact[b] * (1.0 - t);
-        if all > 0 {
-            t += learn * (t_sum / all as f32 - t);
-        }
-        t += drift * (f.trust_rest - t);
-        let t = t.clamp(0.0, 1.0);
-
-        // Neighbour trust.
-        let mut tn = f.trust_neighbour_prev[iu];
-        if act && on > 0 {
-            tn += nt_gain * (1.0 - tn);
-        }
-        tn -= nt_loss * f.strife[b].min(1.0) * tn;
-        if all > 0 {
-            tn += learn * (tn_sum / all as f32 - tn);
-        }
-        // Like institutional trust, it drifts back towards its initial mean without the
-        // events that move it, so it settles where gains and losses balance.
-        tn += drift * (f.trust_neighbour_rest - tn);
-        let tn = tn.clamp(0.0, 1.0);
-
-        // Grievance = smoothed hardship × (1 − legitimacy) (Epstein 2002).
-        let h = f.r_household[iu] as usize;
-        let hardship = (hps * (f.hb[b] + f.hg[g] + f.hc[cm] + f.hh[h] + f.hr[iu])).min(1.0);
-        let mut gv = c.grievance[li];
-        gv += g_rate * (hardship * (1.0 - t) - gv);
-        let gv = gv.clamp(0.0, 1.0);
-
-        // Satisfaction: performance plus disconfirmation (Van Ryzin 2004).
-        let perf = f.performance[cm] * (1.0 - 0.5 * hardship);
-        let x = c.expectation[li];
-        let target = (perf + (perf - x)).clamp(0.0, 1.0);
-        let sat = (c.satisfaction[li] + s_rate * (target - c.satisfaction[li])).clamp(0.0, 1.0);
-        let x = (x + x_rate * (perf - x)).clamp(0.0, 1.0);
-
-        // Joint activity forms ties with other active residents of the grid.
-        if act && rng::unit_f32(&mut rng) < form_p {
-            let gr = f.places.grids.residents(g);
-            let j = gr.start + rng::index(&mut rng, (gr.end - gr.start) as usize) as u32;
-            if j != i && f.active_prev[j as usize] {
-                let kind = if f.r_building[j as usize] as usize == b {
-                    TieKind::Bonding
-                } else {
-                    TieKind::Bridging
-                };
-                ties.push(Edge { a: i, b: j, kind });
+            // Institutional trust (Slovic 1993 asymmetry, contact, social learning, drift).
+            let mut t = me.trust;
+            t += good * (1.0 - t);
+            t -= bad * t;
+            t += contact * (1.0 - t);
+            if all > 0 {
+                t += learn * (t_sum / all as f32 - t);
             }
+            t += drift * (f.trust_rest - t);
+            let t = t.clamp(0.0, 1.0);
+
+            // Neighbour trust.
+            let mut tn = me.trust_neighbour;
+            if act && on > 0 {
+                tn += nt_gain * (1.0 - tn);
+            }
+            tn -= strife * tn;
+            if all > 0 {
+                tn += learn * (tn_sum / all as f32 - tn);
+            }
+            // Like institutional trust, it drifts back towards its initial mean without the
+            // events that move it, so it settles where gains and losses balance.
+            tn += drift * (f.trust_neighbour_rest - tn);
+            let tn = tn.clamp(0.0, 1.0);
+
+            // Grievance = smoothed hardship × (1 − legitimacy) (Epstein 2002).
+            let h = f.r_household[iu] as usize;
+            let hardship = (hps * (hardship_place + f.hh[h] + f.hr[iu])).min(1.0);
+            let mut gv = c.grievance[li];
+            gv += g_rate * (hardship * (1.0 - t) - gv);
+            let gv = gv.clamp(0.0, 1.0);
+
+            // Satisfaction: performance plus disconfirmation (Van Ryzin 2004).
+            let perf = performance * (1.0 - 0.5 * hardship);
+            let x = c.expectation[li];
+            let target = (perf + (perf - x)).clamp(0.0, 1.0);
+            let sat =
+                (c.satisfaction[li] + s_rate * (target - c.satisfaction[li])).clamp(0.0, 1.0);
+            let x = (x + x_rate * (perf - x)).clamp(0.0, 1.0);
+
+            // Joint activity forms ties with other active residents of the grid.
+            if act && rng::unit_f32(&mut rng) < form_p {
+                let gr = places.grids.residents(g);
+                let j = gr.start + rng::index(&mut rng, (gr.end - gr.start) as usize) as u32;
+                if j != i && f.prev[j as usize].active {
+                    let kind = if f.r_building[j as usize] as usize == b {
+                        TieKind::Bonding
+                    } else {
+                        TieKind::Bridging
+                    };
+                    ties.push(Edge { a: i, b: j, kind });
+                }
+            }
+
+            c.engagement[li] = e;
+            c.trust[li] = t;
+            c.trust_neighbour[li] = tn;
+            c.grievance[li] = gv;
+            c.satisfaction[li] = sat;
+            c.expectation[li] = x;
+            c.active[li] = act;
+
+            building.add(&ResidentState {
+                active: act,
+                party,
+                online,
+                would_petition: gv > pet_g,
+                engagement: e,
+                trust_institutional: t,
+                trust_neighbour: tn,
+                grievance: gv,
+                satisfaction: sat,
+            });
+
+            sm.n += 1;
+            sm.party += party as u64;
+            sm.active += act as u64;
+            sm.active_party += (act && party) as u64;
+            sm.volunteers +=
+                (act && roles & (role::GRID_VOLUNTEER | role::ORG_MEMBER) != 0) as u64;
+            sm.engagement += e as f64;
+            sm.trust_institutional += t as f64;
+            sm.trust_neighbour += tn as f64;
+            sm.satisfaction += sat as f64;
+            sm.grievance += gv as f64;
         }
-
-        c.engagement[li] = e;
-        c.trust[li] = t;
-        c.trust_neighbour[li] = tn;
-        c.grievance[li] = gv;
-        c.satisfaction[li] = sat;
-        c.expectation[li] = x;
-        c.active[li] = act;
-
-        c.buildings[b - b0].add(&ResidentState {
-            active: act,
-            party,
-            online,
-            would_petition: gv > pet_g,
-            engagement: e,
-            trust_institutional: t,
-            trust_neighbour: tn,
-            grievance: gv,
-            satisfaction: sat,
-        });
-
-        sm.n += 1;
-        sm.party += party as u64;
-        sm.active += act as u64;
-        sm.active_party += (act && party) as u64;
-        sm.volunteers += (act && roles & (role::GRID_VOLUNTEER | role::ORG_MEMBER) != 0) as u64;
-        sm.engagement += e as f64;
-        sm.trust_institutional += t as f64;
-        sm.trust_neighbour += tn as f64;
-        sm.satisfaction += sat as f64;
-        sm.grievance += gv as f64;
+        *bsums = building;
     }
     *sums = sm;
 }

@@ -12,7 +12,7 @@
 
 pub mod generators;
 
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// The three kinds of tie that social-capital research separates (Putnam 2000; Woolcock 2001).
@@ -64,39 +64,78 @@ impl Network {
     }
 
     /// Fills the CSR arrays from undirected edges with their last-used tick.
-    fn fill(&mut self, n_nodes: u32, edges: impl Iterator<Item = (Edge, u16)>) {
-        // Directed copies, sorted by (source, target, kind): the first of a pair's
-        // duplicates then carries the lowest kind.
-        let mut directed: Vec<(u32, u32, TieKind, u16)> = Vec::new();
-        for (e, used) in edges {
-            if e.a == e.b {
-                continue;
-            }
-            directed.push((e.a, e.b, e.kind, used));
-            directed.push((e.b, e.a, e.kind, used));
+    ///
+    /// A counting sort by source places each directed copy in its row, then each row is
+    /// sorted by (target, kind, last use) and de-duplicated: the same arrays a sort of all
+    /// copies by (source, target, kind, last use) gives, in O(ties + nodes) plus small
+    /// per-row sorts. `edges` is walked twice (counting, placing).
+    fn fill(&mut self, n_nodes: u32, edges: impl Iterator<Item = (Edge, u16)> + Clone) {
+        let n = n_nodes as usize;
+        let mut start = vec![0u32; n + 1];
+        for (e, _) in edges.clone().filter(|(e, _)| e.a != e.b) {
+            start[e.a as usize + 1] += 1;
+            start[e.b as usize + 1] += 1;
         }
-        // Keys are totally ordered, so the parallel sort gives one result for any thread count.
-        directed.par_sort_unstable();
-        // A pair given twice is one tie: it keeps the lowest kind and its latest use, so a
-        // tie formed again is the same tie, refreshed.
-        directed.dedup_by(|later, kept| {
-            let same = later.0 == kept.0 && later.1 == kept.1;
-            if same {
-                kept.3 = kept.3.max(later.3);
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut next = start[..n].to_vec();
+        let mut slots = vec![(0u32, TieKind::Bonding, 0u16); start[n] as usize];
+        for (e, used) in edges.filter(|(e, _)| e.a != e.b) {
+            for (s, t) in [(e.a, e.b), (e.b, e.a)] {
+                slots[next[s as usize] as usize] = (t, e.kind, used);
+                next[s as usize] += 1;
             }
-            same
+        }
+        // Rows are sorted and de-duplicated in fixed blocks of nodes (the result does not
+        // depend on the thread count). A pair given twice is one tie: it keeps the lowest
+        // kind and its latest use, so a tie formed again is the same tie, refreshed.
+        const BLOCK: usize = 4096;
+        let mut unique = next; // reused: the de-duplicated length of each row
+        let mut blocks = Vec::with_capacity(n.div_ceil(BLOCK));
+        let mut rest = slots.as_mut_slice();
+        for (k, lens) in unique.chunks_mut(BLOCK).enumerate() {
+            let lo = k * BLOCK;
+            let len = (start[lo + lens.len()] - start[lo]) as usize;
+            let (block, tail) = std::mem::take(&mut rest).split_at_mut(len);
+            rest = tail;
+            blocks.push((lo, block, lens));
+        }
+        blocks.into_par_iter().for_each(|(lo, block, lens)| {
+            let base = start[lo];
+            for (k, len) in lens.iter_mut().enumerate() {
+                let row = &mut block[(start[lo + k] - base) as usize..(start[lo + k + 1] - base) as usize];
+                row.sort_unstable();
+                let mut m = 0;
+                for x in 0..row.len() {
+                    if m > 0 && row[m - 1].0 == row[x].0 {
+                        row[m - 1].2 = row[m - 1].2.max(row[x].2);
+                    } else {
+                        row[m] = row[x];
+                        m += 1;
+                    }
+                }
+                *len = m as u32;
+            }
         });
+        let total = unique.iter().map(|&m| m as usize).sum();
         self.offsets.clear();
-        self.offsets.resize(n_nodes as usize + 1, 0);
-        for &(s, ..) in &directed {
-            self.offsets[s as usize + 1] += 1;
+        self.offsets.reserve_exact(n + 1);
+        self.offsets.push(0);
+        self.targets.clear();
+        self.targets.reserve_exact(total);
+        self.kinds.clear();
+        self.kinds.reserve_exact(total);
+        self.last_used.clear();
+        self.last_used.reserve_exact(total);
+        for i in 0..n {
+            for &(t, kind, used) in &slots[start[i] as usize..][..unique[i] as usize] {
+                self.targets.push(t);
+                self.kinds.push(kind);
+                self.last_used.push(used);
+            }
+            self.offsets.push(self.targets.len() as u32);
         }
-        for i in 0..n_nodes as usize {
-            self.offsets[i + 1] += self.offsets[i];
-        }
-        self.targets = directed.iter().map(|d| d.1).collect();
-        self.kinds = directed.iter().map(|d| d.2).collect();
-        self.last_used = directed.iter().map(|d| d.3).collect();
     }
 
     /// Number of nodes, residents and institutional nodes together.
@@ -124,6 +163,18 @@ impl Network {
     #[inline]
     pub fn neighbours(&self, i: u32) -> &[u32] {
         &self.targets[self.row(i)]
+    }
+
+    /// Resident neighbours of node `i`: the front of its row, since resident ids come
+    /// before institutional nodes' and rows are sorted.
+    #[inline]
+    pub fn resident_neighbours(&self, i: u32) -> &[u32] {
+        let row = self.neighbours(i);
+        let mut end = row.len();
+        while end > 0 && row[end - 1] >= self.n_residents {
+            end -= 1;
+        }
+        &row[..end]
     }
 
     /// Kinds of node `i`'s ties, parallel to [`Self::neighbours`].
@@ -199,35 +250,106 @@ impl Network {
     }
 
     /// Rebuilds the network: asks `keep(a, b, kind, last_used)` once per undirected tie
-    /// (with `a < b`), which returns the tie's last use to keep it (possibly refreshed) or
-    /// `None` to drop it; then adds `new_edges` stamped `tick`.
+    /// (with `a < b`, in row order), which returns the tie's last use to keep it (possibly
+    /// refreshed) or `None` to drop it; then adds `new_edges` stamped `tick`. The result is
+    /// [`Self::from_edges`]' on the kept and new ties: a tie given again keeps the lowest
+    /// kind and its latest use.
+    ///
+    /// The kept ties are already sorted, so each row is a merge of its kept entries with
+    /// its sorted new ones, in O(ties + new log new).
     pub fn rebuild(
         &mut self,
         mut keep: impl FnMut(u32, u32, TieKind, u16) -> Option<u16>,
         new_edges: &[Edge],
         tick: u16,
     ) {
-        let n_nodes = self.n_nodes();
-        let mut kept: Vec<(Edge, u16)> = Vec::with_capacity(self.n_ties() + new_edges.len());
-        for a in 0..n_nodes {
-            for idx in self.row(a) {
-                let b = self.targets[idx];
-                if a < b
-                    && let Some(used) = keep(a, b, self.kinds[idx], self.last_used[idx])
-                {
-                    kept.push((
-                        Edge {
-                            a,
-                            b,
-                            kind: self.kinds[idx],
-                        },
-                        used,
-                    ));
+        let n = self.n_nodes() as usize;
+        // Each tie is decided once, from its lower end; the decision goes to both stored
+        // directions. Row b's entries below b are the reverse ones, met in ascending order
+        // of a, so a cursor per row finds them.
+        let mut alive = vec![false; self.targets.len()];
+        let mut reverse = self.offsets[..n].to_vec();
+        for a in 0..n {
+            for idx in self.row(a as u32) {
+                let b = self.targets[idx] as usize;
+                if b <= a {
+                    continue;
+                }
+                let back = reverse[b] as usize;
+                reverse[b] += 1;
+                debug_assert_eq!(self.targets[back] as usize, a);
+                if let Some(used) = keep(a as u32, b as u32, self.kinds[idx], self.last_used[idx]) {
+                    alive[idx] = true;
+                    alive[back] = true;
+                    self.last_used[idx] = used;
+                    self.last_used[back] = used;
                 }
             }
         }
-        kept.extend(new_edges.iter().map(|e| (*e, tick)));
-        self.fill(n_nodes, kept.into_iter());
+        drop(reverse);
+        let mut added: Vec<(u32, u32, TieKind, u16)> = new_edges
+            .iter()
+            .filter(|e| e.a != e.b)
+            .flat_map(|e| [(e.a, e.b, e.kind, tick), (e.b, e.a, e.kind, tick)])
+            .collect();
+        // Keys are totally ordered, so the parallel sort gives one result for any thread count.
+        added.par_sort_unstable();
+
+        let cap = alive.iter().filter(|&&x| x).count() + added.len();
+        let mut offsets = Vec::with_capacity(n + 1);
+        let (mut targets, mut kinds, mut last_used) = (
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+            Vec::with_capacity(cap),
+        );
+        offsets.push(0u32);
+        let mut k = 0;
+        for a in 0..n {
+            let row = self.row(a as u32);
+            let mut idx = row.start;
+            loop {
+                while idx < row.end && !alive[idx] {
+                    idx += 1;
+                }
+                let old = (idx < row.end)
+                    .then(|| (self.targets[idx], self.kinds[idx], self.last_used[idx]));
+                let new = added
+                    .get(k)
+                    .filter(|x| x.0 as usize == a)
+                    .map(|x| (x.1, x.2, x.3));
+                // In (target, kind, last use) order, as a sort of all of them would give.
+                let (t, kind, used) = match (old, new) {
+                    (None, None) => break,
+                    (Some(o), Some(x)) if x < o => {
+                        k += 1;
+                        x
+                    }
+                    (Some(o), _) => {
+                        idx += 1;
+                        o
+                    }
+                    (None, Some(x)) => {
+                        k += 1;
+                        x
+                    }
+                };
+                let row_start = *offsets.last().expect("offsets start with 0") as usize;
+                if targets.len() > row_start && targets.last() == Some(&t) {
+                    // The same tie again: the first (lowest kind) stays, with the latest use.
+                    let last: &mut u16 = last_used.last_mut().expect("a tie was pushed");
+                    *last = (*last).max(used);
+                } else {
+                    targets.push(t);
+                    kinds.push(kind);
+                    last_used.push(used);
+                }
+            }
+            offsets.push(targets.len() as u32);
+        }
+        self.offsets = offsets;
+        self.targets = targets;
+        self.kinds = kinds;
+        self.last_used = last_used;
     }
 
     /// Checks the structural invariants: symmetric, sorted rows, no self-ties, no
@@ -241,6 +363,11 @@ impl Network {
                 }
                 if k > 0 && row[k - 1] >= b {
                     return Err(format!("row {a} not strictly sorted"));
+                }
+                // Linking ties, and only they, join a resident to an institutional node.
+                let institutional = (a >= self.n_residents) != (b >= self.n_residents);
+                if institutional != (self.kinds_of(a)[k] == TieKind::Linking) {
+                    return Err(format!("tie {a}-{b} is {:?}", self.kinds_of(a)[k]));
                 }
                 let back = self.neighbours(b).binary_search(&a);
                 match back {
@@ -262,6 +389,7 @@ impl Network {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn e(a: u32, b: u32, kind: TieKind) -> Edge {
         Edge { a, b, kind }
@@ -315,6 +443,56 @@ mod tests {
         assert_eq!(net.last_used()[net.row(0).start + i], 40);
         let j = net.neighbours(1).binary_search(&0).unwrap();
         assert_eq!(net.last_used()[net.row(1).start + j], 40);
+    }
+
+    fn arb_edges(n: u32, max: usize) -> impl Strategy<Value = Vec<(u32, u32, u8, u16)>> {
+        prop::collection::vec((0..n, 0..n, 0u8..2, 0u16..50), 0..max)
+    }
+
+    fn edge(a: u32, b: u32, k: u8) -> Edge {
+        let kind = [TieKind::Bonding, TieKind::Bridging][k as usize];
+        e(a, b, kind)
+    }
+
+    proptest! {
+        /// The merging rebuild gives exactly what building from scratch gives on the kept
+        /// ties (with their uses) and the new ones: same rows, kinds and last uses.
+        #[test]
+        fn rebuild_equals_building_from_the_kept_and_new_ties(
+            old in arb_edges(40, 200),
+            new in arb_edges(40, 60),
+            drop_mask in prop::collection::vec(any::<bool>(), 200),
+            refresh in 0u16..60,
+        ) {
+            let n = 40;
+            let mut net = Network::default();
+            net.n_residents = n;
+            net.fill(n, old.iter().map(|&(a, b, k, u)| (edge(a, b, k), u)));
+            let mut kept = Vec::new();
+            let mut asked = 0;
+            let new_edges: Vec<Edge> = new.iter().map(|&(a, b, k, _)| edge(a, b, k)).collect();
+            let mut expected = net.clone();
+            net.rebuild(
+                |a, b, kind, used| {
+                    asked += 1;
+                    let keep = !drop_mask[asked % drop_mask.len()];
+                    let used = if asked % 3 == 0 { used.max(refresh) } else { used };
+                    keep.then(|| {
+                        kept.push((Edge { a, b, kind }, used));
+                        used
+                    })
+                },
+                &new_edges,
+                refresh,
+            );
+            kept.extend(new_edges.iter().map(|&e| (e, refresh)));
+            expected.fill(n, kept.iter().copied());
+            prop_assert_eq!(&net.offsets, &expected.offsets);
+            prop_assert_eq!(&net.targets, &expected.targets);
+            prop_assert_eq!(&net.kinds, &expected.kinds);
+            prop_assert_eq!(&net.last_used, &expected.last_used);
+            prop_assert!(net.check_invariants().is_ok());
+        }
     }
 
     /// Joint activity marks exactly the ties among the people acting together.

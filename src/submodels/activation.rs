@@ -11,22 +11,30 @@
 //! verification suite runs it through [`neighbour_activity`] and [`next_active`], the two
 //! functions the engine's resident phase calls.
 
-use crate::network::{Network, TieKind};
+use crate::network::Network;
 
 /// Active and total resident neighbours of resident `i` (ties to institutional nodes are
 /// not counted: they carry mobilisation, not peer example).
 #[inline]
 pub fn neighbour_activity(net: &Network, i: u32, active: &[bool]) -> (u32, u32) {
-    let row = net.row(i);
-    let (targets, kinds) = (&net.targets()[row.clone()], &net.kinds()[row]);
-    let (mut on, mut all) = (0u32, 0u32);
-    for (&j, &kind) in targets.iter().zip(kinds) {
-        if kind != TieKind::Linking {
-            all += 1;
-            on += active[j as usize] as u32;
-        }
+    neighbour_activity_with(net, i, |j| active[j])
+}
+
+/// [`neighbour_activity`] where `peer(j)` tells whether resident neighbour `j` is active;
+/// it is called once per resident neighbour, in id order, so the resident phase reads its
+/// peers' other states in the same pass.
+#[inline]
+pub fn neighbour_activity_with(
+    net: &Network,
+    i: u32,
+    mut peer: impl FnMut(usize) -> bool,
+) -> (u32, u32) {
+    let peers = net.resident_neighbours(i);
+    let mut on = 0u32;
+    for &j in peers {
+        on += peer(j as usize) as u32;
     }
-    (on, all)
+    (on, peers.len() as u32)
 }
 
 /// The fraction of active neighbours; 0 for an isolated resident.
@@ -91,6 +99,7 @@ pub fn run_to_fixed_point(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::network::TieKind;
     use crate::network::{Edge, generators};
 
     fn chain(n: u32) -> Network {
