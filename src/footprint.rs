@@ -243,8 +243,9 @@ pub fn run(s: &Scenario) -> Footprint {
         items: Vec::new(),
         operations: 0.0,
     };
-    // Columns are allocated once at their size; the engine keeps three more per resident.
-    let scratch = sz::<bool>() + 2.0 * sz::<f32>();
+    // Columns are allocated once at their size; the engine keeps last tick's trust,
+    // neighbour trust and active flag of each resident together (12 bytes, padded).
+    let scratch = 3.0 * sz::<f32>();
     let party = s.world.party_share * sz::<u32>() * 2.0;
     f.add(
         "residents",
@@ -297,16 +298,21 @@ pub fn run(s: &Scenario) -> Footprint {
         + visits
         + volunteers
         + org_ties;
-    // The network at its peak: a rebuild holds the old CSR, the kept ties, the directed
-    // copies (sorted, up to twice their length) and the new CSR. Building the world holds
-    // the edge list (pushed), the directed copies and the CSR.
+    // The network at its peak. Building the world holds the edge list (pushed), both
+    // directions of each tie placed by source, two counters per node and the CSR. A
+    // rebuild holds the old CSR, a flag per stored direction, a cursor per node, both
+    // directions of the new ties and the new CSR; then each resident's tie counts.
     let (built, most) = ties(s);
     let most = most + waiting;
-    let csr = 2.0 * (sz::<u32>() + sz::<TieKind>() + sz::<u16>());
-    let directed = 2.0 * 2.0 * sz::<(u32, u32, TieKind, u16)>();
-    let at_build = built * (PUSHED * sz::<Edge>() + directed + csr);
-    let at_rebuild = most * (csr + sz::<(Edge, u16)>() + directed + csr);
     let nodes = n + 2.0 * p.communities + p.grids + s.world.social_workers as f64;
+    let csr = 2.0 * (sz::<u32>() + sz::<TieKind>() + sz::<u16>());
+    let placed = 2.0 * sz::<(u32, TieKind, u16)>();
+    let at_build =
+        built * (PUSHED * sz::<Edge>() + placed + csr) + 3.0 * (nodes + 1.0) * sz::<u32>();
+    let at_rebuild = most * (csr + 2.0 * sz::<bool>() + csr)
+        + waiting * 2.0 * sz::<(u32, u32, TieKind, u16)>()
+        + nodes * sz::<u32>()
+        + n * sz::<[u32; 3]>();
     f.add(
         "ties",
         "network.building_degree",

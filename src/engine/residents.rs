@@ -388,7 +388,7 @@ struct Fixed<'a> {
 /// floating-point operations in the same order, so the results are those of computing
 /// them per resident.
 #[allow(clippy::too_many_arguments)]
-#[inline(never)]
+#[inline(never)] // its own symbol in profiles (it is most of a tick)
 fn update_chunk(
     f: &Fixed<'_>,
     k: usize,
@@ -441,12 +441,34 @@ fn update_chunk(
         let hardship_place = f.hb[b] + f.hg[g] + f.hc[cm];
         let performance = f.performance[cm];
         let mut building = BuildingSums::default();
-        for i in places.buildings.residents(b) {
-            let iu = i as usize;
-            let li = (i - range.start) as usize;
-            debug_assert_eq!(f.r_building[iu] as usize, b);
-            debug_assert_eq!(f.r_grid[iu] as usize, g);
-            let roles = f.r_roles[iu];
+        // The building's residents as slices of one length, indexed by `k` (no bounds
+        // checks in the loop).
+        let rs = places.buildings.residents(b);
+        let (lo, hi) = (rs.start as usize, rs.end as usize);
+        let l0 = lo - range.start as usize;
+        let n = hi - lo;
+        let (roles_b, threshold_b, rest_b, household_b, hr_b, prev_b) = (
+            &f.r_roles[lo..hi],
+            &f.r_threshold[lo..hi],
+            &f.r_engagement_rest[lo..hi],
+            &f.r_household[lo..hi],
+            &f.hr[lo..hi],
+            &f.prev[lo..hi],
+        );
+        let (engagement, trust, trust_neighbour, grievance, satisfaction, expectation, active) = (
+            &mut c.engagement[l0..l0 + n],
+            &mut c.trust[l0..l0 + n],
+            &mut c.trust_neighbour[l0..l0 + n],
+            &mut c.grievance[l0..l0 + n],
+            &mut c.satisfaction[l0..l0 + n],
+            &mut c.expectation[l0..l0 + n],
+            &mut c.active[l0..l0 + n],
+        );
+        for k in 0..n {
+            let i = (lo + k) as u32;
+            debug_assert_eq!(f.r_building[lo + k] as usize, b);
+            debug_assert_eq!(f.r_grid[lo + k] as usize, g);
+            let roles = roles_b[k];
             let online = roles & role::ONLINE != 0;
             let party = roles & role::PARTY != 0;
 
@@ -458,10 +480,10 @@ fn update_chunk(
                 tn_sum += p.trust_neighbour;
                 p.active
             });
-            let me = f.prev[iu];
+            let me = prev_b[k];
 
             // Activation (threshold cascade with mobilisation and efficacy).
-            let mut e = c.engagement[li];
+            let mut e = engagement[k];
             let was = me.active;
             let outside = mobilisation
                 + if online { f.online_mobilisation } else { 0.0 }
@@ -472,12 +494,12 @@ fn update_chunk(
                 was,
                 activation::active_fraction(on, all),
                 outside,
-                f.r_threshold[iu],
+                threshold_b[k],
                 lapses,
             );
 
             // Engagement: rest, learning by doing, efficacy and frustration.
-            e += relax * (f.r_engagement_rest[iu] - e);
+            e += relax * (rest_b[k] - e);
             if act {
                 e += gain_active * (1.0 - e);
                 e += success * (1.0 - e);
@@ -511,18 +533,18 @@ fn update_chunk(
             let tn = tn.clamp(0.0, 1.0);
 
             // Grievance = smoothed hardship × (1 − legitimacy) (Epstein 2002).
-            let h = f.r_household[iu] as usize;
-            let hardship = (hps * (hardship_place + f.hh[h] + f.hr[iu])).min(1.0);
-            let mut gv = c.grievance[li];
+            let h = household_b[k] as usize;
+            let hardship = (hps * (hardship_place + f.hh[h] + hr_b[k])).min(1.0);
+            let mut gv = grievance[k];
             gv += g_rate * (hardship * (1.0 - t) - gv);
             let gv = gv.clamp(0.0, 1.0);
 
             // Satisfaction: performance plus disconfirmation (Van Ryzin 2004).
             let perf = performance * (1.0 - 0.5 * hardship);
-            let x = c.expectation[li];
+            let x = expectation[k];
             let target = (perf + (perf - x)).clamp(0.0, 1.0);
             let sat =
-                (c.satisfaction[li] + s_rate * (target - c.satisfaction[li])).clamp(0.0, 1.0);
+                (satisfaction[k] + s_rate * (target - satisfaction[k])).clamp(0.0, 1.0);
             let x = (x + x_rate * (perf - x)).clamp(0.0, 1.0);
 
             // Joint activity forms ties with other active residents of the grid.
@@ -539,13 +561,13 @@ fn update_chunk(
                 }
             }
 
-            c.engagement[li] = e;
-            c.trust[li] = t;
-            c.trust_neighbour[li] = tn;
-            c.grievance[li] = gv;
-            c.satisfaction[li] = sat;
-            c.expectation[li] = x;
-            c.active[li] = act;
+            engagement[k] = e;
+            trust[k] = t;
+            trust_neighbour[k] = tn;
+            grievance[k] = gv;
+            satisfaction[k] = sat;
+            expectation[k] = x;
+            active[k] = act;
 
             building.add(&ResidentState {
                 active: act,

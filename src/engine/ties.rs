@@ -12,6 +12,8 @@
 //! the equilibrium, so the baseline's social capital settles where it starts. Joint
 //! activity forms and keeps ties beyond it: that is what the capital indices measure.
 
+use rayon::prelude::*;
+
 use crate::network::{Edge, TieKind};
 use crate::rng::{self, Purpose, Rng};
 use crate::scenario::Scenario;
@@ -175,19 +177,27 @@ pub fn capital(w: &World) -> Capital {
     let net = &w.network;
     let nres = net.n_residents();
     let building = &w.residents.building;
+    // Each resident's tie counts in parallel; the sums in resident order, as one thread
+    // would add them.
+    let counts: Vec<[u32; 3]> = (0..nres)
+        .into_par_iter()
+        .map(|i| {
+            let (mut same, mut cross, mut link) = (0u32, 0u32, 0u32);
+            for &j in net.neighbours(i) {
+                if j >= nres {
+                    link += 1;
+                } else if building[j as usize] == building[i as usize] {
+                    same += 1;
+                } else {
+                    cross += 1;
+                }
+            }
+            [same, cross, link]
+        })
+        .collect();
     let (mut bonding, mut bridging, mut counted, mut linked) = (0.0f64, 0.0f64, 0u64, 0u64);
     let (mut n_bond, mut n_bridge, mut n_link, mut bridged) = (0u64, 0u64, 0u64, 0u64);
-    for i in 0..nres {
-        let (mut same, mut cross, mut link) = (0u32, 0u32, 0u32);
-        for &j in net.neighbours(i) {
-            if j >= nres {
-                link += 1;
-            } else if building[j as usize] == building[i as usize] {
-                same += 1;
-            } else {
-                cross += 1;
-            }
-        }
+    for [same, cross, link] in counts {
         if same + cross > 0 {
             bonding += same as f64 / (same + cross) as f64;
             bridging += cross as f64 / (same + cross) as f64;

@@ -8,8 +8,9 @@
 //! order or the thread that updates it. Active residents lapse with a probability per tick.
 //!
 //! With no outside pressure, no efficacy and no lapse this is exactly Watts' model; the
-//! verification suite runs it through [`neighbour_activity`] and [`next_active`], the two
-//! functions the engine's resident phase calls.
+//! verification suite runs it through [`neighbour_activity`] and [`next_active`]; the
+//! engine's resident phase calls [`next_active`] and [`neighbour_activity_with`], of which
+//! [`neighbour_activity`] is the plain form.
 
 use crate::network::Network;
 
