@@ -427,7 +427,7 @@ fn update_chunk(
     ties.clear();
     let mut sm = Sums::default();
     let net = f.network;
-    for (b, bsums) in brange.clone().map(|b| b as usize).zip(c.buildings.iter_mut()) {
+    for (b, bsums) in brange.map(|b| b as usize).zip(c.buildings.iter_mut()) {
         // What every resident of the building shares.
         let g = places.building_grid[b] as usize;
         let cm = places.grid_community[g] as usize;
@@ -543,8 +543,7 @@ fn update_chunk(
             let perf = performance * (1.0 - 0.5 * hardship);
             let x = expectation[k];
             let target = (perf + (perf - x)).clamp(0.0, 1.0);
-            let sat =
-                (satisfaction[k] + s_rate * (target - satisfaction[k])).clamp(0.0, 1.0);
+            let sat = (satisfaction[k] + s_rate * (target - satisfaction[k])).clamp(0.0, 1.0);
             let x = (x + x_rate * (perf - x)).clamp(0.0, 1.0);
 
             // Joint activity forms ties with other active residents of the grid.
@@ -585,8 +584,7 @@ fn update_chunk(
             sm.party += party as u64;
             sm.active += act as u64;
             sm.active_party += (act && party) as u64;
-            sm.volunteers +=
-                (act && roles & (role::GRID_VOLUNTEER | role::ORG_MEMBER) != 0) as u64;
+            sm.volunteers += (act && roles & (role::GRID_VOLUNTEER | role::ORG_MEMBER) != 0) as u64;
             sm.engagement += e as f64;
             sm.trust_institutional += t as f64;
             sm.trust_neighbour += tn as f64;

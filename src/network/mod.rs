@@ -104,7 +104,8 @@ impl Network {
         blocks.into_par_iter().for_each(|(lo, block, lens)| {
             let base = start[lo];
             for (k, len) in lens.iter_mut().enumerate() {
-                let row = &mut block[(start[lo + k] - base) as usize..(start[lo + k + 1] - base) as usize];
+                let row = &mut block
+                    [(start[lo + k] - base) as usize..(start[lo + k + 1] - base) as usize];
                 row.sort_unstable();
                 let mut m = 0;
                 for x in 0..row.len() {
@@ -465,8 +466,10 @@ mod tests {
             refresh in 0u16..60,
         ) {
             let n = 40;
-            let mut net = Network::default();
-            net.n_residents = n;
+            let mut net = Network {
+                n_residents: n,
+                ..Default::default()
+            };
             net.fill(n, old.iter().map(|&(a, b, k, u)| (edge(a, b, k), u)));
             let mut kept = Vec::new();
             let mut asked = 0;
