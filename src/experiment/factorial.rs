@@ -32,8 +32,12 @@ pub const MAX_SWITCHES: usize = crate::scenario::limits::SWITCHES as usize;
 /// Lowest resolution of a fractional design: V, so that two-factor interactions are aliased
 /// neither with each other nor with main effects.
 pub const MIN_RESOLUTION: u32 = 5;
-/// Nodes the generator search visits before giving up.
-const SEARCH_BUDGET: u64 = 2_000_000;
+/// Work (additions to the reach table) the generator search does before giving up, shared
+/// by the sizes one request tries. A step costs more the more cells, so the budget counts
+/// additions, not steps: about 0.2 s on one core.
+const SEARCH_WORK: u64 = 1 << 28;
+/// Most entries of the reach table the search allocates (64 MiB).
+const SEARCH_TABLE: usize = 1 << 24;
 
 /// A regular two-level design: `k` switches in `2^m` cells.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,6 +211,11 @@ pub enum Search {
 
 /// Searches for a regular design of `k` switches in `2^m` cells with resolution ≥ `r`.
 pub fn search(k: usize, m: usize, r: u32) -> Search {
+    search_within(k, m, r, &mut SEARCH_WORK.clone())
+}
+
+/// [`search`] drawing on the work budget `work`.
+fn search_within(k: usize, m: usize, r: u32, work: &mut u64) -> Search {
     if m >= k {
         return Search::Found(Design::full(k));
     }
@@ -214,7 +223,16 @@ pub fn search(k: usize, m: usize, r: u32) -> Search {
         return Search::None;
     }
     let d = (r as usize).saturating_sub(2);
+    if m >= 40 || (d + 1) << m > SEARCH_TABLE {
+        return Search::GaveUp;
+    }
     let size = 1usize << m;
+    let step = (d * size) as u64;
+    let spend = |work: &mut u64| {
+        let left = work.checked_sub(step);
+        *work = left.unwrap_or(0);
+        left.is_some()
+    };
     // reach[j][x]: how many sets of at most j chosen columns sum to x.
     let mut reach = vec![vec![0u32; size]; d + 1];
     for row in reach.iter_mut() {
@@ -239,11 +257,13 @@ pub fn search(k: usize, m: usize, r: u32) -> Search {
         }
     };
     for i in 0..m {
+        if !spend(work) {
+            return Search::GaveUp;
+        }
         add(&mut reach, 1 << i);
     }
     let need = k - m;
     let mut chosen: Vec<usize> = Vec::with_capacity(need);
-    let mut nodes = 0u64;
     // Depth-first over ascending columns: `next[depth]` is the next candidate to try.
     let mut next = vec![0usize; need + 1];
     next[0] = 1;
@@ -268,8 +288,7 @@ pub fn search(k: usize, m: usize, r: u32) -> Search {
         }
         match found {
             Some(v) => {
-                nodes += 1;
-                if nodes > SEARCH_BUDGET {
+                if !spend(work) {
                     return Search::GaveUp;
                 }
                 next[depth] = v + 1;
@@ -284,6 +303,9 @@ pub fn search(k: usize, m: usize, r: u32) -> Search {
                 }
                 depth -= 1;
                 let v = chosen.pop().unwrap_or_default();
+                if !spend(work) {
+                    return Search::GaveUp;
+                }
                 remove(&mut reach, v);
             }
         }
@@ -310,7 +332,7 @@ pub fn choose(k: usize, resolution: u32, cells: u64) -> std::result::Result<Desi
                 let least = smallest(k, r, m + 1);
                 let why = if other == Search::GaveUp {
                     format!(
-                        "the search for a design of resolution {r} with {cells} cells gave up after {SEARCH_BUDGET} steps"
+                        "the search for a design of resolution {r} with {cells} cells gave up (it ran out of its work budget)"
                     )
                 } else {
                     format!(
@@ -356,7 +378,8 @@ fn full_cells_text(k: usize) -> String {
 
 /// The smallest design of resolution ≥ `r` with at least `2^m0` cells, if the search finds one.
 fn smallest(k: usize, r: u32, m0: usize) -> Option<Design> {
-    (m0..=k).find_map(|m| match search(k, m, r) {
+    let mut work = SEARCH_WORK;
+    (m0..=k).find_map(|m| match search_within(k, m, r, &mut work) {
         Search::Found(d) => Some(d),
         _ => None,
     })
@@ -715,6 +738,23 @@ mod tests {
         } else {
             -1
         }
+    }
+
+    /// The search stops when its work runs out, however many steps that is, and never
+    /// allocates a table beyond its cap (a fuzzed scenario with twenty-odd switches kept
+    /// `cogov check` busy for over a minute when the budget counted steps).
+    #[test]
+    fn the_search_is_bounded_by_its_work_and_table() {
+        let mut work = 10_000;
+        assert_eq!(search_within(17, 8, 5, &mut work), Search::GaveUp);
+        assert_eq!(work, 0);
+        assert_eq!(search(40, 39, 5), Search::GaveUp);
+        let mut plenty = SEARCH_WORK;
+        assert!(matches!(
+            search_within(17, 8, 5, &mut plenty),
+            Search::Found(_)
+        ));
+        assert!(plenty > 0);
     }
 
     fn all_designs() -> Vec<Design> {
