@@ -269,16 +269,12 @@ impl Engine {
     fn linkage_ingredients(&mut self, ties_before: usize) {
         let l = &self.scenario.linkage;
         if !l.ties {
-            // Keep the bonding ties formed since `ties_before`, in order, without allocating.
-            let ties = &mut self.world.new_ties;
-            let mut kept = ties_before;
-            for k in ties_before..ties.len() {
-                if ties[k].kind == crate::network::TieKind::Bonding {
-                    ties.swap(kept, k);
-                    kept += 1;
-                }
-            }
-            ties.truncate(kept);
+            // Of the ties formed since `ties_before`, only the bonding ones stay.
+            let mut index = 0;
+            self.world.new_ties.retain(|t| {
+                index += 1;
+                index <= ties_before || t.kind == crate::network::TieKind::Bonding
+            });
         }
         if !l.action {
             let c = &mut self.world.contacts;

@@ -307,7 +307,6 @@ fn update_residents(e: &mut Engine) {
         seed,
         tick,
         r_building: &r.building,
-        r_grid: &r.grid,
         r_household: &r.household,
         r_roles: &r.roles,
         r_threshold: &r.threshold,
@@ -356,7 +355,6 @@ struct Fixed<'a> {
     seed: u64,
     tick: u32,
     r_building: &'a [u32],
-    r_grid: &'a [u32],
     r_household: &'a [u32],
     r_roles: &'a [u8],
     r_threshold: &'a [f32],
@@ -467,7 +465,6 @@ fn update_chunk(
         for k in 0..n {
             let i = (lo + k) as u32;
             debug_assert_eq!(f.r_building[lo + k] as usize, b);
-            debug_assert_eq!(f.r_grid[lo + k] as usize, g);
             let roles = roles_b[k];
             let online = roles & role::ONLINE != 0;
             let party = roles & role::PARTY != 0;

@@ -211,7 +211,7 @@ pub enum Search {
 
 /// Searches for a regular design of `k` switches in `2^m` cells with resolution ≥ `r`.
 pub fn search(k: usize, m: usize, r: u32) -> Search {
-    search_within(k, m, r, &mut SEARCH_WORK.clone())
+    search_within(k, m, r, &mut { SEARCH_WORK })
 }
 
 /// [`search`] drawing on the work budget `work`.
@@ -223,10 +223,12 @@ fn search_within(k: usize, m: usize, r: u32, work: &mut u64) -> Search {
         return Search::None;
     }
     let d = (r as usize).saturating_sub(2);
-    if m >= 40 || (d + 1) << m > SEARCH_TABLE {
+    let Some(size) = 1usize
+        .checked_shl(m as u32)
+        .filter(|&size| (d + 1).saturating_mul(size) <= SEARCH_TABLE)
+    else {
         return Search::GaveUp;
-    }
-    let size = 1usize << m;
+    };
     let step = (d * size) as u64;
     let spend = |work: &mut u64| {
         let left = work.checked_sub(step);
@@ -741,8 +743,9 @@ mod tests {
     }
 
     /// The search stops when its work runs out, however many steps that is, and never
-    /// allocates a table beyond its cap (a fuzzed scenario with twenty-odd switches kept
-    /// `cogov check` busy for over a minute when the budget counted steps).
+    /// allocates a table beyond its cap (fuzzed scenarios with twenty-odd switches kept
+    /// `cogov check` busy for seconds, the fuzz target for over a minute, when the budget
+    /// counted steps).
     #[test]
     fn the_search_is_bounded_by_its_work_and_table() {
         let mut work = 10_000;

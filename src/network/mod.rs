@@ -308,6 +308,7 @@ impl Network {
         for a in 0..n {
             let row = self.row(a as u32);
             let mut idx = row.start;
+            let mut previous = None;
             loop {
                 while idx < row.end && !alive[idx] {
                     idx += 1;
@@ -334,15 +335,15 @@ impl Network {
                         x
                     }
                 };
-                let row_start = *offsets.last().expect("offsets start with 0") as usize;
-                if targets.len() > row_start && targets.last() == Some(&t) {
+                if previous == Some(t) {
                     // The same tie again: the first (lowest kind) stays, with the latest use.
-                    let last: &mut u16 = last_used.last_mut().expect("a tie was pushed");
+                    let last: &mut u16 = last_used.last_mut().expect("the tie was pushed");
                     *last = (*last).max(used);
                 } else {
                     targets.push(t);
                     kinds.push(kind);
                     last_used.push(used);
+                    previous = Some(t);
                 }
             }
             offsets.push(targets.len() as u32);
@@ -410,6 +411,23 @@ mod tests {
         assert_eq!(net.kinds_of(0), &[TieKind::Bonding, TieKind::Linking]);
         assert_eq!(net.degree(2), 0);
         net.check_invariants().unwrap();
+    }
+
+    /// A tie to an institutional node must be Linking, and a Linking tie must reach one:
+    /// the resident phase counts peers as the front of a row on this.
+    #[test]
+    fn linking_ties_are_exactly_the_ties_to_institutional_nodes() {
+        let ok = Network::from_edges(
+            3,
+            2,
+            &[e(0, 1, TieKind::Bonding), e(0, 2, TieKind::Linking)],
+        );
+        ok.check_invariants().unwrap();
+        assert_eq!(ok.resident_neighbours(0), &[1]);
+        let to_node = Network::from_edges(3, 2, &[e(0, 2, TieKind::Bridging)]);
+        assert!(to_node.check_invariants().is_err());
+        let between_residents = Network::from_edges(3, 2, &[e(0, 1, TieKind::Linking)]);
+        assert!(between_residents.check_invariants().is_err());
     }
 
     #[test]

@@ -100,8 +100,7 @@ pub fn run_to_fixed_point(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::network::TieKind;
-    use crate::network::{Edge, generators};
+    use crate::network::{Edge, TieKind, generators};
 
     fn chain(n: u32) -> Network {
         let edges: Vec<Edge> = (0..n - 1)
