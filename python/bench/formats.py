@@ -8,7 +8,16 @@ The experiment is one policy x `--runs` replicates of a reduced world (1,000 res
 1,095 days, every day recorded), run once per format with `cogov experiment -j 2`. Write
 time is measured twice: the whole experiment (runs + part files + final tables), and
 assembling the final tables alone (`--resume` on the finished output: every run is done,
-so only the final tables are written again).
+so only the final tables are written again). Reads run in a fresh Python process per
+format, after `sync`, and the spread is printed: on a shared 2-core machine single reads
+vary by up to 2x.
+
+Measured on this project's 2-core machine (2026-12-05, other work paused), 1,000 runs:
+CSV final tables 527.9 MB, Parquet 104.0 MB (5.1x smaller); pandas reads timeseries
+(1,095,000 rows x 61 columns) in 1.03 s (CSV) and 0.24 s (Parquet) as medians of 9 in
+this script, 1.23 s and 0.19 s as medians of 9 and 15 read alone: 4.2x to 6.3x faster.
+With zstd (before LZ4 and small dictionaries) Parquet was 5.5x smaller and read 2.8-3.4x
+faster.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -59,6 +69,28 @@ def timed(cmd: list[str]) -> float:
     return time.perf_counter() - t
 
 
+READER = """
+import sys, time, pandas as pd
+path, fmt, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+reader = pd.read_csv if fmt == "csv" else pd.read_parquet
+df = reader(path)  # warm-up: page cache and lazy imports, not timed
+for _ in range(n):
+    t = time.perf_counter()
+    df = reader(path)
+    print(time.perf_counter() - t)
+print(len(df), df.shape[1])
+"""
+
+
+def read_times(path: Path, fmt: str, n: int) -> tuple[list[float], list[int]]:
+    """`n` timed pandas reads of `path`, in a fresh Python process per format, so that one
+    format's reads do not run on a heap the other's left behind."""
+    out = subprocess.run(
+        [sys.executable, "-c", READER, str(path), fmt, str(n)], check=True, capture_output=True, text=True
+    ).stdout.split("\n")
+    return [float(x) for x in out[:n]], [int(x) for x in out[n].split()]
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=1000)
@@ -66,9 +98,6 @@ def main() -> None:
     p.add_argument("--cogov", type=Path, default=REPO / "target" / "release" / "cogov")
     p.add_argument("--reads", type=int, default=5, help="pandas reads per format (median)")
     a = p.parse_args()
-    import pandas as pd
-    import pyarrow.parquet  # noqa: F401  (imported here, not inside the first timed read)
-
     shutil.rmtree(a.out, ignore_errors=True)
     a.out.mkdir(parents=True)
     s = a.out / "formats.toml"
@@ -82,18 +111,14 @@ def main() -> None:
         final = timed([*base, "--resume"])
         size = sum((d / f"{t}.{fmt}").stat().st_size for t in tables)
         ts = d / f"timeseries.{fmt}"
-        reader = pd.read_csv if fmt == "csv" else pd.read_parquet
-        reader(ts)  # warm-up: page cache and lazy imports, not timed
-        reads = []
-        for _ in range(a.reads):
-            t = time.perf_counter()
-            df = reader(ts)
-            reads.append(time.perf_counter() - t)
+        os.sync()  # the experiment's writes flush now, not during the timed reads
+        reads, shape = read_times(ts, fmt, a.reads)
         print(
             f"{fmt}: experiment {whole:.1f} s; final tables written in {final:.2f} s; "
             f"final tables {size / 1e6:.1f} MB (timeseries {ts.stat().st_size / 1e6:.1f} MB, "
-            f"{len(df)} rows x {df.shape[1]} columns); parts {du(d / 'parts') / 1e6:.1f} MB; "
-            f"pandas reads timeseries in {statistics.median(reads):.3f} s (median of {a.reads})"
+            f"{shape[0]} rows x {shape[1]} columns); parts {du(d / 'parts') / 1e6:.1f} MB; "
+            f"pandas reads timeseries in {statistics.median(reads):.3f} s (median of {a.reads}; "
+            f"min {min(reads):.3f}, max {max(reads):.3f})"
         )
     print(f"load after: {os.getloadavg()}")
 

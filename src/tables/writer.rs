@@ -53,7 +53,7 @@ impl TableWriter {
             }
             Format::Parquet => {
                 let schema = like.arrow_schema();
-                let props = parquet_format::properties(&schema);
+                let props = parquet_format::properties();
                 let w =
                     ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| pq_err(path, e))?;
                 Sink::Parquet(Box::new(w))
@@ -172,6 +172,71 @@ mod tests {
         let again = d.join("again.parquet");
         write(&again, &t, Format::Parquet).unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), std::fs::read(&again).unwrap());
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn parquet_reads_the_zstd_files_of_earlier_versions() {
+        use parquet::basic::{Compression, ZstdLevel};
+        use parquet::file::properties::WriterProperties;
+        let d = dir("zstd");
+        let p = d.join("old.parquet");
+        let t = sample();
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .build();
+        let file = std::fs::File::create(&p).unwrap();
+        let mut w = ArrowWriter::try_new(file, t.arrow_schema(), Some(props)).unwrap();
+        w.write(&t.clone().into_record_batch().unwrap()).unwrap();
+        w.close().unwrap();
+        let back = parquet_format::read(&p, None).unwrap();
+        for i in 0..t.rows() {
+            assert_eq!(back.csv_record(i), t.csv_record(i));
+        }
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn few_distinct_values_keep_a_dictionary_and_many_fall_back_to_plain() {
+        use parquet::basic::{Encoding, PageType};
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        let d = dir("dict");
+        let p = d.join("t.parquet");
+        let n = 20_000;
+        let t = Table::new("t")
+            .with(
+                "share",
+                super::super::Column::F64((0..n).map(|i| (i % 1000) as f64 / 1000.0).collect()),
+            )
+            .with(
+                "mean",
+                super::super::Column::F64((0..n).map(|i| (i as f64).sqrt().fract()).collect()),
+            );
+        write(&p, &t, Format::Parquet).unwrap();
+        let r = SerializedFileReader::new(std::fs::File::open(&p).unwrap()).unwrap();
+        let plain_pages = |c: usize| {
+            let pages = r
+                .get_row_group(0)
+                .unwrap()
+                .get_column_page_reader(c)
+                .unwrap();
+            pages
+                .map(|p| p.unwrap())
+                .filter(|p| p.page_type() != PageType::DICTIONARY_PAGE)
+                .filter(|p| p.encoding() == Encoding::PLAIN)
+                .count()
+        };
+        assert_eq!(
+            plain_pages(0),
+            0,
+            "1,000 distinct values fit the dictionary"
+        );
+        assert!(
+            plain_pages(1) > 0,
+            "20,000 distinct values fall back to plain"
+        );
+        let codec = r.metadata().row_group(0).column(0).compression();
+        assert_eq!(codec, parquet::basic::Compression::LZ4_RAW);
         std::fs::remove_dir_all(&d).unwrap();
     }
 
