@@ -18,7 +18,8 @@
 //! each cell is a sweep point whose columns are the switches' parameter paths, so
 //! streaming, resume, shards and merge are those of every experiment.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, OnceLock};
 
 use crate::error::{Error, Result};
 use crate::experiment::design::value_field;
@@ -317,7 +318,28 @@ fn search_within(k: usize, m: usize, r: u32, work: &mut u64) -> Search {
 /// The design an experiment asks for: `resolution` 0 and `cells` 0 give the full design for
 /// up to [`MAX_FULL`] switches and the smallest resolution-V fraction above; `cells` fixes
 /// the size, `resolution` the least resolution. `Err` says what is allowed.
+///
+/// Answers are kept for the life of the process: validation, the run count and the plan
+/// each ask for the same design, and one search can take a fifth of a second. The keys are
+/// bounded by validation (at most 40 switches, resolution up to 40, cells 0 or a power of
+/// two up to 2^40), so the memo is too.
 pub fn choose(k: usize, resolution: u32, cells: u64) -> std::result::Result<Design, String> {
+    type Memo = HashMap<(usize, u32, u64), std::result::Result<Design, String>>;
+    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
+    let memo = MEMO.get_or_init(Mutex::default);
+    let key = (k, resolution, cells);
+    if let Some(answer) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return answer.clone();
+    }
+    // Searched outside the lock: two threads asking at once both search, and agree.
+    let answer = choose_uncached(k, resolution, cells);
+    memo.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, answer.clone());
+    answer
+}
+
+fn choose_uncached(k: usize, resolution: u32, cells: u64) -> std::result::Result<Design, String> {
     if resolution == 0 && cells == 0 && k <= MAX_FULL {
         return Ok(Design::full(k));
     }
