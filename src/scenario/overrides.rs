@@ -159,9 +159,18 @@ fn article(word: &str) -> String {
     format!("{} {word}", if an { "an" } else { "a" })
 }
 
+/// Characters of a misspelt name that [`nearest`] compares: more than any key has, and few
+/// enough that a name of thousands of characters (similarity costs the product of the
+/// lengths) cannot make one message take seconds.
+const COMPARED_CHARS: usize = 128;
+
 /// The `k` candidates closest to `target` by Jaro–Winkler similarity of the whole path and
-/// of its last segment.
+/// of its last segment (of the target's first [`COMPARED_CHARS`] characters).
 pub fn nearest(target: &str, candidates: &[String], k: usize) -> Vec<String> {
+    let target = match target.char_indices().nth(COMPARED_CHARS) {
+        Some((end, _)) => &target[..end],
+        None => target,
+    };
     let last = |s: &str| s.rsplit('.').next().unwrap_or(s).to_string();
     let mut scored: Vec<(f64, &String)> = candidates
         .iter()
@@ -181,6 +190,24 @@ mod tests {
 
     fn table(s: &str) -> Table {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_very_long_misspelling_is_compared_by_its_start() {
+        let keys = [
+            "mechanisms.grid.enabled",
+            "mechanisms.online.enabled",
+            "world.residents",
+        ]
+        .map(String::from);
+        let long = format!("mechanisms.grid.enabld{}", "z".repeat(100_000));
+        assert_eq!(nearest(&long, &keys, 1), ["mechanisms.grid.enabled"]);
+        let cut = format!("{}é{}", "a".repeat(COMPARED_CHARS - 1), "b".repeat(10));
+        assert_eq!(
+            nearest(&cut, &keys, 3).len(),
+            3,
+            "cut at a character boundary"
+        );
     }
 
     #[test]
