@@ -12,12 +12,13 @@ so only the final tables are written again). Reads run in a fresh Python process
 format, after `sync`, and the spread is printed: on a shared 2-core machine single reads
 vary by up to 2x.
 
-Measured on this project's 2-core machine (2026-12-05, other work paused), 1,000 runs:
-CSV final tables 527.9 MB, Parquet 104.0 MB (5.1x smaller); pandas reads timeseries
-(1,095,000 rows x 61 columns) in 1.03 s (CSV) and 0.24 s (Parquet) as medians of 9 in
-this script, 1.23 s and 0.19 s as medians of 9 and 15 read alone: 4.2x to 6.3x faster.
-With zstd (before LZ4 and small dictionaries) Parquet was 5.5x smaller and read 2.8-3.4x
-faster.
+Measured on this project's 2-core machine (2026-12-05/06), 1,000 runs: CSV final tables
+527.9 MB, Parquet 104.0 MB (5.1x smaller). pandas reads timeseries (1,095,000 rows x 61
+columns) in 1.03 s (CSV) and 0.24 s (Parquet), medians of 9 in this script with other work
+paused (4.2x; fastest reads 0.95 s and 0.19 s, 5.1x); read alone later in fresh processes
+(`pd.read_csv` 9 times, `pd.read_parquet` 15 times, twice), medians 1.06 / 1.03 s and
+0.196 / 0.199 s: 5.4x and 5.2x. With zstd (before LZ4 and small dictionaries) Parquet was
+5.5x smaller and read 2.8-3.4x faster.
 """
 
 from __future__ import annotations
