@@ -5,7 +5,7 @@
 //! at most [`ROW_GROUP_ROWS`] rows (so that writing a large experiment holds one row group
 //! in memory, not the file). Measured on a 1,000-run experiment's timeseries (1,095,000
 //! rows × 61 columns, `python/bench/formats.py`): this is 5.1× smaller than the CSV and
-//! reads 5.8× faster with pandas; zstd was 5.5× smaller but read only 3.4× faster, LZ4
+//! pandas reads it 4.2–5.4× faster; zstd was 5.5× smaller but read 2.8–3.4× faster, LZ4
 //! without dictionaries 4.3× smaller. The bytes depend only on the rows written and their
 //! batching, which callers fix, so files are reproducible.
 
