@@ -165,7 +165,7 @@ fn article(word: &str) -> String {
 const COMPARED_CHARS: usize = 128;
 
 /// The `k` candidates closest to `target` by Jaro–Winkler similarity of the whole path and
-/// of its last segment (of the target's first [`COMPARED_CHARS`] characters).
+/// of its last segment (of the target's first 128 characters).
 pub fn nearest(target: &str, candidates: &[String], k: usize) -> Vec<String> {
     let target = match target.char_indices().nth(COMPARED_CHARS) {
         Some((end, _)) => &target[..end],
