@@ -14,11 +14,13 @@ vary by up to 2x.
 
 Measured on this project's 2-core machine (2026-12-05/06), 1,000 runs: CSV final tables
 527.9 MB, Parquet 104.0 MB (5.1x smaller). pandas reads timeseries (1,095,000 rows x 61
-columns) in 1.03 s (CSV) and 0.24 s (Parquet), medians of 9 in this script with other work
-paused (4.2x; fastest reads 0.95 s and 0.19 s, 5.1x); read alone later in fresh processes
-(`pd.read_csv` 9 times, `pd.read_parquet` 15 times, twice), medians 1.06 / 1.03 s and
-0.196 / 0.199 s: 5.4x and 5.2x. With zstd (before LZ4 and small dictionaries) Parquet was
-5.5x smaller and read 2.8-3.4x faster.
+columns), medians in this script (`--reads 9`, then 15): CSV 1.03 / 1.05 s, Parquet 0.24 /
+0.24 s, 4.2x / 4.3x (fastest reads 4.9-5.1x); read alone in fresh processes afterwards
+(three rounds, 9-15 reads each): CSV 1.06 / 1.03 / 0.96 s, Parquet 0.196 / 0.199 / 0.194 s,
+5.4x / 5.2x / 4.9x. The Parquet read is near its floor (about 0.18 s: materialising 534 MB
+of float64 columns; encodings, page and row-group sizes tried with pyarrow moved it by
+less than the noise). With zstd (before LZ4 and small dictionaries) Parquet was 5.5x
+smaller and read 2.8-3.4x faster.
 """
 
 from __future__ import annotations
