@@ -202,6 +202,11 @@ mod tests {
         .map(String::from);
         let long = format!("mechanisms.grid.enabld{}", "z".repeat(100_000));
         assert_eq!(nearest(&long, &keys, 1), ["mechanisms.grid.enabled"]);
+        // Only the start counts: past it, a key equal to the whole name does not win.
+        let start = "a".repeat(COMPARED_CHARS);
+        let whole = format!("{start}{}", "b".repeat(1_000));
+        let keys_past_the_cut = [start.clone(), whole.clone()];
+        assert_eq!(nearest(&whole, &keys_past_the_cut, 1), [start]);
         let cut = format!("{}é{}", "a".repeat(COMPARED_CHARS - 1), "b".repeat(10));
         assert_eq!(
             nearest(&cut, &keys, 3).len(),
