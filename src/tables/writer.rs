@@ -144,6 +144,7 @@ fn pq_err(path: &Path, e: parquet::errors::ParquetError) -> Error {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Column;
     use super::super::tests::sample;
     use super::*;
 
@@ -198,7 +199,7 @@ mod tests {
 
     #[test]
     fn few_distinct_values_keep_a_dictionary_and_many_fall_back_to_plain() {
-        use parquet::basic::{Encoding, PageType};
+        use parquet::basic::{Compression, Encoding, PageType};
         use parquet::file::reader::{FileReader, SerializedFileReader};
         let d = dir("dict");
         let p = d.join("t.parquet");
@@ -206,11 +207,11 @@ mod tests {
         let t = Table::new("t")
             .with(
                 "share",
-                super::super::Column::F64((0..n).map(|i| (i % 1000) as f64 / 1000.0).collect()),
+                Column::F64((0..n).map(|i| (i % 1000) as f64 / 1000.0).collect()),
             )
             .with(
                 "mean",
-                super::super::Column::F64((0..n).map(|i| (i as f64).sqrt().fract()).collect()),
+                Column::F64((0..n).map(|i| (i as f64).sqrt().fract()).collect()),
             );
         write(&p, &t, Format::Parquet).unwrap();
         let r = SerializedFileReader::new(std::fs::File::open(&p).unwrap()).unwrap();
@@ -236,7 +237,7 @@ mod tests {
             "20,000 distinct values fall back to plain"
         );
         let codec = r.metadata().row_group(0).column(0).compression();
-        assert_eq!(codec, parquet::basic::Compression::LZ4_RAW);
+        assert_eq!(codec, Compression::LZ4_RAW);
         std::fs::remove_dir_all(&d).unwrap();
     }
 
@@ -245,11 +246,8 @@ mod tests {
         let d = dir("opt");
         let p = d.join("r.parquet");
         let t = Table::new("r")
-            .with("tick", super::super::Column::OptI64(vec![None, Some(4)]))
-            .with(
-                "who",
-                super::super::Column::OptStr(vec![Some("street".into()), None]),
-            );
+            .with("tick", Column::OptI64(vec![None, Some(4)]))
+            .with("who", Column::OptStr(vec![Some("street".into()), None]));
         write(&p, &t, Format::Parquet).unwrap();
         assert_eq!(parquet_format::read(&p, None).unwrap(), t);
         std::fs::remove_dir_all(&d).unwrap();
@@ -289,7 +287,7 @@ mod tests {
         }
         let mut w = TableWriter::create(&d.join("x.csv"), Format::Csv, &t).unwrap();
         assert!(
-            w.write(&Table::new("t").with("a", super::super::Column::I64(vec![1])))
+            w.write(&Table::new("t").with("a", Column::I64(vec![1])))
                 .is_err()
         );
         drop(w);
