@@ -124,6 +124,19 @@ pub fn no_mechanisms(_: &Mechanisms) -> Vec<(usize, Box<dyn Mechanism>)> {
     Vec::new()
 }
 
+/// What the warm-up depends on: `s` with the sections that act only from the reform's
+/// start at their defaults: `mechanisms` (they start on the first recorded day),
+/// `linkage` (it filters only what mechanisms add) and `change` (its days count from the
+/// warm-up's end). Two scenarios with the same `before_reform` and seed have the same
+/// warm-up, so one can be [`Engine::fork`]ed into the other.
+pub fn before_reform(s: &Scenario) -> Scenario {
+    let mut s = s.clone();
+    s.mechanisms = Mechanisms::default();
+    s.linkage = Default::default();
+    s.change = Vec::new();
+    s
+}
+
 /// A run in progress: the world plus everything the phases need.
 pub struct Engine {
     /// The validated scenario.
@@ -178,6 +191,42 @@ impl Engine {
         };
         residents::refresh_stats(&mut engine);
         engine
+    }
+
+    /// A copy of this engine that goes on with `scenario`, for running one warm-up once and
+    /// every cell that differs only in what acts after it from a copy (experiments share
+    /// warm-ups so). The world, the record, the resident phase's buffers, the domains, the
+    /// seed and the issues open at the reform are copied; the mechanisms are built afresh
+    /// from `scenario` (they hold no state before the reform sets them up).
+    ///
+    /// Precondition, checked in debug builds: the reform has not started (the step at
+    /// `world.tick == init.warmup` has not run), and `scenario` differs from the engine's
+    /// only in `mechanisms`, `linkage` and `change` ([`before_reform`]), which nothing
+    /// reads before that step. Then the copy, stepped on, gives exactly what an engine
+    /// built with `scenario` and the same seed gives. The observer that watched the
+    /// warm-up must be copied with it (it keeps state from the warm-up's days).
+    pub fn fork(&self, scenario: Arc<Scenario>) -> Engine {
+        debug_assert!(
+            self.world.tick <= scenario.init.warmup,
+            "fork after the reform started (tick {} > warm-up {})",
+            self.world.tick,
+            scenario.init.warmup
+        );
+        debug_assert!(
+            before_reform(&self.scenario).to_toml() == before_reform(&scenario).to_toml(),
+            "fork into a scenario that differs in more than mechanisms, linkage and change"
+        );
+        Engine {
+            mechanisms: (self.build)(&scenario.mechanisms),
+            build: self.build,
+            domains: self.domains.clone(),
+            world: self.world.clone(),
+            record: self.record.clone(),
+            scratch: self.scratch.clone(),
+            seed: self.seed,
+            open_at_reform: self.open_at_reform,
+            scenario,
+        }
     }
 
     /// Sets up the enabled mechanisms: the reform starts. Runs at the first recorded tick,
