@@ -64,16 +64,41 @@ pub fn simulate(
     seed: u64,
     record_every: u32,
     cancel: &AtomicBool,
+    tick_done: impl FnMut(u32),
+) -> RunOutput {
+    let (engine, observer) = start(scenario, seed, record_every);
+    simulate_from(engine, observer, cancel, tick_done)
+}
+
+/// The engine and observer of a run of `scenario` with `seed` before its first tick.
+pub fn start(scenario: Arc<Scenario>, seed: u64, record_every: u32) -> (Engine, Observer) {
+    let observer = Observer::new(record_every, scenario.init.warmup);
+    (crate::mechanisms::engine(scenario, seed), observer)
+}
+
+/// Goes on with a run from where `engine` and `observer` stand (the start, from
+/// [`start`], or a copy of both made during the warm-up, [`Engine::fork`]) to the end of
+/// its horizon, as [`simulate`] does; `tick_done` hears each tick done, counted from the
+/// run's start. The records of `[output]` log the warm-up too, so a run that keeps them
+/// must go on from its start.
+pub fn simulate_from(
+    mut engine: Engine,
+    mut observer: Observer,
+    cancel: &AtomicBool,
     mut tick_done: impl FnMut(u32),
 ) -> RunOutput {
-    let warmup = scenario.init.warmup;
+    let scenario = engine.scenario.clone();
+    let seed = engine.seed;
+    let from = engine.world.tick;
+    assert!(
+        from == 0 || (!scenario.output.issues && scenario.output.panel.is_none()),
+        "a run keeping [output] records must go on from its start, not tick {from}"
+    );
     // Validation keeps ticks + warm-up within `limits::TICKS`; never wrap.
     let total = scenario
         .ticks
-        .checked_add(warmup)
+        .checked_add(scenario.init.warmup)
         .expect("ticks + init.warmup exceed u32; the scenario was not validated");
-    let mut engine = crate::mechanisms::engine(scenario.clone(), seed);
-    let mut observer = Observer::new(record_every, warmup);
     let mut issues = scenario.output.issues.then(IssueLog::default);
     engine.record.keep_closed = issues.is_some();
     let mut panel = scenario
@@ -82,7 +107,7 @@ pub fn simulate(
         .as_ref()
         .map(|p| ResidentPanel::new(p, engine.world.n_residents(), seed));
     let mut cancelled = false;
-    for t in 0..total {
+    for t in from..total {
         if cancel.load(Ordering::Relaxed) {
             cancelled = true;
             break;
@@ -417,6 +442,93 @@ pub fn scenario_hash(s: &Scenario) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A small world with a 20-day warm-up in which residents complain (so the observer's
+    /// 30-day window holds something at its end).
+    fn small() -> Scenario {
+        let mut s = Scenario {
+            ticks: 30,
+            ..Default::default()
+        };
+        s.init.warmup = 20;
+        s.init.grievance = crate::scenario::dist::Dist::Beta(4.0, 6.0);
+        s.world.residents = 1_500;
+        s.world.streets = 1;
+        s.world.communities = 2;
+        s.world.grids = 6;
+        s.world.organisations = 4;
+        s.world.businesses = 6;
+        s.world.social_workers = 2;
+        s.world.property_companies = 2;
+        s.world.service_complexes = 1;
+        s.world.department_staff = 8;
+        assert!(s.problems().is_empty(), "{:?}", s.problems());
+        s
+    }
+
+    /// Every number of a run's output, as bits (NaN compares equal to itself).
+    fn bits(o: &RunOutput) -> Vec<u64> {
+        let rows = o
+            .rows
+            .iter()
+            .flat_map(|(t, r)| std::iter::once(*t as u64).chain(r.iter().map(|v| v.to_bits())));
+        let communities = o.communities.iter().flatten().map(|v| v.to_bits());
+        let ledger = o
+            .ledger
+            .iter()
+            .flat_map(|r| [r.tick as u64, r.amount as u64, r.balance as u64]);
+        rows.chain(o.summary.iter().map(|v| v.to_bits()))
+            .chain(communities)
+            .chain(ledger)
+            .collect()
+    }
+
+    #[test]
+    fn a_fork_at_the_warm_ups_end_runs_as_its_scenario_from_the_start() {
+        let base = small();
+        // Mechanisms the warmed-up engine did not have, a linkage ingredient off and a
+        // change on the fifth recorded day.
+        let mut reform = base.clone();
+        reform.mechanisms.grid.enabled = true;
+        reform.mechanisms.party_masses.enabled = true;
+        reform.linkage.ties = false;
+        reform.change = vec![crate::scenario::change::Change {
+            day: 5,
+            note: String::new(),
+            set: [(
+                "mechanisms.online.enabled".to_string(),
+                toml::Value::Boolean(true),
+            )]
+            .into(),
+        }];
+        let reform = Arc::new(reform);
+        let cancel = AtomicBool::new(false);
+        let fresh = simulate(reform.clone(), 7, 3, &cancel, |_| {});
+
+        let (mut warm, mut watched) = start(Arc::new(base.clone()), 7, 3);
+        for _ in 0..base.init.warmup {
+            warm.step(&mut watched);
+        }
+        let mut ticks = Vec::new();
+        let forked = simulate_from(warm.fork(reform.clone()), watched.clone(), &cancel, |t| {
+            ticks.push(t)
+        });
+        assert_eq!(bits(&forked), bits(&fresh));
+        assert_eq!(forked.ledger, fresh.ledger);
+        assert_eq!(ticks, (21..=50).collect::<Vec<u32>>());
+
+        // It can fail: the mechanisms change the run, and so does an observer that did not
+        // watch the warm-up (its window and spending start empty).
+        let plain = simulate(Arc::new(base.clone()), 7, 3, &cancel, |_| {});
+        assert_ne!(bits(&plain), bits(&fresh));
+        let unwatched = simulate_from(
+            warm.fork(reform),
+            Observer::new(3, base.init.warmup),
+            &cancel,
+            |_| {},
+        );
+        assert_ne!(bits(&unwatched), bits(&fresh));
+    }
 
     #[test]
     fn tables_are_listed_in_order_with_their_columns() {
