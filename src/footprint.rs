@@ -7,10 +7,10 @@
 //! (the initial ones and those founded over the horizon), enterprises, institutional
 //! nodes, open issues (arrivals per day from the rates and the worst day's shocks, times
 //! the days an issue may stay open), the recorded rows, and for an experiment its plan
-//! (one resolved scenario per policy and point, the design points, the run index) and
-//! one run per worker. Lists that grow by pushing are counted at twice their length (a
-//! vector doubles its capacity). `tests/bounds.rs` measures the real peak of the heap and
-//! checks the estimate is not below it.
+//! (one resolved scenario per policy and point, the design points, the run index), one
+//! run per worker and the warm-ups it keeps. Lists that grow by pushing are counted at
+//! twice their length (a vector doubles its capacity). `tests/bounds.rs` measures the real
+//! peak of the heap and checks the estimate is not below it.
 //!
 //! It also estimates the work of a run (elementary operations, for `cogov check`), which
 //! the scenario's bounds keep finite; only memory is refused, since a long run is a
@@ -417,14 +417,17 @@ pub fn scenario_bytes(s: &Scenario) -> f64 {
 }
 
 /// The memory of an experiment of `s` run on `jobs` threads: its plan (one resolved
-/// scenario per policy and point, the points, the run index, a sensitivity design's points)
-/// and one run of `largest` per worker (`s` itself before the plan is built; the largest
-/// cell after). Counted from the sizes alone.
+/// scenario per policy and point, the points, the run index, a sensitivity design's points),
+/// one run of `largest` per worker (`s` itself before the plan is built; the largest
+/// cell after) and `snapshots` kept warm-ups (`experiment::warmups`: an engine and
+/// observer between ticks, counted as a run of `largest`, which covers them). Counted from
+/// the sizes alone.
 pub fn experiment(
     s: &Scenario,
     planned: &PlannedRuns,
     jobs: usize,
     largest: &Scenario,
+    snapshots: usize,
 ) -> Footprint {
     let at_once = (jobs.max(1) as f64).min(planned.total as f64).max(1.0);
     let mut f = run(largest).scaled(at_once);
@@ -433,6 +436,13 @@ pub fn experiment(
     } else {
         "the experiment".into()
     };
+    if snapshots > 0 {
+        f.add(
+            "kept warm-ups",
+            "init.warmup",
+            snapshots as f64 * run(largest).bytes() as f64,
+        );
+    }
     let cells = planned.policies as f64 * planned.points as f64;
     let mut cell = s.clone();
     cell.policy.clear();
@@ -637,8 +647,8 @@ mod tests {
         s.experiment.replicates = 10;
         let one = run(&s).bytes();
         let planned = s.planned_runs();
-        let e1 = experiment(&s, &planned, 1, &s);
-        let e4 = experiment(&s, &planned, 4, &s);
+        let e1 = experiment(&s, &planned, 1, &s, 0);
+        let e4 = experiment(&s, &planned, 4, &s, 0);
         assert!(
             e1.bytes() > one && e4.bytes() > 3 * one,
             "{}",
@@ -646,9 +656,19 @@ mod tests {
         );
         // More workers than runs: only the runs there are.
         assert_eq!(
-            experiment(&s, &planned, 1000, &s).bytes(),
-            experiment(&s, &planned, 10, &s).bytes()
+            experiment(&s, &planned, 1000, &s, 0).bytes(),
+            experiment(&s, &planned, 10, &s, 0).bytes()
         );
+        // Kept warm-ups count a run each.
+        let kept = experiment(&s, &planned, 4, &s, 5);
+        let item = kept
+            .items
+            .iter()
+            .find(|i| i.what == "kept warm-ups")
+            .unwrap();
+        assert_eq!(item.bytes, 5.0 * one as f64);
+        assert!(kept.bytes() > e4.bytes());
+        assert!(e4.items.iter().all(|i| i.what != "kept warm-ups"));
         // A sweep of a million points is counted without being built.
         s.sweep.insert(
             "world.party_share".into(),
@@ -660,7 +680,7 @@ mod tests {
         );
         let planned = s.planned_runs();
         assert_eq!(planned.points, 1_000_000);
-        let big = experiment(&s, &planned, 1, &s);
+        let big = experiment(&s, &planned, 1, &s, 0);
         assert_eq!(big.largest().unwrap().what, "experiment plan");
         assert!(big.bytes() > 1_000_000 * 1000);
     }

@@ -188,6 +188,7 @@ impl Scenario {
             format,
             scenario_file: file.is_file().then_some(file),
             keep_parts,
+            share_warmups: true,
         }
     }
 }

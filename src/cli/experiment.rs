@@ -24,7 +24,12 @@ complete run with --keep-parts=false). With --format parquet the tables are .par
 files (metrics.csv stays CSV). A run's output directory is refused. With
 [experiment] design = \"morris\" or \"sobol\" the points come from [sensitivity] and
 sensitivity.csv (metric,parameter,index,value,ci95_low,ci95_high) is written too.
-run_id is the run's zero-padded index in the order (policy, sweep point, replicate).")]
+run_id is the run's zero-padded index in the order (policy, sweep point, replicate).
+
+Runs of the same seed that differ only in what acts after the warm-up ([mechanisms],
+[linkage], [[change]]: a factorial's cells) share one warm-up: it is simulated once per
+seed and each run goes on from a copy, which changes no output (--fresh-warmups turns
+this off). Runs keeping [output] records simulate their own warm-up.")]
 pub struct Args {
     /// Scenario file (TOML) with `[experiment]`, `[[policy]]` and `[sweep]` sections.
     pub scenario: PathBuf,
@@ -55,6 +60,12 @@ pub struct Args {
     /// complete, unsharded experiment (parts/ is what --resume and merge need).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub keep_parts: bool,
+    /// Simulate every run's warm-up afresh; slower, for checking that sharing changes
+    /// nothing. By default runs that differ only in mechanisms, [linkage] and [[change]]
+    /// (a factorial's cells) and have the same seed simulate their warm-up once and go on
+    /// from copies; the outputs are byte-identical either way.
+    #[arg(long)]
+    pub fresh_warmups: bool,
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
@@ -95,6 +106,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         format: args.format,
         scenario_file: Some(args.scenario.clone()),
         keep_parts: args.keep_parts,
+        share_warmups: !args.fresh_warmups,
     };
     // The run count, the memory of the plan and of the runs at once are checked (and the
     // plan built) before anything runs; the plan's notes and warnings are said here.
@@ -157,6 +169,18 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         start.elapsed().as_secs_f64(),
         out.display()
     );
+    if outcome.shared_runs > 0 {
+        eprintln!(
+            "{} warm-up{} simulated for {} runs that share them (--fresh-warmups: one per run)",
+            outcome.warmups_simulated,
+            if outcome.warmups_simulated == 1 {
+                ""
+            } else {
+                "s"
+            },
+            outcome.shared_runs
+        );
+    }
     if outcome.parts_dropped {
         eprintln!("parts/ dropped (--keep-parts=false): the final files hold every run");
     }

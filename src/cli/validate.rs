@@ -118,6 +118,7 @@ fn experiment(s: &Scenario, out: &Path, jobs: usize) -> anyhow::Result<()> {
         keep_parts: false,
         // The checks read runs.csv and timeseries.csv.
         format: crate::tables::Format::Csv,
+        share_warmups: true,
     };
     let cancel = AtomicBool::new(false);
     run_experiment(s, &opts, &cancel, &|_, _| {})

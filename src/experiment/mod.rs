@@ -9,6 +9,7 @@ pub mod effects;
 pub mod factorial;
 pub mod merge;
 pub mod runner;
+pub mod warmups;
 
 pub use design::{Plan, RunSpec};
 pub use runner::{Options, Outcome, run_experiment};

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::experiment::aggregate;
 use crate::experiment::design::{Plan, RunSpec};
+use crate::experiment::warmups::{self, Warmups};
 use crate::footprint;
 use crate::outdir::{self, OutKind};
 use crate::output;
@@ -47,6 +48,10 @@ pub struct Options {
     /// Keep `parts/` after the final files are assembled (needed to `--resume` or re-merge;
     /// a complete unsharded experiment can drop them).
     pub keep_parts: bool,
+    /// Simulate the warm-up of runs that differ only in what acts after it once per seed
+    /// and go on from copies ([`warmups`]); the outputs are the same either way. `false`
+    /// simulates every run's warm-up afresh (slower; for checking that).
+    pub share_warmups: bool,
 }
 
 /// What an experiment did.
@@ -64,6 +69,10 @@ pub struct Outcome {
     pub reused: usize,
     /// Whether `parts/` was dropped after the final files were written.
     pub parts_dropped: bool,
+    /// Runs done that went on from a shared warm-up ([`warmups`]).
+    pub shared_runs: usize,
+    /// Warm-ups simulated for those runs (the others were copies).
+    pub warmups_simulated: usize,
 }
 
 /// The parts folder of an output directory.
@@ -137,7 +146,22 @@ pub fn prepare(scenario: &Scenario, opts: &Options) -> Result<Plan> {
     let file = opts.scenario_file.as_deref();
     let planned = crate::experiment::design::check_planned(scenario, opts.force)?;
     let jobs = opts.jobs.max(1);
-    let before = footprint::experiment(scenario, &planned, jobs, scenario);
+    // The kept warm-ups, when some run may share one (a cell may gain a warm-up, so the
+    // count is settled once the cells are known).
+    let snapshots = |share: bool| {
+        if opts.share_warmups && share {
+            Warmups::capacity(jobs)
+        } else {
+            0
+        }
+    };
+    let before = footprint::experiment(
+        scenario,
+        &planned,
+        jobs,
+        scenario,
+        snapshots(warmups::shares(scenario)),
+    );
     footprint::refuse_if_too_large(&before, file)?;
     let plan = Plan::new(scenario, opts.force)?;
     let largest = plan
@@ -145,7 +169,8 @@ pub fn prepare(scenario: &Scenario, opts: &Options) -> Result<Plan> {
         .iter()
         .max_by_key(|c| footprint::run(c).bytes())
         .map_or(scenario, |c| c.as_ref());
-    let after = footprint::experiment(scenario, &planned, jobs, largest);
+    let share = plan.cells.iter().any(|c| warmups::shares(c));
+    let after = footprint::experiment(scenario, &planned, jobs, largest, snapshots(share));
     footprint::refuse_if_too_large(&after, file)?;
     Ok(plan)
 }
@@ -182,11 +207,14 @@ pub fn run_experiment(
     let mine: Vec<usize> = (0..plan.len())
         .filter(|i| opts.shard.is_none_or(|(k, n)| i % n == k - 1))
         .collect();
-    let todo: Vec<usize> = mine
+    let mut todo: Vec<usize> = mine
         .iter()
         .copied()
         .filter(|&i| !(opts.resume && is_done(out, &plan.run_id(i), &hash, opts.format)))
         .collect();
+    // Replicate-major, so each worker meets one seed (one shared warm-up) in consecutive
+    // runs; every run writes its own parts, so the order never changes an output.
+    todo.sort_by_key(|&i| (plan.run(i).replicate, i));
     for &i in &todo {
         let _ = std::fs::remove_file(marker(out, &plan.run_id(i)));
     }
@@ -210,6 +238,8 @@ pub fn run_experiment(
         .build()
         .map_err(|e| Error::input(format!("--jobs: cannot start {} threads: {e}", opts.jobs)))?;
     let record_every = scenario.experiment.record_every;
+    let warmups = Warmups::new(opts.jobs);
+    let shared = AtomicUsize::new(0);
     pool.install(|| {
         todo.par_iter()
             .with_max_len(1)
@@ -218,13 +248,21 @@ pub fn run_experiment(
                     return Ok(());
                 }
                 let spec = plan.run(i);
-                let result = run::simulate(
-                    plan.scenario(&spec),
-                    spec.seed,
-                    record_every,
-                    cancel,
-                    |_| {},
-                );
+                let cell = plan.scenario(&spec);
+                let result = if opts.share_warmups && warmups::shares(&cell) {
+                    let Some((engine, observer)) =
+                        warmups.start(&cell, spec.seed, record_every, cancel)
+                    else {
+                        return Ok(());
+                    };
+                    let result = run::simulate_from(engine, observer, cancel, |_| {});
+                    if !result.cancelled {
+                        shared.fetch_add(1, Ordering::Relaxed);
+                    }
+                    result
+                } else {
+                    run::simulate(cell, spec.seed, record_every, cancel, |_| {})
+                };
                 if result.cancelled {
                     return Ok(());
                 }
@@ -257,6 +295,8 @@ pub fn run_experiment(
         cancelled,
         reused,
         parts_dropped,
+        shared_runs: shared.load(Ordering::Relaxed),
+        warmups_simulated: warmups.simulated(),
     })
 }
 
