@@ -180,6 +180,78 @@ fn a_full_factorial_shards_merges_and_resumes_to_the_same_bytes() {
     std::fs::remove_dir_all(&d).unwrap();
 }
 
+/// Every file under `dir` (recursively) by its path relative to `dir`, with its bytes;
+/// in `manifest.json` the provenance's clock and memory readings are blanked, since they
+/// measure the process, not the results.
+fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut all = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let name = path.strip_prefix(dir).unwrap().display().to_string();
+            let mut bytes = std::fs::read(&path).unwrap();
+            if name == "manifest.json" {
+                let mut m: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                for k in ["started", "wall_seconds", "peak_rss_bytes"] {
+                    m["provenance"][k] = serde_json::Value::Null;
+                }
+                bytes = serde_json::to_vec_pretty(&m).unwrap();
+            }
+            all.insert(name, bytes);
+        }
+    }
+    all
+}
+
+/// Sharing warm-ups changes no output: a factorial over mechanisms and a linkage
+/// ingredient, with a change during the run, writes the same files with the warm-ups
+/// shared and with every run's simulated afresh. Residents complain during the warm-up,
+/// so a copy that lost the observer's 30-day window would show.
+#[test]
+fn shared_warm_ups_write_the_same_files_as_fresh_ones() {
+    let d = tmp("warmups");
+    let text = [
+        "name = \"shared\"\nticks = 40\n[init]\nwarmup = 30\ngrievance = \"beta(4, 6)\"\n",
+        TINY_WORLD,
+        "[experiment]\nreplicates = 2\nseed = 5\nrecord_every = 7\n",
+        "switches = [\"grid\", \"party_masses\", \"online\", \"linkage.ties\"]\n",
+        "[[change]]\nday = 12\nset = { \"mechanisms.platforms.enabled\" = true }\n",
+    ]
+    .concat();
+    let s = d.join("s.toml");
+    std::fs::write(&s, text).unwrap();
+    let (shared, fresh) = (d.join("shared"), d.join("fresh"));
+    let said = experiment(&s, &shared, &["-j", "2", "--no-plot"]);
+    // The warm-ups were shared: fewer simulated than runs (one per seed, or a few more
+    // when two workers start the same seed at once).
+    let n: usize = said
+        .split(" warm-up")
+        .next()
+        .and_then(|l| l.rsplit('\n').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no count of warm-ups in: {said}"));
+    assert!(said.contains("simulated for 32 runs"), "{said}");
+    assert!((2..16).contains(&n), "{n} warm-ups for 32 runs");
+    let said = experiment(&s, &fresh, &["-j", "2", "--no-plot", "--fresh-warmups"]);
+    assert!(!said.contains("warm-up"), "{said}");
+    let (a, b) = (outputs(&shared), outputs(&fresh));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    assert!(a.contains_key("effects.csv") && a.contains_key("parts/000031.timeseries.csv"));
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{name} differs with shared warm-ups");
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
 #[test]
 fn a_resolution_v_fraction_lists_its_aliases_and_has_no_shapley_values() {
     let d = tmp("fraction");
