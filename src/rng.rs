@@ -80,13 +80,31 @@ pub const fn replicate_seed(master: u64, replicate: u64) -> u64 {
 
 /// A Poisson count with mean `lambda` (0 for a non-positive or non-finite mean).
 pub fn poisson(lambda: f64, rng: &mut Rng) -> u64 {
-    use rand_distr::Distribution;
-    if lambda <= 0.0 || !lambda.is_finite() {
-        return 0;
+    Poisson::new(lambda).sample(rng)
+}
+
+/// [`poisson`] with its mean fixed, for drawing many counts: the distribution's set-up
+/// (an `exp` for small means) is done once. Draws the same numbers as [`poisson`].
+#[derive(Debug, Clone, Copy)]
+pub struct Poisson(Option<rand_distr::Poisson<f64>>);
+
+impl Poisson {
+    /// Counts with mean `lambda` (always 0 for a non-positive or non-finite mean).
+    pub fn new(lambda: f64) -> Poisson {
+        let valid = lambda > 0.0 && lambda.is_finite();
+        Poisson(
+            valid
+                .then(|| rand_distr::Poisson::new(lambda).ok())
+                .flatten(),
+        )
     }
-    rand_distr::Poisson::new(lambda)
-        .map(|p| p.sample(rng) as u64)
-        .unwrap_or(0)
+
+    /// One count.
+    #[inline]
+    pub fn sample(&self, rng: &mut Rng) -> u64 {
+        use rand_distr::Distribution;
+        self.0.map_or(0, |p| p.sample(rng) as u64)
+    }
 }
 
 /// `x` rounded to a whole number at random, up with probability equal to its fractional
@@ -131,6 +149,43 @@ mod tests {
         let mut a = stream(7, Purpose::Residents, 3, 4);
         let mut b = stream(7, Purpose::Residents, 3, 4);
         assert_eq!(a.next_u64(), b.next_u64());
+    }
+
+    #[test]
+    fn a_fixed_poisson_draws_what_a_fresh_distribution_draws() {
+        use rand_distr::Distribution;
+        for lambda in [
+            -1.0,
+            0.0,
+            f64::NAN,
+            f64::INFINITY,
+            1e-9,
+            0.3,
+            2.5,
+            11.9,
+            12.1,
+            400.0,
+        ] {
+            let fixed = Poisson::new(lambda);
+            let (mut a, mut b) = (
+                stream(1, Purpose::Ties, 0, 0),
+                stream(1, Purpose::Ties, 0, 0),
+            );
+            for _ in 0..200 {
+                // Built for every draw, as before the fixed form existed.
+                let fresh = rand_distr::Poisson::new(lambda)
+                    .ok()
+                    .filter(|_| lambda > 0.0 && lambda.is_finite())
+                    .map_or(0, |p| p.sample(&mut b) as u64);
+                assert_eq!(fixed.sample(&mut a), fresh, "mean {lambda}");
+            }
+        }
+        let mut r = stream(2, Purpose::Ties, 0, 0);
+        let mean = (0..20_000)
+            .map(|_| Poisson::new(2.5).sample(&mut r))
+            .sum::<u64>() as f64
+            / 2e4;
+        assert!((mean - 2.5).abs() < 0.05, "mean {mean}");
     }
 
     #[test]

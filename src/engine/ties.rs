@@ -123,8 +123,11 @@ pub fn rebuild(w: &mut World, s: &Scenario, seed: u64, tick: u32) {
 fn encounters(w: &mut World, s: &Scenario, rng: &mut Rng) {
     let n = &s.network;
     let scale = n.encounter_scale;
-    let building = n.building_degree / 2.0 * everyday_decay(s, n.contact_bonding) * scale;
-    let grid = n.grid_ring_degree as f64 / 2.0 * everyday_decay(s, n.contact_bridging) * scale;
+    let building =
+        rng::Poisson::new(n.building_degree / 2.0 * everyday_decay(s, n.contact_bonding) * scale);
+    let grid = rng::Poisson::new(
+        n.grid_ring_degree as f64 / 2.0 * everyday_decay(s, n.contact_bridging) * scale,
+    );
     let linking = everyday_decay(s, n.contact_linking) * scale;
     let r = &w.residents;
     let p = &w.places;
@@ -132,7 +135,7 @@ fn encounters(w: &mut World, s: &Scenario, rng: &mut Rng) {
     for i in 0..r.len() as u32 {
         let iu = i as usize;
         let b = p.buildings.residents(r.building[iu] as usize);
-        for _ in 0..rng::poisson(building, rng) {
+        for _ in 0..building.sample(rng) {
             let j = b.start + rng::index(rng, b.len()) as u32;
             if j != i {
                 w.new_ties.push(Edge {
@@ -143,7 +146,7 @@ fn encounters(w: &mut World, s: &Scenario, rng: &mut Rng) {
             }
         }
         let g = p.grids.residents(r.grid[iu] as usize);
-        for _ in 0..rng::poisson(grid, rng) {
+        for _ in 0..grid.sample(rng) {
             let j = g.start + rng::index(rng, g.len()) as u32;
             if j != i {
                 let kind = kind_between(w, i, j);
