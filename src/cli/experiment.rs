@@ -61,7 +61,7 @@ pub struct Args {
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub keep_parts: bool,
     /// Simulate every run's warm-up afresh; slower, for checking that sharing changes
-    /// nothing. By default runs that differ only in mechanisms, [linkage] and [[change]]
+    /// nothing. By default runs that differ only in mechanisms, `[linkage]` and `[[change]]`
     /// (a factorial's cells) and have the same seed simulate their warm-up once and go on
     /// from copies; the outputs are byte-identical either way.
     #[arg(long)]
