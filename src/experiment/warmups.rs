@@ -54,8 +54,8 @@ pub struct Warmups {
 }
 
 impl Warmups {
-    /// Snapshots kept for `jobs` workers: one per worker and one more, so a worker that
-    /// moves on to the next seed does not evict a snapshot another is still using.
+    /// Snapshots kept for `jobs` workers: one for each worker's current seed and one
+    /// more, so a worker moving on to a new seed evicts a seed no worker is still on.
     pub fn capacity(jobs: usize) -> usize {
         jobs.max(1) + 1
     }
