@@ -55,7 +55,8 @@ pub struct Warmups {
 
 impl Warmups {
     /// Snapshots kept for `jobs` workers: one for each worker's current seed and one
-    /// more, so a worker moving on to a new seed evicts a seed no worker is still on.
+    /// more, so a worker moving on to a new seed usually evicts one no worker is still on
+    /// (an evicted seed met again is simulated again: slower, never different).
     pub fn capacity(jobs: usize) -> usize {
         jobs.max(1) + 1
     }
