@@ -26,7 +26,7 @@ pub fn parse_svg(svg: &str) -> Result<usvg::Tree> {
 }
 
 /// Converts SVG text to PDF bytes; 1 SVG px = 1/96 in, as in CSS. Resource dictionaries
-/// come out in one order ([`sort_resource_entries`]); a figure with two fonts (a bold
+/// come out in one order (`sort_resource_entries`); a figure with two fonts (a bold
 /// title) can still differ between conversions in the order and numbering of its font
 /// objects, which svg2pdf 0.13 writes from a hash map (SVG and PNG are byte-stable).
 pub fn to_pdf(tree: &usvg::Tree) -> Result<Vec<u8>> {
