@@ -89,14 +89,10 @@ pub fn poisson(lambda: f64, rng: &mut Rng) -> u64 {
 pub struct Poisson(Option<rand_distr::Poisson<f64>>);
 
 impl Poisson {
-    /// Counts with mean `lambda` (always 0 for a non-positive or non-finite mean).
+    /// Counts with mean `lambda` (always 0 for a mean the distribution refuses: not
+    /// positive, not finite, or past its largest).
     pub fn new(lambda: f64) -> Poisson {
-        let valid = lambda > 0.0 && lambda.is_finite();
-        Poisson(
-            valid
-                .then(|| rand_distr::Poisson::new(lambda).ok())
-                .flatten(),
-        )
+        Poisson(rand_distr::Poisson::new(lambda).ok())
     }
 
     /// One count.
