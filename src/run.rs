@@ -456,20 +456,10 @@ mod tests {
     fn small() -> Scenario {
         let mut s = Scenario {
             ticks: 30,
-            ..Default::default()
+            ..crate::engine::testkit::small_world(1_500)
         };
         s.init.warmup = 20;
         s.init.grievance = crate::scenario::dist::Dist::Beta(4.0, 6.0);
-        s.world.residents = 1_500;
-        s.world.streets = 1;
-        s.world.communities = 2;
-        s.world.grids = 6;
-        s.world.organisations = 4;
-        s.world.businesses = 6;
-        s.world.social_workers = 2;
-        s.world.property_companies = 2;
-        s.world.service_complexes = 1;
-        s.world.department_staff = 8;
         assert!(s.problems().is_empty(), "{:?}", s.problems());
         s
     }

@@ -394,6 +394,24 @@ pub(crate) mod testkit {
         Engine::new(Arc::new(s), 5, super::no_mechanisms)
     }
 
+    /// The default scenario on a small world: one street of `residents` in two
+    /// communities, with a few of every kind of organisation, so that every mechanism has
+    /// something to work with.
+    pub fn small_world(residents: u32) -> Scenario {
+        let mut s = Scenario::default();
+        s.world.residents = residents;
+        s.world.streets = 1;
+        s.world.communities = 2;
+        s.world.grids = 6;
+        s.world.organisations = 4;
+        s.world.businesses = 6;
+        s.world.social_workers = 2;
+        s.world.property_companies = 2;
+        s.world.service_complexes = 1;
+        s.world.department_staff = 8;
+        s
+    }
+
     /// Adds a latent issue of `domain` at a place and returns its index.
     pub fn push_issue(e: &mut Engine, domain: &str, scope: Scope, place: u32) -> usize {
         let di = e.domains.iter().position(|d| d.name == domain).unwrap();

@@ -113,19 +113,9 @@ mod tests {
         let mut s = Scenario {
             ticks,
             change: changes,
-            ..Default::default()
+            ..crate::engine::testkit::small_world(2_000)
         };
         s.init.warmup = 5;
-        s.world.residents = 2_000;
-        s.world.streets = 1;
-        s.world.communities = 2;
-        s.world.grids = 6;
-        s.world.organisations = 4;
-        s.world.businesses = 6;
-        s.world.social_workers = 2;
-        s.world.property_companies = 2;
-        s.world.service_complexes = 1;
-        s.world.department_staff = 8;
         assert!(s.problems().is_empty(), "{:?}", s.problems());
         Arc::new(s)
     }
