@@ -430,18 +430,16 @@ pub fn experiment(
     snapshots: usize,
 ) -> Footprint {
     let at_once = (jobs.max(1) as f64).min(planned.total as f64).max(1.0);
-    let mut f = run(largest).scaled(at_once);
+    let one = run(largest);
+    let run_bytes = one.bytes() as f64;
+    let mut f = one.scaled(at_once);
     f.label = if at_once > 1.0 {
         format!("the experiment ({at_once} runs at once)")
     } else {
         "the experiment".into()
     };
     if snapshots > 0 {
-        f.add(
-            "kept warm-ups",
-            "init.warmup",
-            snapshots as f64 * run(largest).bytes() as f64,
-        );
+        f.add("kept warm-ups", "init.warmup", snapshots as f64 * run_bytes);
     }
     let cells = planned.policies as f64 * planned.points as f64;
     let mut cell = s.clone();

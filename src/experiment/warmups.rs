@@ -43,6 +43,13 @@ struct Snapshot {
     observer: Observer,
 }
 
+impl Snapshot {
+    /// A copy that goes on as a run of `scenario`.
+    fn fork(&self, scenario: &Arc<Scenario>) -> (Engine, Observer) {
+        (self.engine.fork(scenario.clone()), self.observer.clone())
+    }
+}
+
 /// The warm-up snapshots of an experiment (see the module docs).
 pub struct Warmups {
     capacity: usize,
@@ -87,16 +94,16 @@ impl Warmups {
         cancel: &AtomicBool,
     ) -> Option<(Engine, Observer)> {
         debug_assert!(shares(scenario));
+        let warm = before_reform(scenario);
         let key = Key {
             seed,
             record_every,
-            scenario: before_reform(scenario).to_toml(),
+            scenario: warm.to_toml(),
         };
-        if let Some(copy) = self.copy(&key, scenario) {
-            return Some(copy);
+        if let Some(s) = self.lock().iter().find(|s| s.key == key) {
+            return Some(s.fork(scenario));
         }
-        let (mut engine, mut observer) =
-            run::start(Arc::new(before_reform(scenario)), seed, record_every);
+        let (mut engine, mut observer) = run::start(Arc::new(warm), seed, record_every);
         while engine.world.tick < scenario.init.warmup {
             if cancel.load(Ordering::Relaxed) {
                 return None;
@@ -107,25 +114,19 @@ impl Warmups {
         let mut held = self.lock();
         // Another worker may have simulated the same warm-up meanwhile: keep theirs.
         if let Some(s) = held.iter().find(|s| s.key == key) {
-            drop(engine);
-            return Some((s.engine.fork(scenario.clone()), s.observer.clone()));
+            return Some(s.fork(scenario));
         }
         if held.len() >= self.capacity {
             held.pop_front();
         }
-        let copy = (engine.fork(scenario.clone()), observer.clone());
-        held.push_back(Snapshot {
+        let snapshot = Snapshot {
             key,
             engine,
             observer,
-        });
+        };
+        let copy = snapshot.fork(scenario);
+        held.push_back(snapshot);
         Some(copy)
-    }
-
-    fn copy(&self, key: &Key, scenario: &Arc<Scenario>) -> Option<(Engine, Observer)> {
-        let held = self.lock();
-        let s = held.iter().find(|s| &s.key == key)?;
-        Some((s.engine.fork(scenario.clone()), s.observer.clone()))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Snapshot>> {
