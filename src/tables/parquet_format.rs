@@ -93,7 +93,10 @@ pub fn for_each_record_batch(
                 have.join(", ")
             )));
         }
-        let mask = ProjectionMask::columns(b.parquet_schema(), cols.iter().copied());
+        // By index: `ProjectionMask::columns` reads a name as a dotted path, so it would
+        // not find a column named like a scenario key (`init.seed_active_share`).
+        let roots = (0..have.len()).filter(|&i| cols.contains(&have[i].as_str()));
+        let mask = ProjectionMask::roots(b.parquet_schema(), roots);
         b = b.with_projection(mask);
     }
     let reader = b

@@ -169,6 +169,14 @@ mod tests {
         let x = parquet_format::read(&p, Some(&["x", "id"])).unwrap();
         assert_eq!(x.names(), ["id", "x"], "file order is kept");
         assert!(parquet_format::read(&p, Some(&["nope"])).is_err());
+        // A column named like a scenario key (a dotted path) is read by its whole name.
+        let dotted = d.join("dotted.parquet");
+        let key = Table::new("t")
+            .with("init.seed_active_share", Column::F64(vec![0.5]))
+            .with("n", Column::I64(vec![1]));
+        write(&dotted, &key, Format::Parquet).unwrap();
+        let k = parquet_format::read(&dotted, Some(&["init.seed_active_share"])).unwrap();
+        assert_eq!(k.names(), ["init.seed_active_share"]);
         // Same rows, same bytes.
         let again = d.join("again.parquet");
         write(&again, &t, Format::Parquet).unwrap();
