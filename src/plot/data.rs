@@ -18,59 +18,118 @@ pub fn num(cell: &str) -> f64 {
 pub struct Table {
     /// The file it came from.
     pub path: PathBuf,
-    /// Column names.
+    /// Names of the columns held.
     pub headers: Vec<String>,
-    /// Data rows.
+    /// Data rows (of the columns held).
     pub rows: Vec<csv::StringRecord>,
+    /// Every column the file has (error messages list them).
+    columns_in_file: Vec<String>,
+    /// Rows in the file, held or not.
+    rows_in_file: usize,
 }
 
 impl Table {
     /// Reads table `name` (a file stem such as `runs`) from `dir`, in whichever format it
     /// was written; `Ok(None)` if there is no such file, an input error if it has no rows.
     pub fn read(dir: &Path, name: &str) -> Result<Option<Table>> {
-        let t = Table::read_maybe_empty(dir, name)?;
-        if let Some(t) = &t
-            && t.rows.is_empty()
-        {
+        Table::read_part(dir, name, &|_| true, None)?
+            .map(Table::with_rows)
+            .transpose()
+    }
+
+    /// The table, or an input error if its file has a header but no rows.
+    pub fn with_rows(self) -> Result<Table> {
+        if self.rows_in_file == 0 {
             return Err(Error::input(format!(
                 "{} has a header but no rows",
-                t.path.display()
+                self.path.display()
             )));
         }
-        Ok(t)
+        Ok(self)
     }
 
     /// Like [`Table::read`], but a table with columns and no rows is returned as such.
     pub fn read_maybe_empty(dir: &Path, name: &str) -> Result<Option<Table>> {
+        Table::read_part(dir, name, &|_| true, None)
+    }
+
+    /// Reads the part of table `name` the figures use: the columns `column` accepts and,
+    /// with `rows = Some((c, values))`, the rows whose column `c` holds one of `values`.
+    /// An experiment's tables grow with its runs and cells; holding only this part keeps
+    /// `cogov plot`'s memory a small multiple of what it draws. Like [`Table::read`], an
+    /// input error if the file has no rows.
+    pub fn read_part(
+        dir: &Path,
+        name: &str,
+        column: &dyn Fn(&str) -> bool,
+        rows: Option<(&str, &[String])>,
+    ) -> Result<Option<Table>> {
         let Some((path, format)) = tables::find(dir, name) else {
             return Ok(None);
         };
-        let (headers, rows) = match format {
+        let all = column_names(&path, format)?;
+        let keep: Vec<usize> = (0..all.len())
+            .filter(|&i| column(&all[i]) || rows.is_some_and(|(c, _)| c == all[i]))
+            .collect();
+        let headers: Vec<String> = keep.iter().map(|&i| all[i].clone()).collect();
+        // The row filter's column, as an index into the kept columns.
+        let filter =
+            rows.and_then(|(c, values)| Some((headers.iter().position(|h| h == c)?, values)));
+        let wanted = |record: &csv::StringRecord| {
+            filter.is_none_or(|(c, values)| values.iter().any(|v| v == &record[c]))
+        };
+        let mut kept = Vec::new();
+        let mut in_file = 0usize;
+        match format {
             Format::Csv => {
                 let mut rdr = open(&path)?;
-                let headers: Vec<String> = headers(&mut rdr, &path)?;
-                let mut rows = Vec::new();
-                for rec in rdr.records() {
-                    rows.push(rec.map_err(|e| Error::Csv {
-                        path: path.clone(),
-                        source: e,
-                    })?);
+                let mut rec = csv::StringRecord::new();
+                while rdr.read_record(&mut rec).map_err(|e| Error::Csv {
+                    path: path.clone(),
+                    source: e,
+                })? {
+                    in_file += 1;
+                    let part: csv::StringRecord = keep.iter().map(|&i| &rec[i]).collect();
+                    if wanted(&part) {
+                        kept.push(part);
+                    }
                 }
-                (headers, rows)
             }
             Format::Parquet => {
-                let t = tables::parquet_format::read(&path, None)?;
-                let rows = (0..t.rows())
-                    .map(|i| csv::StringRecord::from(t.csv_record(i)))
-                    .collect();
-                (t.names(), rows)
+                let names: Vec<&str> = headers.iter().map(String::as_str).collect();
+                let t = tables::parquet_format::read(&path, Some(&names))?;
+                in_file = t.rows();
+                kept.extend(
+                    (0..t.rows())
+                        .map(|i| csv::StringRecord::from(t.csv_record(i)))
+                        .filter(|r| wanted(r)),
+                );
             }
-        };
+        }
         Ok(Some(Table {
             path,
             headers,
-            rows,
+            columns_in_file: all,
+            rows_in_file: in_file,
+            rows: kept,
         }))
+    }
+
+    /// A table of `headers` and no rows, read from `path` (to look columns up in a file
+    /// that is read as a stream).
+    pub fn header(path: &Path, headers: Vec<String>) -> Table {
+        Table {
+            path: path.to_path_buf(),
+            columns_in_file: headers.clone(),
+            headers,
+            rows: Vec::new(),
+            rows_in_file: 0,
+        }
+    }
+
+    /// Every column the file has, held or not.
+    pub fn columns_in_file(&self) -> &[String] {
+        &self.columns_in_file
     }
 
     /// Index of column `name`, if present.
@@ -84,9 +143,17 @@ impl Table {
             Error::input(format!(
                 "{} has no column `{name}`; its columns are: {}",
                 self.path.display(),
-                self.headers.join(", ")
+                self.columns_in_file().join(", ")
             ))
         })
+    }
+}
+
+/// The column names of a table file.
+pub fn column_names(path: &Path, format: Format) -> Result<Vec<String>> {
+    match format {
+        Format::Csv => headers(&mut open(path)?, path),
+        Format::Parquet => tables::parquet_format::column_names(path),
     }
 }
 
@@ -167,8 +234,8 @@ pub fn short_param(path: &str) -> &str {
 impl Dataset {
     /// Reads `dir`: an experiment if it has a `runs` table, a single run if it has a
     /// `timeseries` table (CSV or Parquet), else an input error. `policies` filters and
-    /// orders the groups.
-    pub fn load(dir: &Path, policies: &[String]) -> Result<Dataset> {
+    /// orders the groups; of the runs' summary columns, `columns` are held.
+    pub fn load(dir: &Path, policies: &[String], columns: &[String]) -> Result<Dataset> {
         if !dir.is_dir() {
             return Err(Error::input(format!(
                 "{} is not a directory; give a `cogov run` or `cogov experiment` output directory",
@@ -184,7 +251,28 @@ impl Dataset {
             })?,
             Err(_) => serde_json::Value::Null,
         };
-        let Some(runs) = Table::read(dir, "runs")? else {
+        // Of `runs`, the figures read the run's identity and design columns (up to
+        // `replicate`) and the summary columns they show.
+        let design: Vec<String> = match tables::find(dir, "runs") {
+            Some((path, format)) => {
+                let all = column_names(&path, format)?;
+                let end = all
+                    .iter()
+                    .position(|c| c == "replicate")
+                    .map_or(0, |i| i + 1);
+                all[..end].to_vec()
+            }
+            None => Vec::new(),
+        };
+        let runs = Table::read_part(
+            dir,
+            "runs",
+            &|c| design.iter().chain(columns).any(|d| d == c),
+            None,
+        )?
+        .map(Table::with_rows)
+        .transpose()?;
+        let Some(runs) = runs else {
             if tables::find(dir, "timeseries").is_none() {
                 return Err(Error::input(format!(
                     "{} holds neither runs.csv/.parquet (an experiment) nor timeseries.csv/.parquet (a single run); nothing to plot",
@@ -565,5 +653,43 @@ mod tests {
             short_param("mechanisms.grid.patrol_probability"),
             "patrol_probability"
         );
+    }
+
+    /// A part of a table holds the chosen columns and rows, and still knows the file's.
+    #[test]
+    fn a_part_holds_the_chosen_columns_and_rows() {
+        let d = std::env::temp_dir().join(format!("cogov-table-part-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        let csv = "policy,metric,n,mean\na,x,2,1.5\na,y,2,2.5\nb,x,2,3.5\n";
+        std::fs::write(d.as_path().join("aggregate.csv"), csv).unwrap();
+        let wanted = ["x".to_string()];
+        let t = Table::read_part(
+            d.as_path(),
+            "aggregate",
+            &|c| c == "policy" || c == "mean",
+            Some(("metric", &wanted)),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(t.headers, ["policy", "metric", "mean"]);
+        let rows: Vec<Vec<&str>> = t.rows.iter().map(|r| r.iter().collect()).collect();
+        assert_eq!(rows, [["a", "x", "1.5"], ["b", "x", "3.5"]]);
+        let all = Table::read(d.as_path(), "aggregate").unwrap().unwrap();
+        assert_eq!((all.headers.len(), all.rows.len()), (4, 3));
+        // A missing column is reported with every column of the file.
+        let err = t.require("n_runs").unwrap_err().to_string();
+        assert!(err.contains("policy, metric, n, mean"), "{err}");
+        // No row chosen is not an empty file; a header alone is.
+        let none = ["z".to_string()];
+        let t = Table::read_part(d.as_path(), "aggregate", &|_| true, Some(("metric", &none)));
+        assert!(
+            t.unwrap()
+                .unwrap()
+                .with_rows()
+                .is_ok_and(|t| t.rows.is_empty())
+        );
+        std::fs::write(d.as_path().join("aggregate.csv"), "policy,metric\n").unwrap();
+        assert!(Table::read(d.as_path(), "aggregate").is_err());
+        std::fs::remove_dir_all(&d).unwrap();
     }
 }

@@ -97,11 +97,7 @@ pub fn paths(ds: &Dataset, path: &Path, format: Format) -> Result<Option<Paths>>
         Format::Csv => {
             let mut rdr = data::open(path)?;
             let head = data::headers(&mut rdr, path)?;
-            let t = Table {
-                path: path.to_path_buf(),
-                headers: head,
-                rows: Vec::new(),
-            };
+            let t = Table::header(path, head);
             let c_run = t.col("run_id");
             let [a, b, o] = ["routed_to", "handler", "outcome"].map(|c| t.require(c));
             let (a, b, o) = (a?, b?, o?);

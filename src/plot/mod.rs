@@ -145,7 +145,12 @@ pub fn remove_old_figures(fig_dir: &Path) -> Result<usize> {
 pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotReport> {
     cfg.validate()?;
     fonts::register()?;
-    let ds = Dataset::load(dir, &cfg.policies)?;
+    let columns: Vec<String> = cfg
+        .metrics
+        .iter()
+        .map(|m| config::summary_column(m))
+        .collect::<Result<_>>()?;
+    let ds = Dataset::load(dir, &cfg.policies, &columns)?;
     // Community and flow figures show one distribution per policy; a sweep's points are pooled,
     // and the caption says so.
     let pooled = if ds.sweep_cols.is_empty() {
@@ -164,11 +169,6 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
             base.push(b);
         }
     }
-    let columns: Vec<String> = cfg
-        .metrics
-        .iter()
-        .map(|m| config::summary_column(m))
-        .collect::<Result<_>>()?;
 
     if let Some((ts_path, _)) = crate::tables::find(dir, "timeseries") {
         let (f, missing) = timeseries::figures(&ds, cfg, &base, &s)?;
@@ -209,13 +209,20 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
             None => notes.push("no contrasts.csv: contrast figure left out".into()),
         }
         figs.extend(sweep::figures(&ds, &columns, &s, cfg.titles)?);
-        aggregate = Table::read(dir, "aggregate")?;
+        // The outcome table shows the summary columns drawn: only their rows are held.
+        aggregate = Table::read_part(dir, "aggregate", &|_| true, Some(("metric", &columns)))?
+            .map(Table::with_rows)
+            .transpose()?;
         if aggregate.is_none() {
             notes.push("no aggregate.csv: outcome table left out".into());
         }
     }
 
-    match Table::read(dir, "communities")? {
+    let community_columns = |c: &str| ["run_id", "community", &cfg.community_metric].contains(&c);
+    match Table::read_part(dir, "communities", &community_columns, None)?
+        .map(Table::with_rows)
+        .transpose()?
+    {
         Some(t) if t.col(&cfg.community_metric).is_some() => {
             let vals = community::values(&pooled, &t, &cfg.community_metric)?;
             let over = (!ds.sweep_cols.is_empty()).then(|| ds.sweep_cols.join(", "));
@@ -233,7 +240,7 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
         Some(t) => notes.push(format!(
             "communities.csv has no column `{}` (plot.community_metric); its columns are: {}",
             cfg.community_metric,
-            t.headers.join(", ")
+            t.columns_in_file().join(", ")
         )),
         None => notes.push("no communities.csv: community figure left out".into()),
     }
