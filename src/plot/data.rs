@@ -56,8 +56,8 @@ impl Table {
     /// Reads the part of table `name` the figures use: the columns `column` accepts and,
     /// with `rows = Some((c, values))`, the rows whose column `c` holds one of `values`.
     /// An experiment's tables grow with its runs and cells; holding only this part keeps
-    /// `cogov plot`'s memory a small multiple of what it draws. Like [`Table::read`], an
-    /// input error if the file has no rows.
+    /// `cogov plot`'s memory a small multiple of what it draws. A file with no rows gives
+    /// an empty table ([`Table::with_rows`] makes that an error).
     pub fn read_part(
         dir: &Path,
         name: &str,
@@ -96,14 +96,18 @@ impl Table {
                 }
             }
             Format::Parquet => {
+                in_file = tables::parquet_format::row_count(&path)?;
                 let names: Vec<&str> = headers.iter().map(String::as_str).collect();
-                let t = tables::parquet_format::read(&path, Some(&names))?;
-                in_file = t.rows();
-                kept.extend(
-                    (0..t.rows())
-                        .map(|i| csv::StringRecord::from(t.csv_record(i)))
-                        .filter(|r| wanted(r)),
-                );
+                if !names.is_empty() {
+                    tables::parquet_format::for_each_batch(&path, Some(&names), |t| {
+                        kept.extend(
+                            (0..t.rows())
+                                .map(|i| csv::StringRecord::from(t.csv_record(i)))
+                                .filter(|r| wanted(r)),
+                        );
+                        Ok(())
+                    })?;
+                }
             }
         }
         Ok(Some(Table {

@@ -71,6 +71,11 @@ pub fn column_names(path: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
+/// Number of rows of the Parquet file at `path` (from its footer).
+pub fn row_count(path: &Path) -> Result<usize> {
+    Ok(open(path)?.metadata().file_metadata().num_rows().max(0) as usize)
+}
+
 /// Calls `each` with the file's rows as Arrow batches, keeping only `columns` (all when
 /// `None`; names the file lacks are an input error). Memory stays at one batch.
 pub fn for_each_record_batch(
