@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::tables::{self, Format};
 use crate::{Error, Result};
@@ -215,8 +216,8 @@ pub struct Dataset {
     pub manifest: serde_json::Value,
     /// Swept parameters (dotted paths): the columns between `policy` and `replicate`.
     pub sweep_cols: Vec<String>,
-    /// `runs.csv` (experiments only).
-    pub runs: Option<Table>,
+    /// `runs.csv` (experiments only), shared by the regrouped views of the dataset.
+    pub runs: Option<Arc<Table>>,
     /// Groups to draw, in display order (filtered by `PlotConfig::policies`).
     pub groups: Vec<Group>,
     /// Group index of each run id (runs of filtered-out policies are absent).
@@ -382,7 +383,7 @@ impl Dataset {
             kind: DirKind::Experiment,
             manifest,
             sweep_cols,
-            runs: Some(runs),
+            runs: Some(Arc::new(runs)),
             groups,
             run_group,
         })
