@@ -99,7 +99,7 @@ pub fn simulate_from(
     let seed = engine.seed;
     let from = engine.world.tick;
     assert!(
-        from == 0 || (!scenario.output.issues && scenario.output.panel.is_none()),
+        from == 0 || !scenario.output.keeps_records(),
         "a run keeping [output] records must go on from its start, not tick {from}"
     );
     // Validation keeps ticks + warm-up within `limits::TICKS`; never wrap.

@@ -23,7 +23,7 @@ use crate::scenario::Scenario;
 /// Whether a run of `s` may start from a shared warm-up: it has one, and keeps no
 /// `[output]` record (the records log the warm-up's days).
 pub fn shares(s: &Scenario) -> bool {
-    s.init.warmup > 0 && !s.output.issues && s.output.panel.is_none()
+    s.init.warmup > 0 && !s.output.keeps_records()
 }
 
 /// What a warm-up depends on, compared exactly: the seed, the recording interval (the

@@ -26,3 +26,11 @@ section! {
         pub every: u32 = 7, "days", Range(1.0, TICKS);
     }
 }
+
+impl Output {
+    /// Whether a run keeps a record: the records follow the run from its first day, the
+    /// warm-up's included, so such a run cannot go on from a copy made during its warm-up.
+    pub fn keeps_records(&self) -> bool {
+        self.issues || self.panel.is_some()
+    }
+}
