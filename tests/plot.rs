@@ -9,7 +9,7 @@ use std::process::Command;
 use cogov::plot::fixture::{self, Spec};
 
 fn png_size(path: &Path) -> (u32, u32, Option<png::PixelDimensions>) {
-    let dec = png::Decoder::new(std::fs::File::open(path).unwrap());
+    let dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
     let reader = dec.read_info().unwrap();
     let info = reader.info();
     (info.width, info.height, info.pixel_dims)
@@ -129,6 +129,59 @@ fn single_replicate_draws_lines_without_ribbons() {
         !dir.join("figures/timeseries_active_share.png").exists(),
         "--formats svg only"
     );
+}
+
+#[test]
+fn figures_with_titles_are_the_same_bytes_when_drawn_again() {
+    // Titles are bold: two fonts in every PDF, which the PDF writer must not order by
+    // hash (svg2pdf 0.13 did, so two drawings differed).
+    let dir = tmp("redraw");
+    let spec = Spec {
+        policies: 2,
+        replicates: 2,
+        ticks: 60,
+        communities: 4,
+        ..Spec::default()
+    };
+    fixture::write_experiment(&dir, &spec).unwrap();
+    let mut drawings = Vec::new();
+    for k in 0..3 {
+        let out_dir = dir.join(format!("drawing{k}"));
+        let out = cogov(&[
+            "plot",
+            dir.to_str().unwrap(),
+            "--titles",
+            "--no-report",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(out_dir.join("figures"))
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read(&p).unwrap())
+            })
+            .collect();
+        files.sort();
+        drawings.push(files);
+    }
+    let pdfs = drawings[0]
+        .iter()
+        .filter(|(n, _)| n.ends_with(".pdf"))
+        .count();
+    assert!(pdfs >= 3, "{pdfs} PDF figures");
+    for d in &drawings[1..] {
+        assert_eq!(d.len(), drawings[0].len());
+        for ((name, a), (_, b)) in drawings[0].iter().zip(d) {
+            assert!(a == b, "{name} differs between drawings");
+        }
+    }
 }
 
 #[test]
@@ -320,9 +373,14 @@ fn report_renders_in_a_real_browser() {
         "console errors: {console_errors:?}"
     );
     assert!(shot.exists(), "no screenshot; chromium said: {log}");
-    let dec = png::Decoder::new(std::fs::File::open(&shot).unwrap());
+    let dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
     let mut reader = dec.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
+    let mut buf = vec![
+        0;
+        reader
+            .output_buffer_size()
+            .expect("the screenshot fits in memory")
+    ];
     let info = reader.next_frame(&mut buf).unwrap();
     let bpp = info.color_type.samples();
     let grey: Vec<f64> = buf[..info.buffer_size()]

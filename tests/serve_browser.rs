@@ -321,7 +321,12 @@ fn the_page_loads_plays_steers_compares_and_exports() {
         .unwrap();
     let decoder = png::Decoder::new(std::io::Cursor::new(&png));
     let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
+    let mut buf = vec![
+        0;
+        reader
+            .output_buffer_size()
+            .expect("the screenshot fits in memory")
+    ];
     let info = reader.next_frame(&mut buf).unwrap();
     let grey: Vec<f64> = buf[..info.buffer_size()]
         .chunks(info.color_type.samples())

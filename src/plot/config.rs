@@ -11,7 +11,7 @@ use crate::{Error, Result, metrics};
 pub enum Format {
     /// Scalable vector graphics; text is kept as text.
     Svg,
-    /// PDF (vector), converted from the SVG with svg2pdf.
+    /// PDF (vector), converted from the SVG with krilla.
     Pdf,
     /// PNG rendered from the SVG with resvg at [`PlotConfig::dpi`].
     Png,

@@ -1,4 +1,4 @@
-//! Writing a figure as SVG (text kept as text), PDF (vector, svg2pdf) and PNG (resvg, with
+//! Writing a figure as SVG (text kept as text), PDF (vector, krilla) and PNG (resvg, with
 //! the resolution in the pHYs chunk). PDF and PNG use the embedded font database only.
 
 use std::path::{Path, PathBuf};
@@ -25,84 +25,27 @@ pub fn parse_svg(svg: &str) -> Result<usvg::Tree> {
     })
 }
 
-/// Converts SVG text to PDF bytes; 1 SVG px = 1/96 in, as in CSS. Resource dictionaries
-/// come out in one order (`sort_resource_entries`); a figure with two fonts (a bold
-/// title) can still differ between conversions in the order and numbering of its font
-/// objects, which svg2pdf 0.13 writes from a hash map (SVG and PNG are byte-stable).
+/// Converts SVG text to PDF bytes with krilla; 1 SVG px = 1/96 in, as in CSS. Text stays
+/// text (the embedded fonts, subset). krilla writes objects in the order they are drawn,
+/// so the same figure gives the same bytes (svg2pdf 0.13 wrote a figure with two fonts,
+/// a bold title, in hash-map order).
 pub fn to_pdf(tree: &usvg::Tree) -> Result<Vec<u8>> {
-    let mut pdf = svg2pdf::to_pdf(
-        tree,
-        svg2pdf::ConversionOptions::default(),
-        svg2pdf::PageOptions { dpi: 96.0 },
-    )
-    .map_err(|e| {
-        Error::io(
-            "figure.pdf",
-            std::io::Error::other(format!("PDF conversion failed: {e}")),
-        )
-    })?;
-    sort_resource_entries(&mut pdf);
-    Ok(pdf)
-}
-
-/// Sorts the entries of every resource dictionary in `pdf`. svg2pdf 0.13 writes them in
-/// hash-map order, which changes from one conversion to the next, so the same figure came
-/// out as different bytes (a figure with one font is now byte-stable). pdf-writer puts
-/// each entry on a line of its own (`/xo3 14 0 R`) between a line ending in `<<` and a
-/// line `>>`; sorting those lines in place keeps every object's length, so the
-/// cross-reference table's offsets stay right. Lines that are not all such entries are
-/// left as they are.
-fn sort_resource_entries(pdf: &mut [u8]) {
-    const OPEN: &[u8] = b"/Resources <<\n";
-    let is_entry = |line: &[u8]| {
-        let t = line.trim_ascii_start();
-        t.starts_with(b"/") && t.ends_with(b" 0 R") && !t.contains(&b'<')
-    };
-    let mut at = 0;
-    while let Some(found) = find(&pdf[at..], OPEN) {
-        let mut pos = at + found + OPEN.len();
-        // The sub-dictionaries (/XObject, /ExtGState, /Pattern, /Font, ...) until `>>`.
-        while let Some(end) = line_end(pdf, pos) {
-            let line = &pdf[pos..end];
-            if !line.ends_with(b"<<") {
-                break;
-            }
-            let first = end + 1;
-            let mut last = first;
-            while let Some(e) = line_end(pdf, last) {
-                if !is_entry(&pdf[last..e]) {
-                    break;
-                }
-                last = e + 1;
-            }
-            let mut entries: Vec<Vec<u8>> = pdf[first..last]
-                .split_inclusive(|&b| b == b'\n')
-                .map(<[u8]>::to_vec)
-                .collect();
-            entries.sort();
-            pdf[first..last].copy_from_slice(&entries.concat());
-            // Past this sub-dictionary's closing `>>`.
-            match line_end(pdf, last) {
-                Some(e) if pdf[last..e].trim_ascii() == b">>" => pos = e + 1,
-                _ => break,
-            }
-        }
-        at = pos;
-    }
-}
-
-/// The index of the first `needle` in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The end (the newline's index) of the line starting at `from`.
-fn line_end(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|k| from + k)
+    use krilla::geom::Size;
+    use krilla_svg::{SurfaceExt, SvgSettings};
+    let fail = |m: String| Error::io("figure.pdf", std::io::Error::other(m));
+    let pt = |px: f32| px * 72.0 / 96.0;
+    let size = Size::from_wh(pt(tree.size().width()), pt(tree.size().height()))
+        .ok_or_else(|| fail("the figure has no area".into()))?;
+    let mut doc = krilla::Document::new();
+    let mut page = doc.start_page_with(krilla::page::PageSettings::new(size));
+    let mut surface = page.surface();
+    surface
+        .draw_svg(tree, size, SvgSettings::default())
+        .ok_or_else(|| fail("PDF conversion failed".into()))?;
+    surface.finish();
+    page.finish();
+    doc.finish()
+        .map_err(|e| fail(format!("PDF conversion failed: {e:?}")))
 }
 
 /// Renders the SVG at `dpi` on white and encodes it as PNG with a pHYs chunk.
@@ -185,53 +128,27 @@ mod tests {
     }
 
     #[test]
-    fn a_one_font_figure_converts_to_the_same_pdf_bytes_every_time() {
-        let tree = parse_svg(&busy_svg()).unwrap();
+    fn a_two_font_figure_converts_to_the_same_pdf_bytes_every_time() {
+        // A bold title and regular text: two fonts, the case svg2pdf 0.13 wrote in
+        // hash-map order.
+        let svg = busy_svg().replace(
+            "</svg>",
+            r#"<text x="10" y="190" font-family="DejaVu Sans" font-weight="bold">Title</text><text x="10" y="170" font-family="DejaVu Sans">label 0.5</text></svg>"#,
+        );
+        let tree = parse_svg(&svg).unwrap();
         let first = to_pdf(&tree).unwrap();
+        let text = String::from_utf8_lossy(&first);
+        assert!(text.contains("DejaVuSans-Bold") && text.contains("DejaVuSans"));
         for _ in 0..8 {
             assert!(to_pdf(&tree).unwrap() == first, "PDF bytes differ");
         }
     }
 
     #[test]
-    fn sorting_keeps_every_cross_reference_on_its_object() {
+    fn the_pdf_page_has_the_figure_size_in_points() {
+        // 200 px at 96 px per inch = 150 pt.
         let pdf = to_pdf(&parse_svg(&busy_svg()).unwrap()).unwrap();
         let text = String::from_utf8_lossy(&pdf);
-        assert!(
-            text.contains("/XObject <<"),
-            "the figure has resources to sort"
-        );
-        let xref = text.rfind("\nxref\n").expect("a cross-reference table") + 6;
-        let mut lines = text[xref..].lines();
-        let count: usize = lines
-            .next()
-            .unwrap()
-            .split(' ')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let mut checked = 0;
-        for (id, entry) in lines.take(count).enumerate() {
-            if entry.ends_with(" n") {
-                let offset: usize = entry[..10].parse().unwrap();
-                assert!(
-                    pdf[offset..].starts_with(format!("{id} 0 obj").as_bytes()),
-                    "object {id} is not at {offset}"
-                );
-                checked += 1;
-            }
-        }
-        assert!(checked > 40, "{checked} objects");
-    }
-
-    #[test]
-    fn only_whole_runs_of_entries_are_sorted() {
-        let mut pdf = b"1 0 obj\n<<\n  /Resources <<\n    /XObject <<\n      /xo2 5 0 R\n      /xo1 4 0 R\n    >>\n    /ExtGState <<\n      /gs2 7 0 R\n      /gs1 6 0 R\n    >>\n  >>\n  /Kids [3 0 R 2 0 R]\n>>\n".to_vec();
-        sort_resource_entries(&mut pdf);
-        assert_eq!(
-            String::from_utf8(pdf).unwrap(),
-            "1 0 obj\n<<\n  /Resources <<\n    /XObject <<\n      /xo1 4 0 R\n      /xo2 5 0 R\n    >>\n    /ExtGState <<\n      /gs1 6 0 R\n      /gs2 7 0 R\n    >>\n  >>\n  /Kids [3 0 R 2 0 R]\n>>\n"
-        );
+        assert!(text.contains("/MediaBox[0 0 150 150]"));
     }
 }
