@@ -300,8 +300,9 @@ pub fn run(s: &Scenario) -> Footprint {
         + org_ties;
     // The network at its peak. Building the world holds the edge list (pushed), both
     // directions of each tie placed by source, two counters per node and the CSR. A
-    // rebuild holds the old CSR, a flag per stored direction, a cursor per node, both
-    // directions of the new ties and the new CSR; then each resident's tie counts.
+    // rebuild holds the CSR (merged in place), a flag per stored direction, a cursor or a
+    // row end per node and both directions of the new ties; then each resident's tie
+    // counts.
     let (built, most) = ties(s);
     let most = most + waiting;
     let nodes = n + 2.0 * p.communities + p.grids + s.world.social_workers as f64;
@@ -309,7 +310,7 @@ pub fn run(s: &Scenario) -> Footprint {
     let placed = 2.0 * sz::<(u32, TieKind, u16)>();
     let at_build =
         built * (PUSHED * sz::<Edge>() + placed + csr) + 3.0 * (nodes + 1.0) * sz::<u32>();
-    let at_rebuild = most * (csr + 2.0 * sz::<bool>() + csr)
+    let at_rebuild = most * (csr + 2.0 * sz::<bool>())
         + waiting * 2.0 * sz::<(u32, u32, TieKind, u16)>()
         + nodes * sz::<u32>()
         + n * sz::<[u32; 3]>();

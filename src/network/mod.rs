@@ -257,7 +257,8 @@ impl Network {
     /// kind and its latest use.
     ///
     /// The kept ties are already sorted, so each row is a merge of its kept entries with
-    /// its sorted new ones, in O(ties + new log new).
+    /// its sorted new ones, in O(ties + new log new), in place: a rebuild holds the network
+    /// once, not the old and the new one.
     pub fn rebuild(
         &mut self,
         mut keep: impl FnMut(u32, u32, TieKind, u16) -> Option<u16>,
@@ -296,62 +297,115 @@ impl Network {
         // Keys are totally ordered, so the parallel sort gives one result for any thread count.
         added.par_sort_unstable();
 
-        let cap = alive.iter().filter(|&&x| x).count() + added.len();
-        let mut offsets = Vec::with_capacity(n + 1);
-        let (mut targets, mut kinds, mut last_used) = (
-            Vec::with_capacity(cap),
-            Vec::with_capacity(cap),
-            Vec::with_capacity(cap),
-        );
-        offsets.push(0u32);
-        let mut k = 0;
+        // In place: first the kept entries move to the front, row by row (every entry
+        // moves left), and each row's final length is counted (its kept entries plus the
+        // targets new to it); then the rows, from the last, merge with their new entries
+        // into their final places (every entry moves right: no row ends up shorter than
+        // its kept entries, so none ends before its kept entries did).
+        let mut end = Vec::with_capacity(n);
+        let (mut kept, mut k, mut total) = (0usize, 0usize, 0usize);
         for a in 0..n {
             let row = self.row(a as u32);
-            let mut idx = row.start;
-            let mut previous = None;
-            loop {
-                while idx < row.end && !alive[idx] {
-                    idx += 1;
+            self.offsets[a] = kept as u32;
+            let first = kept;
+            for idx in row {
+                if alive[idx] {
+                    self.targets[kept] = self.targets[idx];
+                    self.kinds[kept] = self.kinds[idx];
+                    self.last_used[kept] = self.last_used[idx];
+                    kept += 1;
                 }
-                let old = (idx < row.end)
-                    .then(|| (self.targets[idx], self.kinds[idx], self.last_used[idx]));
-                let new = added
-                    .get(k)
+            }
+            let old = &self.targets[first..kept];
+            let (mut i, mut previous) = (0, None);
+            let mut len = old.len();
+            while let Some(&(_, t, _, _)) = added.get(k).filter(|x| x.0 as usize == a) {
+                k += 1;
+                if previous == Some(t) {
+                    continue;
+                }
+                previous = Some(t);
+                while i < old.len() && old[i] < t {
+                    i += 1;
+                }
+                len += (i == old.len() || old[i] != t) as usize;
+            }
+            total += len;
+            end.push(total as u32);
+        }
+        self.offsets[n] = kept as u32;
+        drop(alive);
+        // Grown to the exact length (a doubled capacity would be held, if never touched).
+        let extra = total.saturating_sub(self.targets.len());
+        self.targets.reserve_exact(extra);
+        self.kinds.reserve_exact(extra);
+        self.last_used.reserve_exact(extra);
+        self.targets.resize(total, 0);
+        self.kinds.resize(total, TieKind::Bonding);
+        self.last_used.resize(total, 0);
+        let mut k = added.len();
+        for a in (0..n).rev() {
+            let (old_start, mut i) = (self.offsets[a] as usize, self.offsets[a + 1] as usize);
+            let mut w = end[a] as usize;
+            if k.checked_sub(1).is_none_or(|j| added[j].0 as usize != a) {
+                // No new ties in this row (most rows): its kept entries move as they are.
+                let to = w - (i - old_start);
+                self.targets.copy_within(old_start..i, to);
+                self.kinds.copy_within(old_start..i, to);
+                self.last_used.copy_within(old_start..i, to);
+                continue;
+            }
+            // Backwards in (target, kind, last use) order, as a sort of all of them would
+            // give: a tie given again keeps its lowest kind and its latest use.
+            let mut pending: Option<(u32, TieKind, u16)> = None;
+            loop {
+                let old = (i > old_start).then(|| {
+                    (
+                        self.targets[i - 1],
+                        self.kinds[i - 1],
+                        self.last_used[i - 1],
+                    )
+                });
+                let new = k
+                    .checked_sub(1)
+                    .map(|j| added[j])
                     .filter(|x| x.0 as usize == a)
                     .map(|x| (x.1, x.2, x.3));
-                // In (target, kind, last use) order, as a sort of all of them would give.
-                let (t, kind, used) = match (old, new) {
+                let next = match (old, new) {
                     (None, None) => break,
-                    (Some(o), Some(x)) if x < o => {
-                        k += 1;
+                    (Some(o), Some(x)) if x > o => {
+                        k -= 1;
                         x
                     }
                     (Some(o), _) => {
-                        idx += 1;
+                        i -= 1;
                         o
                     }
                     (None, Some(x)) => {
-                        k += 1;
+                        k -= 1;
                         x
                     }
                 };
-                if previous == Some(t) {
-                    // The same tie again: the first (lowest kind) stays, with the latest use.
-                    let last: &mut u16 = last_used.last_mut().expect("the tie was pushed");
-                    *last = (*last).max(used);
-                } else {
-                    targets.push(t);
-                    kinds.push(kind);
-                    last_used.push(used);
-                    previous = Some(t);
+                match &mut pending {
+                    Some(p) if p.0 == next.0 => {
+                        p.1 = next.1;
+                        p.2 = p.2.max(next.2);
+                    }
+                    _ => {
+                        if let Some((t, kind, used)) = pending.replace(next) {
+                            w -= 1;
+                            (self.targets[w], self.kinds[w], self.last_used[w]) = (t, kind, used);
+                        }
+                    }
                 }
             }
-            offsets.push(targets.len() as u32);
+            if let Some((t, kind, used)) = pending {
+                w -= 1;
+                (self.targets[w], self.kinds[w], self.last_used[w]) = (t, kind, used);
+            }
+            debug_assert_eq!(w, if a == 0 { 0 } else { end[a - 1] as usize });
         }
-        self.offsets = offsets;
-        self.targets = targets;
-        self.kinds = kinds;
-        self.last_used = last_used;
+        self.offsets[1..].copy_from_slice(&end);
     }
 
     /// Checks the structural invariants: symmetric, sorted rows, no self-ties, no
