@@ -3,7 +3,7 @@
 //!
 //! The estimate counts every allocation that grows with the scenario: residents' columns,
 //! households, buildings, grids and communities, the tie network at its peak (a rebuild
-//! holds the old and the new CSR arrays and the sorted edge list at once), organisations
+//! holds the CSR arrays, a flag per entry and the sorted new ties at once), organisations
 //! (the initial ones and those founded over the horizon), enterprises, institutional
 //! nodes, open issues (arrivals per day from the rates and the worst day's shocks, times
 //! the days an issue may stay open), the recorded rows, and for an experiment its plan

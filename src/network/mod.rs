@@ -6,9 +6,9 @@
 //! are no self-ties and no duplicate ties. Each stored tie has a [`TieKind`] and the tick
 //! it was last used, so that unused ties can decay.
 //!
-//! The network is rebuilt, never edited in place: [`Network::rebuild`] drops decayed ties
-//! and adds new ones in one pass, which keeps the CSR arrays dense and the per-tick loops
-//! free of allocation.
+//! The network changes only at a rebuild, never tie by tie: [`Network::rebuild`] drops
+//! decayed ties and merges in new ones, in place, which keeps the CSR arrays dense and the
+//! per-tick loops free of allocation.
 
 pub mod generators;
 
