@@ -335,7 +335,8 @@ impl Network {
         }
         self.offsets[n] = kept as u32;
         drop(alive);
-        // Grown to the exact length (a doubled capacity would be held, if never touched).
+        // To the exact length: `resize` alone may double the capacity, which the allocator
+        // would hold (and `footprint` would have to count).
         let extra = total.saturating_sub(self.targets.len());
         self.targets.reserve_exact(extra);
         self.kinds.reserve_exact(extra);
