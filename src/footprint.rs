@@ -298,18 +298,18 @@ pub fn run(s: &Scenario) -> Footprint {
         + visits
         + volunteers
         + org_ties;
-    // The network at its peak. Building the world holds the edge list (pushed), both
-    // directions of each tie placed by source, two counters per node and the CSR. A
-    // rebuild holds the CSR (merged in place), a flag per stored direction, a cursor or a
-    // row end per node and both directions of the new ties; then each resident's tie
-    // counts.
+    // The network at its peak. Building the world holds both directions of each tie
+    // placed by source and two counters per node, with the edge list (pushed) before the
+    // CSR is made and the CSR after the list is dropped. A rebuild holds the CSR (merged
+    // in place), a flag per stored direction, a cursor or a row end per node and both
+    // directions of the new ties; then each resident's tie counts.
     let (built, most) = ties(s);
     let most = most + waiting;
     let nodes = n + 2.0 * p.communities + p.grids + s.world.social_workers as f64;
     let csr = 2.0 * (sz::<u32>() + sz::<TieKind>() + sz::<u16>());
     let placed = 2.0 * sz::<(u32, TieKind, u16)>();
     let at_build =
-        built * (PUSHED * sz::<Edge>() + placed + csr) + 3.0 * (nodes + 1.0) * sz::<u32>();
+        built * (placed + (PUSHED * sz::<Edge>()).max(csr)) + 3.0 * (nodes + 1.0) * sz::<u32>();
     let at_rebuild = most * (csr + 2.0 * sz::<bool>())
         + waiting * 2.0 * sz::<(u32, u32, TieKind, u16)>()
         + nodes * sz::<u32>()

@@ -48,50 +48,72 @@ pub struct Network {
     last_used: Vec<u16>,
 }
 
+/// A directed copy of a tie in its source's row: (target, kind, last use).
+type Slot = (u32, TieKind, u16);
+
+/// Places both directed copies of each undirected edge (self-ties dropped) in its source's
+/// row by a counting sort: the row starts (one per node, and the end) and the unsorted
+/// rows. `edges` is walked twice (counting, placing).
+fn place(n_nodes: u32, edges: impl Iterator<Item = (Edge, u16)> + Clone) -> (Vec<u32>, Vec<Slot>) {
+    let n = n_nodes as usize;
+    let mut start = vec![0u32; n + 1];
+    for (e, _) in edges.clone().filter(|(e, _)| e.a != e.b) {
+        start[e.a as usize + 1] += 1;
+        start[e.b as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut next = start[..n].to_vec();
+    let mut slots = vec![(0u32, TieKind::Bonding, 0u16); start[n] as usize];
+    for (e, used) in edges.filter(|(e, _)| e.a != e.b) {
+        for (s, t) in [(e.a, e.b), (e.b, e.a)] {
+            slots[next[s as usize] as usize] = (t, e.kind, used);
+            next[s as usize] += 1;
+        }
+    }
+    (start, slots)
+}
+
 impl Network {
     /// Builds a network over `n_nodes` nodes, of which the first `n_residents` are residents.
     ///
     /// Self-ties are dropped; a pair given twice keeps the first kind in `TieKind` order
     /// (bonding before bridging before linking). The result does not depend on the order
     /// of `edges`.
-    pub fn from_edges(n_nodes: u32, n_residents: u32, edges: &[Edge]) -> Self {
+    ///
+    /// The edge list is dropped as soon as its ties are placed, before the CSR arrays are
+    /// made: building a world holds at most two copies of its ties, not three.
+    pub fn from_edges(n_nodes: u32, n_residents: u32, edges: impl Into<Vec<Edge>>) -> Self {
+        let edges = edges.into();
+        let (start, slots) = place(n_nodes, edges.iter().map(|e| (*e, 0)));
+        drop(edges);
         let mut net = Network {
             n_residents,
             ..Default::default()
         };
-        net.fill(n_nodes, edges.iter().map(|e| (*e, 0)));
+        net.fill_from(start, slots);
         net
     }
 
-    /// Fills the CSR arrays from undirected edges with their last-used tick.
-    ///
-    /// A counting sort by source places each directed copy in its row, then each row is
-    /// sorted by (target, kind, last use) and de-duplicated: the same arrays a sort of all
-    /// copies by (source, target, kind, last use) gives, in O(ties + nodes) plus small
-    /// per-row sorts. `edges` is walked twice (counting, placing).
+    /// Fills the CSR arrays from undirected edges with their last-used tick ([`place`],
+    /// then [`Self::fill_from`]).
+    #[cfg(test)]
     fn fill(&mut self, n_nodes: u32, edges: impl Iterator<Item = (Edge, u16)> + Clone) {
-        let n = n_nodes as usize;
-        let mut start = vec![0u32; n + 1];
-        for (e, _) in edges.clone().filter(|(e, _)| e.a != e.b) {
-            start[e.a as usize + 1] += 1;
-            start[e.b as usize + 1] += 1;
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut next = start[..n].to_vec();
-        let mut slots = vec![(0u32, TieKind::Bonding, 0u16); start[n] as usize];
-        for (e, used) in edges.filter(|(e, _)| e.a != e.b) {
-            for (s, t) in [(e.a, e.b), (e.b, e.a)] {
-                slots[next[s as usize] as usize] = (t, e.kind, used);
-                next[s as usize] += 1;
-            }
-        }
+        let (start, slots) = place(n_nodes, edges);
+        self.fill_from(start, slots);
+    }
+
+    /// Fills the CSR arrays from [`place`]'s rows: each row is sorted by (target, kind,
+    /// last use) and de-duplicated, which gives the arrays a sort of all directed copies by
+    /// (source, target, kind, last use) gives, in O(ties + nodes) plus small per-row sorts.
+    fn fill_from(&mut self, start: Vec<u32>, mut slots: Vec<Slot>) {
+        let n = start.len() - 1;
         // Rows are sorted and de-duplicated in fixed blocks of nodes (the result does not
         // depend on the thread count). A pair given twice is one tie: it keeps the lowest
         // kind and its latest use, so a tie formed again is the same tie, refreshed.
         const BLOCK: usize = 4096;
-        let mut unique = next; // reused: the de-duplicated length of each row
+        let mut unique = vec![0u32; n]; // the de-duplicated length of each row
         let mut blocks = Vec::with_capacity(n.div_ceil(BLOCK));
         let mut rest = slots.as_mut_slice();
         for (k, lens) in unique.chunks_mut(BLOCK).enumerate() {
@@ -460,7 +482,7 @@ mod tests {
             e(2, 2, TieKind::Bonding),
             e(3, 0, TieKind::Linking),
         ];
-        let net = Network::from_edges(4, 3, &edges);
+        let net = Network::from_edges(4, 3, edges);
         assert_eq!(net.n_ties(), 2);
         assert_eq!(net.neighbours(0), &[1, 3]);
         assert_eq!(net.kinds_of(0), &[TieKind::Bonding, TieKind::Linking]);
@@ -472,23 +494,19 @@ mod tests {
     /// the resident phase counts peers as the front of a row on this.
     #[test]
     fn linking_ties_are_exactly_the_ties_to_institutional_nodes() {
-        let ok = Network::from_edges(
-            3,
-            2,
-            &[e(0, 1, TieKind::Bonding), e(0, 2, TieKind::Linking)],
-        );
+        let ok = Network::from_edges(3, 2, [e(0, 1, TieKind::Bonding), e(0, 2, TieKind::Linking)]);
         ok.check_invariants().unwrap();
         assert_eq!(ok.resident_neighbours(0), &[1]);
-        let to_node = Network::from_edges(3, 2, &[e(0, 2, TieKind::Bridging)]);
+        let to_node = Network::from_edges(3, 2, [e(0, 2, TieKind::Bridging)]);
         assert!(to_node.check_invariants().is_err());
-        let between_residents = Network::from_edges(3, 2, &[e(0, 1, TieKind::Linking)]);
+        let between_residents = Network::from_edges(3, 2, [e(0, 1, TieKind::Linking)]);
         assert!(between_residents.check_invariants().is_err());
     }
 
     #[test]
     fn rebuild_drops_and_adds() {
         let edges = [e(0, 1, TieKind::Bonding), e(1, 2, TieKind::Bridging)];
-        let mut net = Network::from_edges(3, 3, &edges);
+        let mut net = Network::from_edges(3, 3, edges);
         assert!(net.touch(0, 1, 5));
         assert!(!net.touch(0, 2, 5));
         net.rebuild(
@@ -506,7 +524,7 @@ mod tests {
     /// rule a re-formed tie kept its oldest stamp and decayed although just used).
     #[test]
     fn a_reformed_tie_is_refreshed() {
-        let mut net = Network::from_edges(3, 3, &[e(0, 1, TieKind::Bridging)]);
+        let mut net = Network::from_edges(3, 3, [e(0, 1, TieKind::Bridging)]);
         net.rebuild(
             |_, _, _, used| Some(used),
             &[e(1, 0, TieKind::Bridging)],
@@ -580,7 +598,7 @@ mod tests {
             e(2, 3, TieKind::Bridging),
             e(0, 3, TieKind::Bridging),
         ];
-        let mut net = Network::from_edges(4, 4, &edges);
+        let mut net = Network::from_edges(4, 4, edges);
         net.touch_within(0..3, 7);
         net.touch_among(&[0, 3], 9);
         let used = |a: u32, b: u32| {

@@ -110,7 +110,7 @@ mod tests {
                 kind: TieKind::Bonding,
             })
             .collect();
-        Network::from_edges(n, n, &edges)
+        Network::from_edges(n, n, edges)
     }
 
     #[test]
@@ -150,7 +150,7 @@ mod tests {
                 kind: TieKind::Linking,
             },
         ];
-        let net = Network::from_edges(3, 2, &edges);
+        let net = Network::from_edges(3, 2, edges);
         assert_eq!(neighbour_activity(&net, 0, &[false, true, true]), (1, 1));
     }
 
@@ -166,7 +166,7 @@ mod tests {
                 kind: TieKind::Bonding,
             })
         });
-        let net = Network::from_edges(n, n, &edges);
+        let net = Network::from_edges(n, n, edges);
         let run = |phi: &[f32]| {
             let mut active: Vec<bool> = phi.iter().map(|&p| p <= 0.0).collect();
             let mut s = vec![false; n as usize];

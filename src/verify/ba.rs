@@ -56,7 +56,7 @@ pub fn degrees(n: u32, m: u32, seed: u64, run: u64) -> Vec<u32> {
     let mut rng = rng::stream(seed, Purpose::Verify, TAG, run);
     let mut edges = Vec::new();
     generators::barabasi_albert(n, m, &mut rng, |a, b| edges.push(Edge { a, b, kind: TieKind::Bonding }));
-    let net = Network::from_edges(n, n, &edges);
+    let net = Network::from_edges(n, n, edges);
     (m..n).map(|i| net.degree(i) as u32).collect()
 }
 

@@ -118,7 +118,7 @@ pub fn run_once(s: &Setting, seed: u64, run: u64) -> Vec<f64> {
         Graph::Ba => generators::barabasi_albert(s.n, (s.degree / 2).max(1), &mut rng, &mut push),
         Graph::Complete => unreachable!("handled above"),
     }
-    let net = Network::from_edges(s.n, s.n, &edges);
+    let net = Network::from_edges(s.n, s.n, edges);
     bounded_confidence::network_round(&mut x, &net, pairs, s.eps, s.mu, &mut rng);
     x
 }

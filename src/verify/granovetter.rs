@@ -33,7 +33,7 @@ pub fn riot(thresholds: &[u32]) -> usize {
     let n = thresholds.len() as u32;
     let mut edges = Vec::with_capacity((n as usize * n.saturating_sub(1) as usize) / 2);
     generators::complete(n, |a, b| edges.push(Edge { a, b, kind: TieKind::Bonding }));
-    let net = Network::from_edges(n, n, &edges);
+    let net = Network::from_edges(n, n, edges);
     let denom = n.saturating_sub(1).max(1) as f32;
     let phi: Vec<f32> = thresholds.iter().map(|&k| k as f32 / denom).collect();
     let mut active: Vec<bool> = thresholds.iter().map(|&k| k == 0).collect();

@@ -48,7 +48,7 @@ pub fn run_once(n: u32, z: f64, phi: f32, seed: u64, run: u64) -> Cascade {
     let mut rng = rng::stream(seed, Purpose::Verify, TAG, run);
     let mut edges = Vec::with_capacity((n as f64 * z / 2.0 * 1.1) as usize + 16);
     generators::erdos_renyi(n, z, &mut rng, |a, b| edges.push(Edge { a, b, kind: TieKind::Bonding }));
-    let net = Network::from_edges(n, n, &edges);
+    let net = Network::from_edges(n, n, edges);
     let phi = vec![phi; n as usize];
     let mut active = vec![false; n as usize];
     active[rng::index(&mut rng, n as usize)] = true;

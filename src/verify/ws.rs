@@ -33,7 +33,7 @@ pub fn graph(n: u32, k: u32, p: f64, seed: u64, run: u64) -> Network {
     let mut rng = rng::stream(seed, Purpose::Verify, TAG, run);
     let mut edges = Vec::new();
     generators::watts_strogatz(n, k, p, &mut rng, |a, b| edges.push(Edge { a, b, kind: TieKind::Bonding }));
-    Network::from_edges(n, n, &edges)
+    Network::from_edges(n, n, edges)
 }
 
 /// Mean local clustering coefficient (Watts & Strogatz 1998): the mean over nodes of the

@@ -414,7 +414,7 @@ fn build_network(
             });
         }
     }
-    Network::from_edges(nodes.end, n, &edges)
+    Network::from_edges(nodes.end, n, edges)
 }
 
 #[cfg(test)]
