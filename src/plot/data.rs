@@ -33,13 +33,11 @@ impl Table {
     /// Reads table `name` (a file stem such as `runs`) from `dir`, in whichever format it
     /// was written; `Ok(None)` if there is no such file, an input error if it has no rows.
     pub fn read(dir: &Path, name: &str) -> Result<Option<Table>> {
-        Table::read_part(dir, name, &|_| true, None)?
-            .map(Table::with_rows)
-            .transpose()
+        Table::read_part(dir, name, &|_| true, None)
     }
 
     /// The table, or an input error if its file has a header but no rows.
-    pub fn with_rows(self) -> Result<Table> {
+    fn with_rows(self) -> Result<Table> {
         if self.rows_in_file == 0 {
             return Err(Error::input(format!(
                 "{} has a header but no rows",
@@ -51,15 +49,27 @@ impl Table {
 
     /// Like [`Table::read`], but a table with columns and no rows is returned as such.
     pub fn read_maybe_empty(dir: &Path, name: &str) -> Result<Option<Table>> {
-        Table::read_part(dir, name, &|_| true, None)
+        Table::read_part_maybe_empty(dir, name, &|_| true, None)
     }
 
     /// Reads the part of table `name` the figures use: the columns `column` accepts and,
     /// with `rows = Some((c, values))`, the rows whose column `c` holds one of `values`.
     /// An experiment's tables grow with its runs and cells; holding only this part keeps
-    /// `cogov plot`'s memory a small multiple of what it draws. A file with no rows gives
-    /// an empty table ([`Table::with_rows`] makes that an error).
+    /// `cogov plot`'s memory a small multiple of what it draws. Like [`Table::read`], a
+    /// file with a header but no rows is an input error (choosing no rows is not).
     pub fn read_part(
+        dir: &Path,
+        name: &str,
+        column: &dyn Fn(&str) -> bool,
+        rows: Option<(&str, &[String])>,
+    ) -> Result<Option<Table>> {
+        Table::read_part_maybe_empty(dir, name, column, rows)?
+            .map(Table::with_rows)
+            .transpose()
+    }
+
+    /// Like [`Table::read_part`], but a file with no rows gives an empty table.
+    pub fn read_part_maybe_empty(
         dir: &Path,
         name: &str,
         column: &dyn Fn(&str) -> bool,
@@ -274,9 +284,7 @@ impl Dataset {
             "runs",
             &|c| design.iter().chain(columns).any(|d| d == c),
             None,
-        )?
-        .map(Table::with_rows)
-        .transpose()?;
+        )?;
         let Some(runs) = runs else {
             if tables::find(dir, "timeseries").is_none() {
                 return Err(Error::input(format!(
@@ -686,7 +694,12 @@ mod tests {
         assert!(err.contains("policy, metric, n, mean"), "{err}");
         // No row chosen is not an empty file; a header alone is.
         let none = ["z".to_string()];
-        let t = Table::read_part(d.as_path(), "aggregate", &|_| true, Some(("metric", &none)));
+        let t = Table::read_part_maybe_empty(
+            d.as_path(),
+            "aggregate",
+            &|_| true,
+            Some(("metric", &none)),
+        );
         assert!(
             t.unwrap()
                 .unwrap()

@@ -210,19 +210,14 @@ pub fn plot_dir_to(dir: &Path, out: &Path, cfg: &PlotConfig) -> Result<PlotRepor
         }
         figs.extend(sweep::figures(&ds, &columns, &s, cfg.titles)?);
         // The outcome table shows the summary columns drawn: only their rows are held.
-        aggregate = Table::read_part(dir, "aggregate", &|_| true, Some(("metric", &columns)))?
-            .map(Table::with_rows)
-            .transpose()?;
+        aggregate = Table::read_part(dir, "aggregate", &|_| true, Some(("metric", &columns)))?;
         if aggregate.is_none() {
             notes.push("no aggregate.csv: outcome table left out".into());
         }
     }
 
     let community_columns = |c: &str| ["run_id", "community", &cfg.community_metric].contains(&c);
-    match Table::read_part(dir, "communities", &community_columns, None)?
-        .map(Table::with_rows)
-        .transpose()?
-    {
+    match Table::read_part(dir, "communities", &community_columns, None)? {
         Some(t) if t.col(&cfg.community_metric).is_some() => {
             let vals = community::values(&pooled, &t, &cfg.community_metric)?;
             let over = (!ds.sweep_cols.is_empty()).then(|| ds.sweep_cols.join(", "));
