@@ -5,7 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{EXPERIMENT_FILES, TINY_WORLD, cogov, tmp};
+use common::{EXPERIMENT_FILES, TINY_WORLD, cogov, cogov_ok, tmp};
 
 /// The tiny scenario of these tests: a head, the shared tiny world, the experiment.
 fn tiny() -> String {
@@ -40,15 +40,6 @@ fn scenario(dir: &Path, text: &str) -> PathBuf {
     p
 }
 
-fn ok(args: &[&str]) {
-    let o = cogov(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
 fn experiment(s: &Path, out: &Path, extra: &[&str]) {
     let mut a = vec![
         "experiment",
@@ -57,7 +48,7 @@ fn experiment(s: &Path, out: &Path, extra: &[&str]) {
         out.to_str().unwrap(),
     ];
     a.extend(extra);
-    ok(&a);
+    cogov_ok(&a);
 }
 
 fn same_outputs(a: &Path, b: &Path) {
@@ -165,7 +156,7 @@ fn shards_merge_to_the_unsharded_result() {
         Some(2),
         "merging half the shards must fail"
     );
-    ok(&[
+    cogov_ok(&[
         "merge",
         s1.to_str().unwrap(),
         s2.to_str().unwrap(),

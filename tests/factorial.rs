@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{EXPERIMENT_FILES, TINY_WORLD, cogov, tmp};
+use common::{EXPERIMENT_FILES, TINY_WORLD, cogov, cogov_ok, tmp};
 
 fn scenario(dir: &Path, experiment: &str) -> PathBuf {
     let text = [
@@ -23,13 +23,7 @@ fn scenario(dir: &Path, experiment: &str) -> PathBuf {
 }
 
 fn ok(args: &[&str]) -> String {
-    let o = cogov(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    String::from_utf8_lossy(&cogov_ok(args).stderr).into_owned()
 }
 
 fn experiment(s: &Path, out: &Path, extra: &[&str]) -> String {

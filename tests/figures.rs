@@ -9,19 +9,14 @@ mod common;
 use std::path::Path;
 
 use common::svg::{self, TextBox};
-use common::{cogov, tmp};
+use common::{cogov_ok, tmp};
 
 use cogov::plot::fixture::{self, SENSITIVITY_PARAMETERS, Spec};
 
 fn plot(dir: &Path, extra: &[&str]) {
     let mut args = vec!["plot", dir.to_str().unwrap(), "--formats", "svg"];
     args.extend_from_slice(extra);
-    let out = cogov(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cogov_ok(&args);
 }
 
 fn read(dir: &Path, name: &str) -> String {

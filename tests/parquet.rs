@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use cogov::tables::{Format, parquet_format};
-use common::{TINY_WORLD, cogov, tmp};
+use common::{TINY_WORLD, cogov_ok, tmp};
 
 const FINAL: &[&str] = &[
     "runs",
@@ -53,15 +53,6 @@ panel = {{ sample = 20, every = 10 }}
     p
 }
 
-fn ok(args: &[&str]) {
-    let o = cogov(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
 fn experiment(s: &Path, out: &Path, extra: &[&str]) {
     let mut a = vec![
         "experiment",
@@ -71,7 +62,7 @@ fn experiment(s: &Path, out: &Path, extra: &[&str]) {
         "--no-plot",
     ];
     a.extend(extra);
-    ok(&a);
+    cogov_ok(&a);
 }
 
 /// CSV rows as text, header first.
@@ -112,7 +103,7 @@ fn run_and_experiment_hold_the_csv_cells_in_typed_columns() {
     let s = s.to_str().unwrap();
     for fmt in ["csv", "parquet"] {
         let run = d.join(format!("run_{fmt}"));
-        ok(&[
+        cogov_ok(&[
             "run",
             s,
             "--out",
@@ -204,7 +195,7 @@ fn run_and_experiment_hold_the_csv_cells_in_typed_columns() {
     );
     // Writing the other format replaces the tables, so a directory holds one version.
     let run = d.join("run_csv");
-    ok(&[
+    cogov_ok(&[
         "run",
         s,
         "--out",
@@ -303,7 +294,7 @@ fn plot_draws_the_same_figures_from_parquet() {
     let s = scenario(&d, 2);
     for fmt in ["csv", "parquet"] {
         experiment(&s, &d.join(fmt), &["--format", fmt, "-j", "2"]);
-        ok(&["plot", d.join(fmt).to_str().unwrap()]);
+        cogov_ok(&["plot", d.join(fmt).to_str().unwrap()]);
     }
     let names = |dir: &Path| {
         let mut v: Vec<String> = std::fs::read_dir(dir.join("figures"))

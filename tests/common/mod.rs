@@ -42,6 +42,18 @@ pub fn cogov(args: &[&str]) -> Output {
     bin().args(args).output().expect("the cogov binary runs")
 }
 
+/// Runs `cogov ARGS`, fails the test with its stderr unless it succeeds, and returns its
+/// output.
+pub fn cogov_ok(args: &[&str]) -> Output {
+    let out = cogov(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// A fresh, empty temporary directory unique to this test process and `name`.
 pub fn tmp(name: &str) -> PathBuf {
     let exe = std::env::current_exe().ok();
