@@ -12,15 +12,19 @@ so only the final tables are written again). Reads run in a fresh Python process
 format, after `sync`, and the spread is printed: on a shared 2-core machine single reads
 vary by up to 2x.
 
-Measured on this project's 2-core machine (2026-12-05/06), 1,000 runs: CSV final tables
-527.9 MB, Parquet 104.0 MB (5.1x smaller). pandas reads timeseries (1,095,000 rows x 61
-columns), medians in this script (`--reads 9`, then 15): CSV 1.03 / 1.05 s, Parquet 0.24 /
-0.24 s, 4.2x / 4.3x (fastest reads 4.9-5.1x); read alone in fresh processes afterwards
-(three rounds, 9-15 reads each): CSV 1.06 / 1.03 / 0.96 s, Parquet 0.196 / 0.199 / 0.194 s,
-5.4x / 5.2x / 4.9x. The Parquet read is near its floor (about 0.18 s: materialising 534 MB
-of float64 columns; encodings, page and row-group sizes tried with pyarrow moved it by
-less than the noise). With zstd (before LZ4 and small dictionaries) Parquet was 5.5x
-smaller and read 2.8-3.4x faster.
+Measured on this project's 2-core machine (2026-12-06), 1,000 runs, pandas 3.1.1 and
+pyarrow 26.0.1: CSV final tables 527.9 MB, Parquet (zstd level 1) 92.3 MB, 5.7x smaller
+(timeseries 526.1 against 91.6 MB). Writing the final tables alone: CSV 0.6 s, Parquet
+9.3 s; the whole experiment 29.7 s against 40.4 s. pandas reads timeseries (1,095,000 rows
+x 61 columns) in this script (`--reads 9`): CSV 1.49 s, Parquet 0.30 s (median; minima
+1.10 and 0.21 s). Read alone afterwards, three rounds of 9 reads per format, each format
+in a fresh process: CSV medians 1.57 / 1.35 / 1.73 s, Parquet 0.205 / 0.206 / 0.209 s:
+7.6x / 6.5x / 8.3x (minima 5.9x / 5.5x / 6.1x). Where the Parquet read goes (pyarrow,
+same file rewritten): decoding about 0.16 s with zstd, 0.10 s with LZ4 and 0.09 s
+uncompressed; pandas' conversion of the decoded table 0.035 s. LZ4 (earlier versions'
+codec) was 5.1x smaller and read in 0.14-0.16 s. With pandas 2 (measured 2026-12-05) the
+conversion set a floor of about 0.18 s, LZ4 read in 0.19-0.24 s and zstd only 2.8-3.4x
+faster than CSV.
 """
 
 from __future__ import annotations

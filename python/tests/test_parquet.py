@@ -57,7 +57,7 @@ def test_parquet_matches_csv_in_every_reader(outputs, kind, tables):
         assert not (pdir / f"{name}.csv").exists()
         meta = pq.ParquetFile(path).metadata
         assert all(
-            meta.row_group(g).column(c).compression == "LZ4"  # LZ4_RAW in the file; pyarrow names it LZ4
+            meta.row_group(g).column(c).compression == "ZSTD"
             for g in range(meta.num_row_groups)
             for c in range(meta.num_columns)
         )

@@ -13,7 +13,7 @@ use crate::experiment::{Options, run_experiment};
 #[command(after_help = "Examples:
   cogov experiment scenarios/policies.toml -j 2
   cogov experiment scenarios/policies.toml --resume           continue after Ctrl-C or a crash
-  cogov experiment scenarios/policies.toml --format parquet   tables as LZ4 Parquet files
+  cogov experiment scenarios/policies.toml --format parquet   tables as zstd Parquet files
   cogov experiment scenarios/policies.toml --shard 1/4 --out results/p_s1
   cogov merge results/p_s1 results/p_s2 results/p_s3 results/p_s4 --out results/policies
 
@@ -52,7 +52,7 @@ pub struct Args {
     /// directory, which `cogov merge` does unless --no-plot).
     #[arg(long)]
     pub no_plot: bool,
-    /// File format of the tables: csv (default) or parquet (LZ4; same columns and types).
+    /// File format of the tables: csv (default) or parquet (zstd; same columns and types).
     /// `--resume` redoes runs whose parts are in the other format.
     #[arg(long, value_enum, default_value_t)]
     pub format: crate::tables::Format,

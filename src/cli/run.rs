@@ -16,7 +16,7 @@ use crate::scenario::Scenario;
   cogov run scenarios/all_on.toml --seed 7 --out results/all_on_seed7
   cogov run scenarios/policies.toml --policy grid --out results/grid_run
   cogov run scenarios/shangcheng.toml --set ticks=365 --set mechanisms.grid.enabled=true
-  cogov run scenarios/all_on.toml --format parquet     tables as LZ4 Parquet files
+  cogov run scenarios/all_on.toml --format parquet     tables as zstd Parquet files
 
 Output (in --out, default results/<name>/): timeseries.csv, summary.csv, communities.csv,
 ledger.csv, metrics.csv (the codebook), manifest.json (with provenance), figures/ and
@@ -37,7 +37,7 @@ pub struct Args {
     /// Overwrite an output directory that holds results of a different scenario.
     #[arg(long)]
     pub force: bool,
-    /// File format of the tables: csv (default) or parquet (LZ4; same columns and types).
+    /// File format of the tables: csv (default) or parquet (zstd; same columns and types).
     #[arg(long, value_enum, default_value_t)]
     pub format: crate::tables::Format,
     /// Set a parameter, e.g. `--set world.residents=3000` (repeatable; the value is TOML:

@@ -340,7 +340,7 @@ pub enum Format {
     /// Comma-separated text with a header row, `NA` for missing values.
     #[default]
     Csv,
-    /// Apache Parquet, LZ4-compressed, with the same columns and types.
+    /// Apache Parquet, zstd-compressed, with the same columns and types.
     Parquet,
 }
 

@@ -185,14 +185,14 @@ mod tests {
     }
 
     #[test]
-    fn parquet_reads_the_zstd_files_of_earlier_versions() {
-        use parquet::basic::{Compression, ZstdLevel};
+    fn parquet_reads_the_lz4_files_of_earlier_versions() {
+        use parquet::basic::Compression;
         use parquet::file::properties::WriterProperties;
-        let d = dir("zstd");
+        let d = dir("lz4");
         let p = d.join("old.parquet");
         let t = sample();
         let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .set_compression(Compression::LZ4_RAW)
             .build();
         let file = std::fs::File::create(&p).unwrap();
         let mut w = ArrowWriter::try_new(file, t.arrow_schema(), Some(props)).unwrap();
@@ -245,7 +245,7 @@ mod tests {
             "20,000 distinct values fall back to plain"
         );
         let codec = r.metadata().row_group(0).column(0).compression();
-        assert_eq!(codec, Compression::LZ4_RAW);
+        assert!(matches!(codec, Compression::ZSTD(_)), "{codec:?}");
         std::fs::remove_dir_all(&d).unwrap();
     }
 
