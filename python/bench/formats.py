@@ -14,12 +14,15 @@ vary by up to 2x.
 
 Measured on this project's 2-core machine (2026-12-06), 1,000 runs, pandas 3.1.1 and
 pyarrow 26.0.1: CSV final tables 527.9 MB, Parquet (zstd level 1) 92.3 MB, 5.7x smaller
-(timeseries 526.1 against 91.6 MB). Writing the final tables alone: CSV 0.6 s, Parquet
-9.3 s; the whole experiment 29.7 s against 40.4 s. pandas reads timeseries (1,095,000 rows
-x 61 columns) in this script (`--reads 9`): CSV 1.49 s, Parquet 0.30 s (median; minima
-1.10 and 0.21 s). Read alone afterwards, three rounds of 9 reads per format, each format
-in a fresh process: CSV medians 1.57 / 1.35 / 1.73 s, Parquet 0.205 / 0.206 / 0.209 s:
-7.6x / 6.5x / 8.3x (minima 5.9x / 5.5x / 6.1x). Where the Parquet read goes (pyarrow,
+(timeseries 526.1 against 91.6 MB). Writing the final tables alone (two runs): CSV 0.61 / 0.56 s,
+Parquet 9.3 / 10.0 s (LZ4: 4.3 s); the whole experiment 29.7 / 32.1 s against 40.4 / 41.2 s. pandas reads timeseries (1,095,000 rows
+x 61 columns) in this script (`--reads 9`), two runs: CSV 1.49 / 1.32 s, Parquet 0.30 / 0.28 s
+(medians; minima 1.10 / 1.13 and 0.21 / 0.21 s): 5.0x / 4.7x. Read alone afterwards, eight
+rounds of 9 reads per format, each format in a fresh process: CSV medians 1.57, 1.35, 1.73,
+1.41, 1.58, 1.37, 1.62, 1.61 s; Parquet 0.205, 0.206, 0.209, 0.267, 0.260, 0.239, 0.274,
+0.208 s: 7.6x, 6.5x, 8.3x, 5.3x, 6.1x, 5.7x, 5.9x, 7.7x (ratios of the fastest reads
+5.5-6.1x). Over all ten rounds the median ratio is 6.0x; the shared VM moves a round's
+Parquet median between 0.20 and 0.28 s. Where the Parquet read goes (pyarrow,
 same file rewritten): decoding about 0.16 s with zstd, 0.10 s with LZ4 and 0.09 s
 uncompressed; pandas' conversion of the decoded table 0.035 s. LZ4 (earlier versions'
 codec) was 5.1x smaller and read in 0.14-0.16 s. With pandas 2 (measured 2026-12-05) the

@@ -5,9 +5,8 @@
 //! at most [`ROW_GROUP_ROWS`] rows (so that writing a large experiment holds one row group
 //! in memory, not the file). Measured on a 1,000-run experiment's timeseries (1,095,000
 //! rows × 61 columns, `python/bench/formats.py`, pandas 3.1 and pyarrow 26): this is 5.7×
-//! smaller than the CSV and pandas reads it 6.5–8.3× faster; LZ4 was 5.1× smaller and read
-//! about 40% faster, but files in LZ4_RAW need a recent reader and zstd meets both
-//! targets. The bytes depend only on the rows written and their batching, which callers fix,
+//! smaller than the CSV and pandas reads it about 6× faster (4.7–8.3× in single rounds); LZ4
+//! was 5.1× smaller and read about 30% faster, but files in LZ4_RAW need a recent reader. The bytes depend only on the rows written and their batching, which callers fix,
 //! so files are reproducible.
 
 use std::fs::File;
