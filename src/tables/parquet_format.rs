@@ -1,13 +1,14 @@
-//! Tables as Parquet: zstd-compressed (level 1), every column dictionary-encoded while its dictionary
-//! stays under [`DICTIONARY_PAGE_BYTES`] and plain after (a column of a few distinct values,
-//! such as a share of 1,000 residents, stays small; a full-precision mean falls back after
-//! a few thousand rows instead of carrying a dictionary as large as itself); row groups of
-//! at most [`ROW_GROUP_ROWS`] rows (so that writing a large experiment holds one row group
-//! in memory, not the file). Measured on a 1,000-run experiment's timeseries (1,095,000
-//! rows × 61 columns, `python/bench/formats.py`, pandas 3.1 and pyarrow 26): this is 5.7×
-//! smaller than the CSV and pandas reads it about 6× faster (4.7–8.3× in single rounds); LZ4
-//! was 5.1× smaller and read about 30% faster, but files in LZ4_RAW need a recent reader. The bytes depend only on the rows written and their batching, which callers fix,
-//! so files are reproducible.
+//! Tables as Parquet: zstd-compressed (level 1), every column dictionary-encoded while its
+//! dictionary stays under [`DICTIONARY_PAGE_BYTES`] and plain after (a column of a few distinct
+//! values, such as a share of 1,000 residents, stays small; a full-precision mean falls back
+//! after a few thousand rows instead of carrying a dictionary as large as itself); row groups
+//! of at most [`ROW_GROUP_ROWS`] rows (so that writing a large experiment holds one row group
+//! in memory, not the file). Measured on a 1,000-run experiment's timeseries (1,095,000 rows ×
+//! 61 columns, `python/bench/formats.py`, pandas 3.1 and pyarrow 26): this is 5.7× smaller than
+//! the CSV and pandas reads it about 6× faster (4.7–8.3× in single rounds); LZ4 was 5.1×
+//! smaller and read about 30% faster, but files in LZ4_RAW need a recent reader. The bytes
+//! depend only on the rows written and their batching, which callers fix, so files are
+//! reproducible.
 
 use std::fs::File;
 use std::path::Path;
