@@ -15,7 +15,10 @@ vary by up to 2x.
 Measured on this project's 2-core machine (2026-12-06), 1,000 runs, pandas 3.1.1 and
 pyarrow 26.0.1: CSV final tables 527.9 MB, Parquet (zstd level 1) 92.3 MB, 5.7x smaller
 (timeseries 526.1 against 91.6 MB). Writing the final tables alone (two runs): CSV 0.61 / 0.56 s,
-Parquet 9.3 / 10.0 s (LZ4: 4.3 s); the whole experiment 29.7 / 32.1 s against 40.4 / 41.2 s. pandas reads timeseries (1,095,000 rows
+Parquet 9.3 / 10.0 s; the whole experiment 29.7 / 32.1 s against 40.4 / 41.2 s. Since part
+files are written uncompressed (zstd contexts per column chunk were 42% of the final
+tables' time): the whole experiment CSV 32.6 s against Parquet 34.3 s, final tables 1.69 s
+against 4.73 s, parts 531.5 against 203.9 MB (zstd parts: 173.9 MB). pandas reads timeseries (1,095,000 rows
 x 61 columns) in this script (`--reads 9`), two runs: CSV 1.49 / 1.32 s, Parquet 0.30 / 0.28 s
 (medians; minima 1.10 / 1.13 and 0.21 / 0.21 s): 5.0x / 4.7x. Read alone afterwards, eight
 rounds of 9 reads per format, each format in a fresh process: CSV medians 1.57, 1.35, 1.73,

@@ -365,7 +365,7 @@ fn write_parts(
 ) -> Result<()> {
     let id = plan.run_id(spec.index);
     for t in experiment_tables(plan, spec, r.tables(&plan.scenario(spec))) {
-        tables::write(&part(out, &id, &t.name, format), &t, format)?;
+        tables::write_part(&part(out, &id, &t.name, format), &t, format)?;
         for other in Format::ALL.into_iter().filter(|&f| f != format) {
             let _ = std::fs::remove_file(part(out, &id, &t.name, other));
         }

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::output::{num, yuan};
 
-pub use writer::{TableWriter, write};
+pub use writer::{TableWriter, write, write_part};
 
 /// A column's values.
 #[derive(Debug, Clone, PartialEq)]

@@ -19,6 +19,14 @@ pub fn write(path: &Path, table: &Table, format: Format) -> Result<()> {
     w.finish()
 }
 
+/// Writes an experiment's part file as [`write()`] does, Parquet uncompressed
+/// ([`parquet_format::part_properties`]).
+pub fn write_part(path: &Path, table: &Table, format: Format) -> Result<()> {
+    let mut w = TableWriter::create_with(path, format, table, parquet_format::part_properties)?;
+    w.write(table)?;
+    w.finish()
+}
+
 /// A table file being written, batch by batch; every batch has the columns (names and
 /// types) of the table given to [`TableWriter::create`].
 pub struct TableWriter {
@@ -44,6 +52,15 @@ impl TableWriter {
     /// Starts `path` with the columns of `like` (its rows are not written). The header (CSV)
     /// or schema (Parquet) is there even if no batch follows.
     pub fn create(path: &Path, format: Format, like: &Table) -> Result<TableWriter> {
+        Self::create_with(path, format, like, parquet_format::properties)
+    }
+
+    fn create_with(
+        path: &Path,
+        format: Format,
+        like: &Table,
+        parquet_properties: fn() -> parquet::file::properties::WriterProperties,
+    ) -> Result<TableWriter> {
         let file = AtomicFile::create(path)?;
         let sink = match format {
             Format::Csv => {
@@ -53,7 +70,7 @@ impl TableWriter {
             }
             Format::Parquet => {
                 let schema = like.arrow_schema();
-                let props = parquet_format::properties();
+                let props = parquet_properties();
                 let w =
                     ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| pq_err(path, e))?;
                 Sink::Parquet(Box::new(w))
@@ -246,6 +263,28 @@ mod tests {
         );
         let codec = r.metadata().row_group(0).column(0).compression();
         assert!(matches!(codec, Compression::ZSTD(_)), "{codec:?}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn parts_are_uncompressed_and_output_tables_zstd() {
+        use parquet::basic::Compression;
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        let d = dir("part");
+        let (part, table) = (d.join("part.parquet"), d.join("table.parquet"));
+        let t = sample();
+        write_part(&part, &t, Format::Parquet).unwrap();
+        write(&table, &t, Format::Parquet).unwrap();
+        let codec = |p: &Path| {
+            let r = SerializedFileReader::new(std::fs::File::open(p).unwrap()).unwrap();
+            r.metadata().row_group(0).column(0).compression()
+        };
+        assert_eq!(codec(&part), Compression::UNCOMPRESSED);
+        assert!(matches!(codec(&table), Compression::ZSTD(_)));
+        let back = parquet_format::read(&part, None).unwrap();
+        for i in 0..t.rows() {
+            assert_eq!(back.csv_record(i), t.csv_record(i));
+        }
         std::fs::remove_dir_all(&d).unwrap();
     }
 
