@@ -7,6 +7,7 @@ use std::path::Path;
 
 use arrow_array::RecordBatch;
 use parquet::arrow::ArrowWriter;
+use parquet::file::properties::WriterProperties;
 
 use super::{Format, Table, csv_format, parquet_format};
 use crate::error::{Error, Result};
@@ -14,18 +15,24 @@ use crate::output::AtomicFile;
 
 /// Writes `table` to `path` in `format`, atomically.
 pub fn write(path: &Path, table: &Table, format: Format) -> Result<()> {
-    let mut w = TableWriter::create(path, format, table)?;
-    w.write(table)?;
-    w.finish()
+    write_with(path, table, format, parquet_format::properties)
 }
 
 /// Writes an experiment's part file as [`write()`] does, Parquet uncompressed
 /// ([`parquet_format::part_properties`]).
 pub fn write_part(path: &Path, table: &Table, format: Format) -> Result<()> {
-    let mut w = TableWriter::create_with(path, format, table, parquet_format::part_properties)?;
+    write_with(path, table, format, parquet_format::part_properties)
+}
+
+fn write_with(path: &Path, table: &Table, format: Format, parquet: Properties) -> Result<()> {
+    let mut w = TableWriter::create_with(path, format, table, parquet)?;
     w.write(table)?;
     w.finish()
 }
+
+/// The Parquet writer settings of a file ([`parquet_format::properties`] or
+/// [`parquet_format::part_properties`]), made only when the file is Parquet.
+type Properties = fn() -> WriterProperties;
 
 /// A table file being written, batch by batch; every batch has the columns (names and
 /// types) of the table given to [`TableWriter::create`].
@@ -59,7 +66,7 @@ impl TableWriter {
         path: &Path,
         format: Format,
         like: &Table,
-        parquet_properties: fn() -> parquet::file::properties::WriterProperties,
+        parquet_properties: Properties,
     ) -> Result<TableWriter> {
         let file = AtomicFile::create(path)?;
         let sink = match format {
@@ -204,7 +211,6 @@ mod tests {
     #[test]
     fn parquet_reads_the_lz4_files_of_earlier_versions() {
         use parquet::basic::Compression;
-        use parquet::file::properties::WriterProperties;
         let d = dir("lz4");
         let p = d.join("old.parquet");
         let t = sample();
